@@ -1,0 +1,37 @@
+from django import forms
+
+from .models import Partner, PartnerStatus
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "status", "tier", "country", "website", "primary_contact_name", "primary_contact_email", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"website": "We derive the partner's domain from it, e.g. northwind.example."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Deactivation has its own confirmed action, so it is not a choice here.
+        self.fields["status"].choices = [c for c in PartnerStatus.choices if c[0] != PartnerStatus.INACTIVE]
+        if self.instance.pk and self.instance.status == PartnerStatus.INACTIVE:
+            self.fields["status"].disabled = True
+            self.fields["status"].choices = PartnerStatus.choices
+
+    def validate_unique(self):
+        # The service checks the name per tenant, case-insensitively, and reports it on the field.
+        pass
+
+
+class PartnerFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, domain, contact, tier or country code"}))
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *PartnerStatus.choices])
+    tier = forms.ChoiceField(required=False, choices=[("", "Any tier")])
+
+    def __init__(self, *args, tiers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [("", "Any tier"), *[(t, t) for t in tiers]]
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500, widget=forms.TextInput, help_text="Recorded in the partner's timeline.")

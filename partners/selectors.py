@@ -1,0 +1,41 @@
+from django.db.models import Count, Q
+
+from prm.tenancy.access import get_in_scope_or_404
+from prm.tenancy.models import PARTNER_ROLES, Membership
+
+from .models import Partner
+
+
+def partner_search(*, query="", status="", tier="", base=None):
+    """Partners of the tenant in force (or of `base`), filtered, each with its count of active users."""
+    partners = (Partner.objects.all() if base is None else base).annotate(
+        active_users=Count("memberships", filter=Q(memberships__is_active=True))
+    )
+    query = query.strip()
+    if query:
+        partners = partners.filter(
+            Q(name__icontains=query)
+            | Q(domain__icontains=query)
+            | Q(primary_contact_email__icontains=query)
+            | Q(primary_contact_name__icontains=query)
+            | Q(tier__iexact=query)
+            | Q(country__iexact=query)
+        )
+    if status:
+        partners = partners.filter(status=status)
+    if tier:
+        partners = partners.filter(tier__iexact=tier)
+    return partners.order_by("name")
+
+
+def partner_tiers():
+    return list(Partner.objects.exclude(tier="").order_by("tier").values_list("tier", flat=True).distinct())
+
+
+def access_partner_by_id(partner_id):
+    """A partner of the tenant in force by id; missing or foreign is the same 404."""
+    return get_in_scope_or_404(Partner.objects.all(), pk=partner_id)
+
+
+def partner_team(partner):
+    return Membership.objects.filter(partner=partner, role__in=PARTNER_ROLES).select_related("user").order_by("user__email")

@@ -1,0 +1,88 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from prm.audit.services import audit_record
+from prm.invitations.models import Invitation
+
+from .domains import domain_from_website
+from .models import Partner, PartnerStatus
+
+EDITABLE_FIELDS = (
+    "name", "status", "tier", "country", "website",
+    "primary_contact_name", "primary_contact_email", "notes",
+)
+
+
+def _check_unique_name(name, exclude_pk=None):
+    clash = Partner.objects.annotate(lname=Lower("name")).filter(lname=name.strip().lower())
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": "Another partner in this program already has this name."})
+
+
+@transaction.atomic
+def partner_create(*, tenant, actor, **fields):
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
+    if fields.get("status") == PartnerStatus.INACTIVE:
+        raise ValidationError({"status": "A new partner cannot start deactivated."})
+    _check_unique_name(fields.get("name", ""))
+    partner = Partner(tenant=tenant, created_by=actor if getattr(actor, "pk", None) else None, **fields)
+    partner.domain = domain_from_website(partner.website)
+    partner.full_clean()
+    partner.save()
+    audit_record(tenant=tenant, actor=actor, verb="partner.created", target=partner, to_state=partner.status)
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner, actor, **fields):
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
+    if fields.get("status") == PartnerStatus.INACTIVE and partner.status != PartnerStatus.INACTIVE:
+        raise ValidationError({"status": "Use Deactivate to deactivate a partner."})
+    if "name" in fields:
+        _check_unique_name(fields["name"], exclude_pk=partner.pk)
+    before = {name: getattr(partner, name) for name in fields}
+    for name, value in fields.items():
+        setattr(partner, name, value)
+    partner.domain = domain_from_website(partner.website)
+    partner.full_clean()
+    partner.save()
+    changed = {name: [str(before[name]), str(getattr(partner, name))] for name in fields if before[name] != getattr(partner, name)}
+    if changed:
+        audit_record(tenant=partner.tenant, actor=actor, verb="partner.updated", target=partner,
+                     from_state=str(before.get("status", partner.status)), to_state=partner.status, data={"changed": changed})
+    return partner
+
+
+@transaction.atomic
+def partner_deactivate(*, partner, actor, reason=""):
+    """Deactivated partners' users lose portal access at once; pending invitations are revoked."""
+    if partner.status == PartnerStatus.INACTIVE:
+        raise ValidationError("This partner is already deactivated.")
+    previous = partner.status
+    now = timezone.now()
+    Partner.objects.filter(pk=partner.pk).update(status=PartnerStatus.INACTIVE, deactivated_at=now, updated_at=now)
+    Invitation.objects.filter(partner=partner, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    partner.status, partner.deactivated_at = PartnerStatus.INACTIVE, now
+    audit_record(tenant=partner.tenant, actor=actor, verb="partner.deactivated", target=partner,
+                 from_state=previous, to_state=PartnerStatus.INACTIVE, data={"reason": reason})
+    return partner
+
+
+@transaction.atomic
+def partner_reactivate(*, partner, actor):
+    if partner.status != PartnerStatus.INACTIVE:
+        raise ValidationError("This partner is not deactivated.")
+    now = timezone.now()
+    Partner.objects.filter(pk=partner.pk).update(status=PartnerStatus.ACTIVE, deactivated_at=None, updated_at=now)
+    partner.status, partner.deactivated_at = PartnerStatus.ACTIVE, None
+    audit_record(tenant=partner.tenant, actor=actor, verb="partner.reactivated", target=partner,
+                 from_state=PartnerStatus.INACTIVE, to_state=PartnerStatus.ACTIVE)
+    return partner

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import dashboard, portal
+
+# Included twice by prm/urls.py: the dashboard list under "partners", the portal list under "portal".
+
+dashboard_urlpatterns = [
+    path("", dashboard.PartnerListView.as_view(), name="dashboard_list"),
+    path("new/", dashboard.PartnerCreateView.as_view(), name="dashboard_create"),
+    path("<int:pk>/", dashboard.PartnerDetailView.as_view(), name="dashboard_detail"),
+    path("<int:pk>/edit/", dashboard.PartnerEditView.as_view(), name="dashboard_edit"),
+    path("<int:pk>/invite/", dashboard.PartnerInviteView.as_view(), name="dashboard_invite"),
+    path("<int:pk>/deactivate/", dashboard.PartnerDeactivateView.as_view(), name="dashboard_deactivate"),
+    path("<int:pk>/reactivate/", dashboard.PartnerReactivateView.as_view(), name="dashboard_reactivate"),
+]
+
+portal_urlpatterns = [
+    path("team/", portal.PortalTeamView.as_view(), name="team"),
+    path("team/<int:pk>/deactivate/", portal.PortalMembershipDeactivateView.as_view(), name="member_deactivate"),
+    path("team/<int:pk>/reactivate/", portal.PortalMembershipReactivateView.as_view(), name="member_reactivate"),
+    path("invitations/<int:pk>/revoke/", portal.PortalInvitationRevokeView.as_view(), name="invitation_revoke"),
+]

@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView
+
+from prm.audit.selectors import audit_events_for
+from prm.invitations.forms import InviteForm
+from prm.invitations.models import Invitation
+from prm.invitations.services import invitation_create
+from prm.tenancy.actions import ServiceActionView, add_service_errors
+from prm.tenancy.models import PARTNER_ROLES, Membership
+from prm.tenancy.views import DashboardViewMixin
+
+from .. import services
+from ..forms import DeactivateForm, PartnerFilterForm, PartnerForm
+from ..models import Partner, PartnerStatus
+from ..selectors import access_partner_by_id, partner_search, partner_team, partner_tiers
+
+
+class DashboardHomeView(DashboardViewMixin, View):
+    def get(self, request):
+        by_status = dict(Partner.objects.values_list("status").annotate(n=Count("id")))
+        context = {
+            "partners_by_status": [(label, by_status.get(value, 0), value) for value, label in PartnerStatus.choices],
+            "partner_total": sum(by_status.values()),
+            "partner_users": Membership.objects.filter(role__in=PARTNER_ROLES, is_active=True).count(),
+            "pending_invitations": Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True).count(),
+            "recent_partners": Partner.objects.order_by("-created_at")[:5],
+        }
+        return render(request, "partners/dashboard/home.html", context)
+
+
+class PartnerListView(DashboardViewMixin, ListView):
+    model = Partner
+    paginate_by = 25
+    template_name = "partners/dashboard/list.html"
+    context_object_name = "partners"
+
+    def narrow(self, queryset):
+        self.filter_form = PartnerFilterForm(self.request.GET or None, tiers=partner_tiers())
+        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return partner_search(base=queryset, query=data.get("q", ""), status=data.get("status", ""), tier=data.get("tier", ""))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter_form=self.filter_form, querystring=query.urlencode())
+        return context
+
+
+class PartnerFormMixin:
+    """Shared by create and edit: run the service, put its errors next to the fields."""
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def handle(self, request, form, instance=None):
+        if form.is_valid():
+            try:
+                partner = self.save(form)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("partners:dashboard_detail", pk=partner.pk)
+        return render(request, "partners/dashboard/form.html", {"form": form, "partner": instance}, status=400)
+
+
+class PartnerCreateView(DashboardViewMixin, PartnerFormMixin, View):
+    def get(self, request):
+        return render(request, "partners/dashboard/form.html", {"form": PartnerForm()})
+
+    def post(self, request):
+        return self.handle(request, PartnerForm(request.POST))
+
+    def save(self, form):
+        partner = services.partner_create(tenant=self.tenant, actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"{partner.name} was added. Invite their first user below.")
+        return partner
+
+
+class PartnerEditView(DashboardViewMixin, PartnerFormMixin, View):
+    def get(self, request, pk):
+        partner = access_partner_by_id(pk)
+        return render(request, "partners/dashboard/form.html", {"form": PartnerForm(instance=partner), "partner": partner})
+
+    def post(self, request, pk):
+        self.partner = access_partner_by_id(pk)
+        form = PartnerForm(request.POST, instance=access_partner_by_id(pk))
+        return self.handle(request, form, instance=self.partner)
+
+    def save(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        partner = services.partner_update(partner=self.partner, actor=self.request.user, **fields)
+        messages.success(self.request, "Changes saved.")
+        return partner
+
+
+class PartnerDetailView(DashboardViewMixin, View):
+    def get(self, request, pk, invite_form=None, status=200):
+        partner = access_partner_by_id(pk)
+        context = {
+            "partner": partner,
+            "team": partner_team(partner),
+            "invitations": Invitation.objects.filter(partner=partner).order_by("-created_at")[:20],
+            "invite_form": invite_form or InviteForm(membership=self.membership, fixed_partner=partner),
+            "deactivate_form": DeactivateForm(),
+            "events": audit_events_for(partner),
+        }
+        return render(request, "partners/dashboard/detail.html", context, status=status)
+
+
+class PartnerInviteView(PartnerDetailView):
+    """Invite a user of this partner; errors are shown on the partner page, next to the form."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        partner = access_partner_by_id(pk)
+        form = InviteForm(request.POST, membership=self.membership, fixed_partner=partner)
+        if form.is_valid():
+            try:
+                invitation_create(tenant=self.tenant, actor_membership=self.membership, email=form.cleaned_data["email"],
+                                  role=form.cleaned_data["role"], partner=partner)
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                return redirect("partners:dashboard_detail", pk=partner.pk)
+        return self.get(request, pk, invite_form=form, status=400)
+
+
+class PartnerDeactivateView(DashboardViewMixin, ServiceActionView):
+    success_message = "{obj.name} is deactivated; its users can no longer sign in."
+
+    def get_object(self):
+        return access_partner_by_id(self.kwargs["pk"])
+
+    def perform(self, partner):
+        form = DeactivateForm(self.request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.partner_deactivate(partner=partner, actor=self.request.user, reason=reason)
+
+    def get_success_url(self, partner):
+        return reverse("partners:dashboard_detail", args=[partner.pk])
+
+
+class PartnerReactivateView(PartnerDeactivateView):
+    success_message = "{obj.name} is active again."
+
+    def perform(self, partner):
+        services.partner_reactivate(partner=partner, actor=self.request.user)

@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from prm.invitations.forms import InviteForm
+from prm.invitations.models import Invitation
+from prm.invitations.services import invitation_create, invitation_revoke
+from prm.tenancy.access import get_in_scope_or_404
+from prm.tenancy.actions import ServiceActionView, add_service_errors
+from prm.tenancy.models import Membership
+from prm.tenancy.services import membership_deactivate, membership_reactivate
+from prm.tenancy.views import PartnerAdminViewMixin, PortalViewMixin
+
+from ..selectors import partner_team
+
+
+class PortalHomeView(PortalViewMixin, View):
+    def get(self, request):
+        team = partner_team(self.partner)
+        context = {
+            "partner": self.partner,
+            "team_size": sum(1 for m in team if m.is_active),
+            "pending_invitations": Invitation.objects.filter(
+                partner=self.partner, accepted_at__isnull=True, revoked_at__isnull=True
+            ).count(),
+        }
+        return render(request, "partners/portal/home.html", context)
+
+
+class PortalTeamView(PortalViewMixin, View):
+    """Everyone at the partner sees the team; partner admins also invite and deactivate."""
+
+    def get(self, request, form=None, status=200):
+        is_admin = self.membership.is_partner_admin
+        context = {
+            "partner": self.partner,
+            "team": partner_team(self.partner),
+            "invitations": Invitation.objects.filter(
+                partner=self.partner, accepted_at__isnull=True, revoked_at__isnull=True
+            ) if is_admin else [],
+            "form": (form or InviteForm(membership=self.membership, fixed_partner=self.partner)) if is_admin else None,
+        }
+        return render(request, "partners/portal/team.html", context, status=status)
+
+    def post(self, request):
+        if not self.membership.is_partner_admin:
+            raise PermissionDenied
+        form = InviteForm(request.POST, membership=self.membership, fixed_partner=self.partner)
+        if form.is_valid():
+            try:
+                invitation_create(tenant=self.tenant, actor_membership=self.membership, email=form.cleaned_data["email"],
+                                  role=form.cleaned_data["role"], partner=self.partner)
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                return redirect("portal:team")
+        return self.get(request, form=form, status=400)
+
+
+class PortalMembershipDeactivateView(PartnerAdminViewMixin, ServiceActionView):
+    success_message = "{obj.user} can no longer sign in."
+
+    def get_object(self):
+        # Narrowed to the admin's own partner: another partner's id is a 404.
+        return get_in_scope_or_404(self.scope(Membership.objects.select_related("user", "partner")), pk=self.kwargs["pk"])
+
+    def perform(self, membership):
+        membership_deactivate(membership=membership, actor_membership=self.membership)
+
+    def get_success_url(self, obj):
+        return reverse("portal:team")
+
+
+class PortalMembershipReactivateView(PortalMembershipDeactivateView):
+    success_message = "{obj.user} can sign in again."
+
+    def perform(self, membership):
+        membership_reactivate(membership=membership, actor_membership=self.membership)
+
+
+class PortalInvitationRevokeView(PartnerAdminViewMixin, ServiceActionView):
+    success_message = "The invitation to {obj.email} is revoked."
+
+    def get_object(self):
+        return get_in_scope_or_404(self.scope(Invitation.objects.select_related("partner")), pk=self.kwargs["pk"])
+
+    def perform(self, invitation):
+        invitation_revoke(invitation=invitation, actor_membership=self.membership)
+
+    def get_success_url(self, obj):
+        return reverse("portal:team")

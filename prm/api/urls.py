@@ -1,0 +1,16 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from partners.api import MembershipViewSet, PartnerViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("memberships", MembershipViewSet, basename="membership")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+]

@@ -1,0 +1,52 @@
+"""Tenant admins create and revoke API keys. A new key's secret is shown once, on the next page."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from prm.tenancy.access import get_in_scope_or_404
+from prm.tenancy.actions import ServiceActionView, add_service_errors
+from prm.tenancy.views import TenantAdminViewMixin
+
+from .forms import ApiKeyForm
+from .models import ApiKey
+from .services import api_key_create, api_key_revoke
+
+NEW_KEY_SESSION = "prm_new_api_key"
+
+
+class ApiKeyListView(TenantAdminViewMixin, View):
+    def get(self, request, form=None, status=200):
+        context = {
+            "keys": ApiKey.objects.select_related("created_by"),
+            "form": form or ApiKeyForm(),
+            # Popped: the raw key is displayed exactly once.
+            "new_key": request.session.pop(NEW_KEY_SESSION, None),
+        }
+        return render(request, "api/keys.html", context, status=status)
+
+    def post(self, request):
+        form = ApiKeyForm(request.POST)
+        if form.is_valid():
+            try:
+                key, raw = api_key_create(tenant=self.tenant, actor=request.user, name=form.cleaned_data["name"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                request.session[NEW_KEY_SESSION] = {"name": key.name, "raw": raw}
+                return redirect("api_keys")
+        return self.get(request, form=form, status=400)
+
+
+class ApiKeyRevokeView(TenantAdminViewMixin, ServiceActionView):
+    success_message = "{obj} is revoked; integrations using it now get 401."
+
+    def get_object(self):
+        return get_in_scope_or_404(ApiKey.objects.all(), pk=self.kwargs["pk"])
+
+    def perform(self, key):
+        api_key_revoke(key=key, actor=self.request.user)
+
+    def get_success_url(self, key):
+        return reverse("api_keys")

@@ -1,0 +1,9 @@
+from .models import AuditEvent
+
+
+def audit_events_for(target, limit=50):
+    """Timeline of one object, newest first, in the tenant in force."""
+    return (
+        AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        .select_related("actor")[:limit]
+    )

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from prm.tenancy.managers import TenantOwnedModel
+from prm.tenancy.models import Role
+
+
+class Invitation(TenantOwnedModel):
+    """An emailed, expiring, single-use invitation to join a tenant in one role.
+
+    Only a hash of the token is stored; the link in the email is the only copy of the token.
+    """
+
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "email", "accepted_at", "revoked_at"])]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display()}"
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    @property
+    def is_usable(self):
+        return self.status == "pending"

@@ -1,0 +1,120 @@
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from prm.audit.services import audit_record
+from prm.outbox.services import email_render_and_enqueue
+from prm.tenancy.links import tenant_url
+from prm.tenancy.models import PARTNER_ROLES, Membership
+
+from .models import Invitation
+from .rules import can_invite
+from .tokens import hash_token, new_token
+
+
+class InvitationUnusable(Exception):
+    """The link was already used, revoked, expired, or never existed."""
+
+
+@transaction.atomic
+def invitation_create(*, tenant, actor_membership, email, role, partner=None):
+    """Invite `email` to `tenant` as `role`; returns (invitation, raw_token). Emails the link."""
+    email = email.strip().lower()
+    if role in PARTNER_ROLES and partner is None:
+        raise ValidationError({"partner": "Choose the partner this person will work for."})
+    if role not in PARTNER_ROLES:
+        partner = None
+    if not can_invite(actor_membership, role, partner):
+        raise PermissionDenied("You may not invite people in this role.")
+    if partner is not None and not partner.is_active:
+        raise ValidationError({"partner": "This partner is deactivated; reactivate it before inviting users."})
+    if Membership.objects.filter(user__email__iexact=email, is_active=True).exists():
+        raise ValidationError({"email": "This person is already a member of this program."})
+    # A new invitation replaces any earlier pending one for the same address.
+    Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    token = new_token()
+    invitation = Invitation.objects.create(
+        tenant=tenant,
+        email=email,
+        role=role,
+        partner=partner,
+        token_hash=hash_token(token),
+        invited_by=actor_membership.user,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    audit_record(tenant=tenant, actor=actor_membership.user, verb="invitation.created", target=invitation,
+                 to_state="pending", data={"email": email, "role": role, "partner_id": partner.pk if partner else None})
+    email_render_and_enqueue(
+        template="invitations/email/invite",
+        context={
+            "tenant": tenant,
+            "invitation": invitation,
+            "inviter": actor_membership.user,
+            "accept_url": tenant_url(tenant, reverse("invitation_accept", args=[token])),
+            "ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+        tenant=tenant,
+        to=[email],
+    )
+    return invitation, token
+
+
+def invitation_find(*, token):
+    """The pending invitation for a raw token in the tenant in force, or None."""
+    invitation = Invitation.objects.select_related("partner").filter(token_hash=hash_token(token)).first()
+    return invitation if invitation is not None and invitation.is_usable else None
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user=None, full_name="", password=""):
+    """Use the invitation once: create the account if needed and the membership. Returns the membership.
+
+    The conditional update is the single-use guarantee: of two concurrent accepts, one wins.
+    """
+    now = timezone.now()
+    used = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(accepted_at=now)
+    if used != 1:
+        raise InvitationUnusable
+    if user is None:
+        user = _create_invited_user(invitation.email, full_name, password)
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDenied("This invitation was sent to another address.")
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
+    membership, _ = Membership.objects.update_or_create(
+        tenant=invitation.tenant,
+        user=user,
+        defaults={"role": invitation.role, "partner": invitation.partner, "is_active": True},
+    )
+    audit_record(tenant=invitation.tenant, actor=user, verb="invitation.accepted", target=invitation,
+                 from_state="pending", to_state="accepted")
+    audit_record(tenant=invitation.tenant, actor=user, verb="membership.created", target=membership,
+                 to_state="active", data={"role": membership.role})
+    return membership
+
+
+def _create_invited_user(email, full_name, password):
+    user = get_user_model().objects.create_user(email=email, password=password, full_name=full_name)
+    # Following the emailed link proves the address.
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation, actor_membership):
+    if not can_invite(actor_membership, invitation.role, invitation.partner):
+        raise PermissionDenied("You may not revoke this invitation.")
+    if invitation.status != "pending":
+        raise ValidationError(f"This invitation is already {invitation.status}.")
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    audit_record(tenant=invitation.tenant, actor=actor_membership.user, verb="invitation.revoked",
+                 target=invitation, from_state="pending", to_state="revoked")

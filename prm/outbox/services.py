@@ -1,0 +1,101 @@
+"""Enqueue and send outbound email. Nothing is sent from a web request: rows are sent by tasks."""
+
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import EmailStatus, OutboundEmail
+
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None, kind="", from_email=None):
+    """Store one message and send it after the surrounding transaction commits."""
+    from .tasks import send_outbound_email
+
+    email = OutboundEmail.objects.create(
+        tenant=tenant,
+        kind=kind,
+        to=list(to),
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        subject=" ".join(subject.splitlines()).strip(),
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers or {},
+    )
+    transaction.on_commit(lambda: send_outbound_email.delay(email.pk))
+    return email
+
+
+def email_render_and_enqueue(*, template, context, tenant, to, headers=None):
+    """Render templates/<template>_subject.txt, _body.txt and (optional) _body.html, then enqueue."""
+    subject = render_to_string(f"{template}_subject.txt", context)
+    text = render_to_string(f"{template}_body.txt", context)
+    try:
+        html = render_to_string(f"{template}_body.html", context)
+    except Exception:  # noqa: BLE001 — the HTML part is optional
+        html = ""
+    return email_enqueue(
+        tenant=tenant, to=to, subject=subject, body_text=text, body_html=html, headers=headers, kind=template
+    )
+
+
+def email_send(*, email_id) -> bool:
+    """Claim one pending message and send it. Returns True if this call sent it.
+
+    The conditional update is the claim: two workers running this for one id send it once.
+    """
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=EmailStatus.PENDING).update(
+        status=EmailStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now
+    )
+    if not claimed:
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_email,
+        to=email.to,
+        headers=email.headers,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except TRANSIENT_ERRORS as exc:
+        _record_failure(email, exc)
+        return False
+    OutboundEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+
+def _record_failure(email, exc):
+    final = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    backoff = timedelta(seconds=30 * 2 ** (email.attempts - 1))
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=EmailStatus.FAILED if final else EmailStatus.PENDING,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        next_attempt_at=None if final else timezone.now() + backoff,
+    )
+
+
+def emails_due(now=None):
+    """Ids to (re)send: pending and due, or stuck in 'sending' after a worker died mid-send."""
+    now = now or timezone.now()
+    OutboundEmail.objects.filter(status=EmailStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+        status=EmailStatus.PENDING, next_attempt_at=now
+    )
+    # A fresh row without next_attempt_at is normally sent by its on-commit task; pick it up only
+    # if that task was lost (broker down at commit time).
+    due = OutboundEmail.objects.filter(status=EmailStatus.PENDING).filter(
+        Q(next_attempt_at__isnull=True, created_at__lt=now - timedelta(minutes=1)) | Q(next_attempt_at__lte=now)
+    )
+    return list(due.values_list("pk", flat=True)[:1000])

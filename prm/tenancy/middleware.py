@@ -1,0 +1,51 @@
+from django.contrib.auth import logout
+from django.http import HttpResponseNotFound
+from django.template import loader
+
+from .context import tenant_context
+from .models import Membership
+from .resolution import resolve_host
+
+
+class TenantMiddleware:
+    """Resolves the tenant from the host and keeps it in force for the whole request.
+
+    An unknown host is a 404 before any view, session or login code runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = resolve_host(request.get_host())
+        if not match.found:
+            return HttpResponseNotFound(loader.render_to_string("404.html", request=None))
+        request.tenant = match.tenant
+        request.is_root_domain = match.is_root
+        request.membership = None
+        with tenant_context(match.tenant):
+            return self.get_response(request)
+
+
+class MembershipMiddleware:
+    """Attaches the signed-in person's membership in this tenant, checked on every request.
+
+    A session whose person has no active membership here (removed, deactivated, or a member of
+    another tenant) is ended, so the person is refused rather than half-signed-in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.tenant is not None and request.user.is_authenticated:
+            membership = (
+                Membership.objects.select_related("partner", "user")
+                .filter(user=request.user, is_active=True)
+                .first()
+            )
+            if membership is None or (membership.partner_id and not membership.partner.is_active):
+                logout(request)
+            else:
+                request.membership = membership
+        return self.get_response(request)

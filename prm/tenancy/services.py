@@ -1,0 +1,51 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from prm.audit.services import audit_record
+
+from .models import STAFF_ROLES, Membership, Role
+
+
+def _may_manage(actor_membership, target):
+    """Tenant admins manage everyone; channel managers manage partner people; partner admins their own team."""
+    if actor_membership.is_tenant_admin:
+        return True
+    if actor_membership.role == Role.CHANNEL_MANAGER:
+        return target.is_partner_role
+    if actor_membership.is_partner_admin:
+        return target.is_partner_role and target.partner_id == actor_membership.partner_id
+    return False
+
+
+@transaction.atomic
+def membership_deactivate(*, membership, actor_membership):
+    if not _may_manage(actor_membership, membership):
+        raise PermissionDenied("You may not manage this person.")
+    if membership.pk == actor_membership.pk:
+        raise ValidationError("You cannot deactivate yourself; ask another admin.")
+    if not membership.is_active:
+        raise ValidationError("This person is already deactivated.")
+    if membership.is_tenant_admin:
+        other_admins = Membership.objects.select_for_update().filter(role=Role.TENANT_ADMIN, is_active=True).exclude(pk=membership.pk)
+        if not other_admins.exists():
+            raise ValidationError("A program needs at least one active tenant admin.")
+    Membership.objects.filter(pk=membership.pk).update(is_active=False)
+    audit_record(tenant=membership.tenant, actor=actor_membership.user, verb="membership.deactivated",
+                 target=membership, from_state="active", to_state="inactive")
+
+
+@transaction.atomic
+def membership_reactivate(*, membership, actor_membership):
+    if not _may_manage(actor_membership, membership):
+        raise PermissionDenied("You may not manage this person.")
+    if membership.is_active:
+        raise ValidationError("This person is already active.")
+    if membership.partner_id and not membership.partner.is_active:
+        raise ValidationError("Reactivate the partner first.")
+    Membership.objects.filter(pk=membership.pk).update(is_active=True)
+    audit_record(tenant=membership.tenant, actor=actor_membership.user, verb="membership.reactivated",
+                 target=membership, from_state="inactive", to_state="active")
+
+
+def staff_memberships():
+    return Membership.objects.filter(role__in=STAFF_ROLES).select_related("user").order_by("user__email")

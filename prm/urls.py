@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from partners.urls import dashboard_urlpatterns as partner_dashboard
+from partners.urls import portal_urlpatterns as partner_portal
+from partners.views.dashboard import DashboardHomeView
+from partners.views.portal import PortalHomeView
+
+from .api.views import ApiKeyListView, ApiKeyRevokeView
+from .home import home
+from .invitations.views import AcceptInvitationView
+from .tenancy import team_views
+
+manage_urlpatterns = [
+    path("", DashboardHomeView.as_view(), name="dashboard_home"),
+    path("partners/", include((partner_dashboard, "partners"))),
+    path("team/", team_views.TeamView.as_view(), name="team"),
+    path("memberships/<int:pk>/deactivate/", team_views.MembershipDeactivateView.as_view(), name="membership_deactivate"),
+    path("memberships/<int:pk>/reactivate/", team_views.MembershipReactivateView.as_view(), name="membership_reactivate"),
+    path("invitations/<int:pk>/revoke/", team_views.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("api-keys/", ApiKeyListView.as_view(), name="api_keys"),
+    path("api-keys/<int:pk>/revoke/", ApiKeyRevokeView.as_view(), name="api_key_revoke"),
+]
+
+portal_urlpatterns = [
+    path("", PortalHomeView.as_view(), name="portal_home"),
+    path("", include((partner_portal, "portal"))),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("manage/", include(manage_urlpatterns)),
+    path("portal/", include(portal_urlpatterns)),
+    path("invitations/<str:token>/", AcceptInvitationView.as_view(), name="invitation_accept"),
+    path("accounts/", include("allauth.urls")),
+    path("api/", include("prm.api.urls")),
+    path("admin/", admin.site.urls),
+]
