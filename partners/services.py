@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -31,7 +32,7 @@ def partner_create(*, tenant, actor, **fields):
     if fields.get("status") == PartnerStatus.INACTIVE:
         raise ValidationError({"status": "A new partner cannot start deactivated."})
     _check_unique_name(fields.get("name", ""))
-    partner = Partner(tenant=tenant, created_by=actor if getattr(actor, "pk", None) else None, **fields)
+    partner = Partner(tenant=tenant, created_by=actor if isinstance(actor, get_user_model()) else None, **fields)
     partner.domain = domain_from_website(partner.website)
     partner.full_clean()
     partner.save()

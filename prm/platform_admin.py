@@ -28,6 +28,7 @@ def _root_domain_only(view):
             raise Http404
         return view(request, *args, **kwargs)
 
+    wrapper.root_domain_only = True
     return wrapper
 
 

@@ -15,6 +15,8 @@ from .factories import MembershipFactory, PartnerFactory, TenantFactory, UserFac
 @pytest.fixture(autouse=True)
 def _isolate(settings, tmp_path):
     settings.PRM_DOMAIN = "localhost"
+    # Fast hashing in tests only: password strength is not what these tests measure.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     cache.clear()  # rate-limit counters must not leak between tests
     yield

@@ -42,3 +42,12 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "`Api-Key prm_…`, created by a tenant admin under Manage → API keys."}
+
+
+class TenantSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "prm.api.authentication.TenantSessionAuthentication"
+    name = "SessionAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
+                "description": "The browser session of a signed-in member (unsafe methods need the CSRF token)."}

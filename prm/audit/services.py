@@ -1,9 +1,11 @@
+from django.contrib.auth import get_user_model
+
 from .models import AuditEvent
 
 
 def audit_record(*, tenant, actor, verb, target, from_state="", to_state="", data=None):
     """Append an audit row. `actor` is a User, or any object whose str() names the actor (API key, rule)."""
-    is_user = actor is not None and hasattr(actor, "is_authenticated") and actor.is_authenticated
+    is_user = isinstance(actor, get_user_model())
     return AuditEvent.unscoped.create(
         tenant=tenant,
         actor=actor if is_user else None,

@@ -1,0 +1,19 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY manage.py ./
+COPY prm prm
+COPY partners partners
+COPY dealreg dealreg
+COPY mdf mdf
+COPY surveys surveys
+COPY loyalty loyalty
+COPY templates templates
+COPY static static
+RUN pip install --no-cache-dir . \
+ && PRM_ENV=production SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN useradd --system --uid 1000 prm && chown -R prm /app
+USER prm
+EXPOSE 8000
+CMD ["gunicorn", "prm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

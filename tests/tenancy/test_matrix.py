@@ -1,0 +1,366 @@
+"""The cross-tenant matrix: every URL and every API operation, as every kind of visitor.
+
+For each page: anonymous visitors are sent to sign in, lower roles get 403, the wrong tenant's
+session is ended, objects of another tenant or another partner are a 404 that is byte-for-byte
+the 404 of an id that does not exist, and unknown or root hosts are 404. A URL or API operation
+with no entry here fails `test_every_url_is_covered` / `test_every_api_operation_is_covered`.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from prm.api.services import api_key_create
+from prm.invitations.services import invitation_create
+from prm.tenancy.context import tenant_context
+from prm.tenancy.models import Role
+
+from ..factories import MembershipFactory, UserFactory
+
+TA, CM, PA, PU = Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_USER
+STAFF = frozenset({TA, CM})
+PARTNER = frozenset({PA, PU})
+EVERYONE = STAFF | PARTNER
+MISSING_ID = 987654321
+
+
+@dataclass
+class Page:
+    """One URL: who may use it, and how to point it at our object and at someone else's."""
+
+    allowed: frozenset
+    method: str = "get"
+    own: Callable = lambda w: {}
+    foreign: list = field(default_factory=list)  # callables giving kwargs of objects we must not reach
+    ok: tuple = (200,)
+
+
+def _pk(attr):
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+PAGES = {
+    "dashboard_home": Page(STAFF),
+    "partners:dashboard_list": Page(STAFF),
+    "partners:dashboard_create": Page(STAFF),
+    "partners:dashboard_detail": Page(STAFF, own=_pk("northwind"), foreign=[_pk("initech")]),
+    "partners:dashboard_edit": Page(STAFF, own=_pk("northwind"), foreign=[_pk("initech")]),
+    "partners:dashboard_invite": Page(STAFF, "post", _pk("northwind"), [_pk("initech")], ok=(302, 400)),
+    "partners:dashboard_deactivate": Page(STAFF, "post", _pk("northwind"), [_pk("initech")], ok=(302,)),
+    "partners:dashboard_reactivate": Page(STAFF, "post", _pk("northwind"), [_pk("initech")], ok=(302,)),
+    "team": Page(frozenset({TA})),
+    "membership_deactivate": Page(STAFF, "post", _pk("northwind_rep"), [_pk("initech_admin")], ok=(302,)),
+    "membership_reactivate": Page(STAFF, "post", _pk("northwind_rep"), [_pk("initech_admin")], ok=(302,)),
+    "invitation_revoke": Page(STAFF, "post", _pk("northwind_invitation"), [_pk("initech_invitation")], ok=(302,)),
+    "api_keys": Page(frozenset({TA})),
+    "api_key_revoke": Page(frozenset({TA}), "post", _pk("acme_key"), [_pk("globex_key")], ok=(302,)),
+    "portal_home": Page(PARTNER),
+    "portal:team": Page(PARTNER),
+    "portal:member_deactivate": Page(
+        frozenset({PA}), "post", _pk("northwind_rep"), [_pk("contoso_rep"), _pk("initech_admin")], ok=(302,)
+    ),
+    "portal:member_reactivate": Page(
+        frozenset({PA}), "post", _pk("northwind_rep"), [_pk("contoso_rep"), _pk("initech_admin")], ok=(302,)
+    ),
+    "portal:invitation_revoke": Page(
+        frozenset({PA}), "post", _pk("northwind_invitation"), [_pk("contoso_invitation"), _pk("initech_invitation")], ok=(302,)
+    ),
+}
+
+# Public pages: reachable without an account on a tenant host; 404 on unknown hosts.
+PUBLIC = {
+    "home": {},
+    "invitation_accept": {"token": "not-a-real-token"},
+    "api_schema": {},
+    "api_docs": {},
+    "account_login": {},
+    "account_signup": {},
+    "account_inactive": {},
+    "account_reset_password": {},
+    "account_reset_password_done": {},
+    "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
+    "account_reset_password_from_key_done": {},
+    "account_email_verification_sent": {},
+    "account_confirm_email": {"key": "bogus-key"},
+    "account_confirm_login_code": {},
+    "mfa_authenticate": {},
+    "account_logout": {},
+}
+
+# Account pages: about the signed-in person only, so the checks are "sign in first" and "no 5xx".
+ACCOUNT = [
+    "account_reauthenticate", "account_email", "account_change_password", "account_set_password",
+    "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
+    "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
+]
+
+# The API's URL names are covered operation by operation below.
+API_NAMES = {"partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list", "membership-detail"}
+
+
+def _all_url_names():
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                yield from walk(pattern.url_patterns, f"{namespace}:{inner}" if namespace and inner else inner or namespace)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_covered():
+    covered = set(PAGES) | set(PUBLIC) | set(ACCOUNT) | API_NAMES
+    uncovered = sorted(
+        name or str(pattern.pattern)
+        for name, pattern in _all_url_names()
+        if not (name or "").startswith("admin:") and name not in covered
+    )
+    assert uncovered == [], f"URLs missing from the cross-tenant matrix: {uncovered}"
+
+
+def test_every_admin_view_is_root_domain_only():
+    admin_views = [pattern for name, pattern in _all_url_names() if (name or "").startswith("admin:")]
+    assert admin_views
+    assert all(getattr(p.callback, "root_domain_only", False) for p in admin_views)
+
+
+# ---------------------------------------------------------------------------------------------
+# The world the matrix runs in
+
+
+@pytest.fixture
+def matrix(world):
+    """`world` plus a Contoso admin, pending invitations at each partner, and an API key per tenant."""
+    w = world
+    w.contoso_admin = MembershipFactory(tenant=w.acme, user=UserFactory(email="admin@contoso.example"), role=PA, partner=w.contoso)
+    with tenant_context(w.acme):
+        w.northwind_invitation, _ = invitation_create(tenant=w.acme, actor_membership=w.northwind_admin, email="new@northwind.example", role=PU, partner=w.northwind)
+        w.contoso_invitation, _ = invitation_create(tenant=w.acme, actor_membership=w.contoso_admin, email="new@contoso.example", role=PU, partner=w.contoso)
+        w.acme_key, w.acme_raw_key = api_key_create(tenant=w.acme, actor=w.acme_admin.user, name="Acme CRM")
+    with tenant_context(w.globex):
+        w.initech_invitation, _ = invitation_create(tenant=w.globex, actor_membership=w.initech_admin, email="new@initech.example", role=PU, partner=w.initech)
+        w.globex_key, w.globex_raw_key = api_key_create(tenant=w.globex, actor=w.globex_admin.user, name="Globex CRM")
+    return w
+
+
+def _actors(w):
+    """Signed-in members of Acme, by role, on acme.localhost."""
+    return {TA: w.acme_admin, CM: w.acme_manager, PA: w.northwind_admin, PU: w.northwind_rep}
+
+
+def _request(client, method, url, **extra):
+    """Each request runs in a savepoint that is rolled back, so every visitor sees the same world."""
+    with transaction.atomic():
+        response = getattr(client, method)(url, **extra)
+        transaction.set_rollback(True)
+    return response
+
+
+def _is_login_redirect(response):
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_access_by_role(name, matrix, client_as, anon_client):
+    page = PAGES[name]
+    url = reverse(name, kwargs=page.own(matrix))
+    assert _is_login_redirect(_request(anon_client(matrix.acme), page.method, url)), "anonymous must sign in first"
+    for role, member in _actors(matrix).items():
+        response = _request(client_as(member), page.method, url)
+        if role in page.allowed:
+            assert response.status_code in page.ok, f"{role} should reach {name}, got {response.status_code}"
+        else:
+            assert response.status_code == 403, f"{role} must be refused {name}, got {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_refuses_the_other_tenant(name, matrix, client_as):
+    page = PAGES[name]
+    url = reverse(name, kwargs=page.own(matrix))
+    # A Globex session carried to Acme's host is ended, not honoured.
+    response = _request(client_as(matrix.globex_admin, host="acme.localhost"), page.method, url)
+    assert _is_login_redirect(response)
+    # On its own host, Globex reaches Acme's objects by id only as a 404; its lists hold no Acme rows.
+    globex_member = matrix.globex_admin if page.allowed & STAFF else matrix.initech_admin
+    response = _request(client_as(globex_member), page.method, url)
+    if page.own(matrix):
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (200, 302, 400, 403)
+        assert b"Northwind" not in response.content and b"Contoso" not in response.content
+
+
+@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.foreign))
+def test_foreign_object_is_the_same_404_as_a_missing_one(name, matrix, client_as):
+    page = PAGES[name]
+    role = min(page.allowed)  # any role allowed on the page
+    member = _actors(matrix)[role] if role in (TA, CM) else matrix.northwind_admin
+    client = client_as(member)
+    missing = _request(client, page.method, reverse(name, kwargs={"pk": MISSING_ID}))
+    assert missing.status_code == 404
+    for foreign in page.foreign:
+        response = _request(client, page.method, reverse(name, kwargs=foreign(matrix)))
+        assert response.status_code == 404
+        assert response.content == missing.content
+
+
+@pytest.mark.parametrize("name", sorted(PAGES) + sorted(PUBLIC))
+@pytest.mark.parametrize("host", ["nope.localhost", "acme.example.com", "a.acme.localhost"])
+def test_unknown_hosts_are_404(name, host, matrix, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    kwargs = PAGES[name].own(matrix) if name in PAGES else PUBLIC[name]
+    response = Client(HTTP_HOST=host).get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_tenant_pages_are_404_on_the_root_domain(name, matrix):
+    page = PAGES[name]
+    response = _request(Client(HTTP_HOST="localhost"), page.method, reverse(name, kwargs=page.own(matrix)))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_pages_need_no_account_and_leak_nothing(name, matrix, anon_client):
+    response = anon_client(matrix.acme).get(reverse(name, kwargs=PUBLIC[name]))
+    assert response.status_code < 500
+    assert b"Globex" not in response.content and b"Initech" not in response.content
+
+
+def test_signup_is_closed(matrix, anon_client):
+    response = anon_client(matrix.acme).post(
+        reverse("account_signup"), {"email": "intruder@example.com", "password1": "a-long-password-1", "password2": "a-long-password-1"}
+    )
+    assert response.status_code != 302
+    assert not UserFactory._meta.model.objects.filter(email="intruder@example.com").exists()
+
+
+@pytest.mark.parametrize("name", ACCOUNT)
+def test_account_pages_need_sign_in(name, matrix, anon_client, client_as):
+    url = reverse(name)
+    assert _is_login_redirect(anon_client(matrix.acme).get(url))
+    response = client_as(matrix.northwind_rep).get(url)
+    assert response.status_code in (200, 302, 404)  # 404: e.g. no TOTP to deactivate yet
+    assert b"Globex" not in response.content
+
+
+# ---------------------------------------------------------------------------------------------
+# API operations
+
+
+@dataclass
+class Op:
+    allowed: frozenset  # roles by session; the tenant's API key acts as a channel manager
+    own: Callable = lambda w: {}
+    foreign: list = field(default_factory=list)
+    body: Callable = lambda w: {}
+    ok: tuple = (200,)
+    partner_sees_own_only: bool = False
+
+
+def _new_partner(w):
+    return {"name": "Brand New Partner", "country": "FR"}
+
+
+API = {
+    ("/api/v1/partners/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/partners/", "post"): Op(STAFF, body=_new_partner, ok=(201,)),
+    ("/api/v1/partners/{id}/", "get"): Op(EVERYONE, _pk("northwind"), [_pk("contoso"), _pk("initech")]),
+    ("/api/v1/partners/{id}/", "put"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"name": "Northwind Traders", "tier": "Platinum"}),
+    ("/api/v1/partners/{id}/", "patch"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"tier": "Platinum"}),
+    ("/api/v1/partners/{id}/deactivate/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"reason": "test"}),
+    ("/api/v1/partners/{id}/reactivate/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400)),
+    ("/api/v1/memberships/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/memberships/{id}/", "get"): Op(EVERYONE, _pk("northwind_rep"), [_pk("contoso_rep"), _pk("initech_admin")]),
+}
+
+
+def _api_operations():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {(path, method) for path, item in schema["paths"].items() for method in item if path.startswith("/api/v1/")}
+
+
+def test_every_api_operation_is_covered(db):
+    assert _api_operations() - set(API) == set(), "API operations missing from the cross-tenant matrix"
+    assert set(API) - _api_operations() == set(), "matrix lists API operations that no longer exist"
+
+
+def _api_url(path, kwargs):
+    return path.replace("{id}", str(kwargs.get("pk", "")))
+
+
+def _api_call(client, method, url, body, **extra):
+    if method == "get":
+        return _request(client, method, url, **extra)
+    return _request(client, method, url, data=body, content_type="application/json", **extra)
+
+
+@pytest.mark.parametrize("operation", sorted(API), ids=lambda o: f"{o[1]} {o[0]}")
+def test_api_operation_access(operation, matrix, client_as, anon_client):
+    path, method = operation
+    op = API[operation]
+    url = _api_url(path, op.own(matrix))
+    body = op.body(matrix)
+    assert _api_call(anon_client(matrix.acme), method, url, body).status_code in (401, 403)
+    for role, member in _actors(matrix).items():
+        response = _api_call(client_as(member), method, url, body)
+        if role in op.allowed:
+            assert response.status_code in op.ok, f"{role}: {response.status_code} {response.content[:200]}"
+            if op.partner_sees_own_only and role in PARTNER:
+                rows = response.json()["results"]
+                assert rows and {r.get("partner", r["id"]) for r in rows} == {matrix.northwind.pk}
+        else:
+            assert response.status_code == 403, f"{role} must be refused, got {response.status_code}"
+    key_auth = {"HTTP_AUTHORIZATION": f"Api-Key {matrix.acme_raw_key}"}
+    assert _api_call(anon_client(matrix.acme), method, url, body, **key_auth).status_code in op.ok
+    # Globex's key on Acme's host, and a Globex session carried over, are both refused.
+    other_key = {"HTTP_AUTHORIZATION": f"Api-Key {matrix.globex_raw_key}"}
+    assert _api_call(anon_client(matrix.acme), method, url, body, **other_key).status_code == 401
+    carried = _api_call(client_as(matrix.globex_admin, host="acme.localhost"), method, url, body)
+    assert carried.status_code in (401, 403)
+
+
+@pytest.mark.parametrize("operation", sorted(o for o, op in API.items() if op.foreign), ids=lambda o: f"{o[1]} {o[0]}")
+def test_api_foreign_ids_are_the_same_404_as_missing(operation, matrix, client_as, anon_client):
+    path, method = operation
+    op = API[operation]
+    body = op.body(matrix)
+    callers = [anon_client(matrix.acme)]
+    auth = [{"HTTP_AUTHORIZATION": f"Api-Key {matrix.acme_raw_key}"}]
+    if PU in op.allowed:  # partner users reach their own partner's rows only
+        callers.append(client_as(matrix.northwind_rep))
+        auth.append({})
+    for client, extra in zip(callers, auth):
+        missing = _api_call(client, method, _api_url(path, {"pk": MISSING_ID}), body, **extra)
+        assert missing.status_code == 404
+        for foreign in op.foreign:
+            kwargs = foreign(matrix)
+            if client is callers[0] and kwargs["pk"] in (matrix.contoso.pk, matrix.contoso_rep.pk):
+                continue  # same tenant, other partner: the tenant's key may see it
+            response = _api_call(client, method, _api_url(path, kwargs), body, **extra)
+            assert response.status_code == 404
+            assert response.content == missing.content
+
+
+@pytest.mark.parametrize("operation", sorted(API), ids=lambda o: f"{o[1]} {o[0]}")
+def test_api_is_404_on_root_and_unknown_hosts(operation, matrix, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    path, method = operation
+    op = API[operation]
+    url = _api_url(path, op.own(matrix))
+    for host in ("localhost", "nope.localhost"):
+        response = _api_call(Client(HTTP_HOST=host), method, url, op.body(matrix),
+                             HTTP_AUTHORIZATION=f"Api-Key {matrix.acme_raw_key}")
+        assert response.status_code in (401, 404), f"{host}: {response.status_code}"
+        assert b"Northwind" not in response.content
