@@ -11,7 +11,7 @@ from django.utils import timezone
 from prm.audit.services import audit_record
 from prm.outbox.services import email_render_and_enqueue
 from prm.tenancy.links import tenant_url
-from prm.tenancy.models import PARTNER_ROLES, Membership
+from prm.tenancy.models import PARTNER_ROLES, Membership, Role
 
 from .models import Invitation
 from .rules import can_invite
@@ -36,6 +36,10 @@ def invitation_create(*, tenant, actor_membership, email, role, partner=None):
         raise ValidationError({"partner": "This partner is deactivated; reactivate it before inviting users."})
     if Membership.objects.filter(user__email__iexact=email, is_active=True).exists():
         raise ValidationError({"email": "This person is already a member of this program."})
+    return _issue(tenant=tenant, inviter=actor_membership.user, email=email, role=role, partner=partner)
+
+
+def _issue(*, tenant, inviter, email, role, partner):
     # A new invitation replaces any earlier pending one for the same address.
     Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -47,17 +51,17 @@ def invitation_create(*, tenant, actor_membership, email, role, partner=None):
         role=role,
         partner=partner,
         token_hash=hash_token(token),
-        invited_by=actor_membership.user,
+        invited_by=inviter,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
-    audit_record(tenant=tenant, actor=actor_membership.user, verb="invitation.created", target=invitation,
+    audit_record(tenant=tenant, actor=inviter, verb="invitation.created", target=invitation,
                  to_state="pending", data={"email": email, "role": role, "partner_id": partner.pk if partner else None})
     email_render_and_enqueue(
         template="invitations/email/invite",
         context={
             "tenant": tenant,
             "invitation": invitation,
-            "inviter": actor_membership.user,
+            "inviter": inviter,
             "accept_url": tenant_url(tenant, reverse("invitation_accept", args=[token])),
             "ttl_days": settings.INVITATION_TTL_DAYS,
         },
@@ -65,6 +69,15 @@ def invitation_create(*, tenant, actor_membership, email, role, partner=None):
         to=[email],
     )
     return invitation, token
+
+
+@transaction.atomic
+def invitation_create_first_admin(*, tenant, email):
+    """Platform operators invite a new tenant's first admin (no member exists yet to do it)."""
+    email = email.strip().lower()
+    if Membership.objects.filter(role=Role.TENANT_ADMIN, is_active=True).exists():
+        raise ValidationError({"email": "This tenant already has an admin; they invite the rest of the team."})
+    return _issue(tenant=tenant, inviter=None, email=email, role=Role.TENANT_ADMIN, partner=None)
 
 
 def invitation_find(*, token):

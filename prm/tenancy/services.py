@@ -3,7 +3,7 @@ from django.db import transaction
 
 from prm.audit.services import audit_record
 
-from .models import STAFF_ROLES, Membership, Role
+from .models import RESERVED_SLUGS, STAFF_ROLES, Membership, Role, Tenant
 
 
 def _may_manage(actor_membership, target):
@@ -49,3 +49,14 @@ def membership_reactivate(*, membership, actor_membership):
 
 def staff_memberships():
     return Membership.objects.filter(role__in=STAFF_ROLES).select_related("user").order_by("user__email")
+
+
+@transaction.atomic
+def tenant_create(*, slug, name, currency="USD", time_zone="UTC"):
+    """A new vendor program. Platform operators call this (command or admin); no member exists yet."""
+    tenant = Tenant(slug=slug.strip().lower(), name=name.strip(), currency=currency.upper(), time_zone=time_zone)
+    if tenant.slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": f"“{tenant.slug}” is reserved; choose another sub-domain."})
+    tenant.full_clean()
+    tenant.save()
+    return tenant

