@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import Partner, PartnerStatus
+from .selectors import NAME_TAKEN, partner_name_taken
 
 
 class PartnerForm(forms.ModelForm):
@@ -17,6 +18,13 @@ class PartnerForm(forms.ModelForm):
         if self.instance.pk and self.instance.status == PartnerStatus.INACTIVE:
             self.fields["status"].disabled = True
             self.fields["status"].choices = PartnerStatus.choices
+
+    def clean_name(self):
+        # Checked here too so that every error shows at once, not one per submit.
+        name = self.cleaned_data["name"].strip()
+        if partner_name_taken(name, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(NAME_TAKEN)
+        return name
 
     def validate_unique(self):
         # The service checks the name per tenant, case-insensitively, and reports it on the field.

@@ -1,4 +1,5 @@
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 
 from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.models import PARTNER_ROLES, Membership
@@ -39,3 +40,14 @@ def access_partner_by_id(partner_id):
 
 def partner_team(partner):
     return Membership.objects.filter(partner=partner, role__in=PARTNER_ROLES).select_related("user").order_by("user__email")
+
+
+NAME_TAKEN = "Another partner in this program already has this name."
+
+
+def partner_name_taken(name, exclude_pk=None):
+    """Names are unique per tenant whatever their case, as the database constraint says."""
+    clash = Partner.objects.annotate(lname=Lower("name")).filter(lname=(name or "").strip().lower())
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    return clash.exists()

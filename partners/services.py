@@ -1,7 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from prm.audit.services import audit_record
@@ -9,6 +8,7 @@ from prm.invitations.models import Invitation
 
 from .domains import domain_from_website
 from .models import Partner, PartnerStatus
+from .selectors import NAME_TAKEN, partner_name_taken
 
 EDITABLE_FIELDS = (
     "name", "status", "tier", "country", "website",
@@ -17,11 +17,8 @@ EDITABLE_FIELDS = (
 
 
 def _check_unique_name(name, exclude_pk=None):
-    clash = Partner.objects.annotate(lname=Lower("name")).filter(lname=name.strip().lower())
-    if exclude_pk:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError({"name": "Another partner in this program already has this name."})
+    if partner_name_taken(name, exclude_pk=exclude_pk):
+        raise ValidationError({"name": NAME_TAKEN})
 
 
 @transaction.atomic
