@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "prm.outbox",
     "prm.invitations",
     "prm.api",
+    "prm.demo",
     "partners",
     "dealreg",
     "mdf",
@@ -245,6 +247,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One line per eager task is noise in the embedded default; workers log their own.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu": {"level": "WARNING"}},
 }
 
 # Absolute links in emails: <scheme>://<tenant host>[:PRM_PUBLIC_PORT]/…

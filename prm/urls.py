@@ -31,6 +31,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("manage/", include(manage_urlpatterns)),
     path("portal/", include(portal_urlpatterns)),
+    path("", include("dealreg.urls")),
     path("invitations/<str:token>/", AcceptInvitationView.as_view(), name="invitation_accept"),
     path("accounts/", include("allauth.urls")),
     path("api/", include("prm.api.urls")),

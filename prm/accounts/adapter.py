@@ -24,7 +24,10 @@ class TenantAccountAdapter(DefaultAccountAdapter):
     def authenticate(self, request, **credentials):
         user = super().authenticate(request, **credentials)
         if user is not None and not _may_sign_in_here(request, user):
-            # Same answer as a wrong password: do not reveal who is a member elsewhere.
+            # Same answer as a wrong password: do not reveal who is a member elsewhere. allauth gave
+            # back the failed-login rate-limit slot because the password was right; take it again,
+            # or the lockout arriving one attempt late would reveal the password.
+            self.pre_authenticate(request, **credentials)
             self.authentication_failed(request, **credentials)
             return None
         return user

@@ -4,12 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from dealreg.api import DealViewSet
 from partners.api import MembershipViewSet, PartnerViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("deals", DealViewSet, basename="deal")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -1,8 +1,10 @@
 """Enqueue and send outbound email. Nothing is sent from a web request: rows are sent by tasks."""
 
+import logging
 import smtplib
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -12,7 +14,10 @@ from django.utils import timezone
 
 from .models import EmailStatus, OutboundEmail
 
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
+logger = logging.getLogger(__name__)
+
+# A send that hits the task's soft time limit (a hung SMTP server) is worth another try too.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, TimeoutError, SoftTimeLimitExceeded)
 STUCK_AFTER = timedelta(minutes=15)
 
 
@@ -73,12 +78,18 @@ def email_send(*, email_id) -> bool:
     except TRANSIENT_ERRORS as exc:
         _record_failure(email, exc)
         return False
+    except Exception as exc:
+        # Not a delivery hiccup (e.g. a malformed header): retrying cannot help, so fail it now
+        # rather than leave it in "sending" to be reclaimed and retried forever.
+        logger.exception("Outbound email %s failed permanently", email.pk)
+        _record_failure(email, exc, final=True)
+        return False
     OutboundEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=timezone.now(), last_error="")
     return True
 
 
-def _record_failure(email, exc):
-    final = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+def _record_failure(email, exc, final=False):
+    final = final or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     backoff = timedelta(seconds=30 * 2 ** (email.attempts - 1))
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=EmailStatus.FAILED if final else EmailStatus.PENDING,
@@ -90,9 +101,12 @@ def _record_failure(email, exc):
 def emails_due(now=None):
     """Ids to (re)send: pending and due, or stuck in 'sending' after a worker died mid-send."""
     now = now or timezone.now()
-    OutboundEmail.objects.filter(status=EmailStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        status=EmailStatus.PENDING, next_attempt_at=now
+    stuck = OutboundEmail.objects.filter(status=EmailStatus.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    # A message whose every attempt died mid-send is not retried past OUTBOX_MAX_ATTEMPTS.
+    stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=EmailStatus.FAILED, next_attempt_at=None, last_error="Stuck in sending on its last attempt; gave up."
     )
+    stuck.update(status=EmailStatus.PENDING, next_attempt_at=now)
     # A fresh row without next_attempt_at is normally sent by its on-commit task; pick it up only
     # if that task was lost (broker down at commit time).
     due = OutboundEmail.objects.filter(status=EmailStatus.PENDING).filter(

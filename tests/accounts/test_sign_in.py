@@ -130,3 +130,20 @@ def test_non_superuser_cannot_sign_in_on_the_root_domain(world):
     assert response.status_code == 200
     assert not is_signed_in(client)
     assert client.get("/admin/").status_code == 302  # back to the admin sign-in page
+
+
+@pytest.mark.parametrize("refused", ["globex_manager", "deactivated_acme_manager"])
+def test_refused_right_password_counts_towards_the_lockout_like_a_wrong_one(world, anon_client, refused):
+    """Otherwise the lockout arriving one attempt late would reveal that a guess was the right password."""
+    from prm.tenancy.models import Membership
+
+    if refused == "deactivated_acme_manager":
+        Membership.unscoped.filter(pk=world.acme_manager.pk).update(is_active=False)
+        email = world.acme_manager.user.email
+    else:
+        email = world.globex_manager.user.email
+    client = anon_client(world.acme)
+    for _ in range(5):
+        assert _form_errors(sign_in(client, email, PASSWORD)) == [WRONG_CREDENTIALS]
+    response = sign_in(client, email, PASSWORD)
+    assert any("Too many failed login attempts" in str(e) for e in _form_errors(response))

@@ -181,3 +181,43 @@ def test_flush_outbox_sends_due_and_stuck_rows(make_email, mailoutbox):
 
     flush_outbox()  # nothing left to do
     assert len(mailoutbox) == 2
+
+
+def test_permanent_error_fails_the_message_instead_of_retrying_forever(make_email, monkeypatch, mailoutbox):
+    def broken(self, fail_silently=False):
+        raise ValueError("Header values can't contain newlines")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
+    email = make_email()
+    assert email_send(email_id=email.pk) is False
+    row = _reload(email)
+    assert row.status == EmailStatus.FAILED
+    assert row.attempts == 1
+    assert row.last_error == "ValueError: Header values can't contain newlines"
+    # Not picked up again, even long after.
+    assert email.pk not in emails_due(now=timezone.now() + timedelta(days=1))
+
+
+def test_stuck_rows_out_of_attempts_are_failed_not_retried(make_email, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    now = timezone.now()
+    email = make_email()
+    OutboundEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENDING, claimed_at=now - timedelta(minutes=20), attempts=3)
+    assert email.pk not in emails_due(now=now)
+    row = _reload(email)
+    assert row.status == EmailStatus.FAILED
+    assert "gave up" in row.last_error
+
+
+def test_soft_time_limit_is_retried(make_email, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def hang(self, fail_silently=False):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", hang)
+    email = make_email()
+    email_send(email_id=email.pk)
+    row = _reload(email)
+    assert (row.status, row.attempts) == (EmailStatus.PENDING, 1)
+    assert row.next_attempt_at > timezone.now()

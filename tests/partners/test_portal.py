@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from prm.audit.models import AuditEvent
 from prm.invitations.models import Invitation
 from prm.tenancy.models import Membership, Role
 from prm.tenancy.services import membership_deactivate
@@ -67,6 +68,8 @@ def test_partner_admin_deactivates_and_reactivates_a_team_member(world, client_a
     response = admin.post(f"/portal/team/{world.northwind_rep.pk}/deactivate/")
     assert response.status_code == 302
     assert not Membership.unscoped.get(pk=world.northwind_rep.pk).is_active
+    event = AuditEvent.unscoped.get(verb="membership.deactivated", target_id=str(world.northwind_rep.pk))
+    assert (event.actor, event.from_state, event.to_state) == (world.northwind_admin.user, "active", "inactive")
     # The person is signed out and cannot sign in again.
     assert rep_session.get("/portal/").status_code == 302
     assert not is_signed_in(rep_session)

@@ -7,6 +7,8 @@ with no entry here fails `test_every_url_is_covered` / `test_every_api_operation
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Callable
 
 import pytest
@@ -15,6 +17,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from dealreg.models import ProductLine
+from dealreg.services import deal_create
 from prm.api.services import api_key_create
 from prm.invitations.services import invitation_create
 from prm.tenancy.context import tenant_context
@@ -40,8 +44,8 @@ class Page:
     ok: tuple = (200,)
 
 
-def _pk(attr):
-    return lambda w: {"pk": getattr(w, attr).pk}
+def _pk(attr, **extra):
+    return lambda w: {"pk": getattr(w, attr).pk, **extra}
 
 
 PAGES = {
@@ -59,6 +63,27 @@ PAGES = {
     "invitation_revoke": Page(STAFF, "post", _pk("northwind_invitation"), [_pk("initech_invitation")], ok=(302,)),
     "api_keys": Page(frozenset({TA})),
     "api_key_revoke": Page(frozenset({TA}), "post", _pk("acme_key"), [_pk("globex_key")], ok=(302,)),
+    "dealreg:dashboard_list": Page(STAFF),
+    "dealreg:dashboard_queue": Page(STAFF),
+    "dealreg:dashboard_bulk_approve": Page(STAFF, "post", ok=(302,)),
+    "dealreg:dashboard_export": Page(STAFF, own=lambda w: {"fmt": "csv"}),
+    "dealreg:dashboard_detail": Page(STAFF, own=_pk("northwind_deal"), foreign=[_pk("initech_deal")]),
+    "dealreg:dashboard_approve": Page(STAFF, "post", _pk("northwind_deal"), [_pk("initech_deal")], ok=(302,)),
+    "dealreg:dashboard_decide": Page(
+        STAFF, "post", _pk("northwind_deal", decision="reject"), [_pk("initech_deal", decision="reject")], ok=(302, 400)
+    ),
+    "dealreg:rules": Page(frozenset({TA})),
+    "dealreg:product_lines": Page(STAFF),
+    "dealreg:product_line_toggle": Page(STAFF, "post", _pk("acme_product"), [_pk("globex_product")], ok=(302,)),
+    "dealreg:portal_list": Page(PARTNER),
+    "dealreg:portal_create": Page(PARTNER),
+    "dealreg:portal_check": Page(PARTNER, "post"),
+    "dealreg:portal_detail": Page(PARTNER, own=_pk("northwind_deal"), foreign=[_pk("contoso_deal"), _pk("initech_deal")]),
+    "dealreg:portal_edit": Page(PARTNER, own=_pk("northwind_deal"), foreign=[_pk("contoso_deal"), _pk("initech_deal")]),
+    "dealreg:portal_action": Page(
+        PARTNER, "post", _pk("northwind_deal", action="withdraw"),
+        [_pk("contoso_deal", action="withdraw"), _pk("initech_deal", action="withdraw")], ok=(302,),
+    ),
     "portal_home": Page(PARTNER),
     "portal:team": Page(PARTNER),
     "portal:member_deactivate": Page(
@@ -100,7 +125,9 @@ ACCOUNT = [
 ]
 
 # The API's URL names are covered operation by operation below.
-API_NAMES = {"partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list", "membership-detail"}
+API_NAMES = {"partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
+             "membership-detail", "deal-list", "deal-detail", "deal-check", "deal-submit", "deal-withdraw", "deal-win",
+             "deal-lose", "deal-extend", "deal-approve", "deal-reject", "deal-request-info"}
 
 
 def _all_url_names():
@@ -144,10 +171,23 @@ def matrix(world):
         w.northwind_invitation, _ = invitation_create(tenant=w.acme, actor_membership=w.northwind_admin, email="new@northwind.example", role=PU, partner=w.northwind)
         w.contoso_invitation, _ = invitation_create(tenant=w.acme, actor_membership=w.contoso_admin, email="new@contoso.example", role=PU, partner=w.contoso)
         w.acme_key, w.acme_raw_key = api_key_create(tenant=w.acme, actor=w.acme_admin.user, name="Acme CRM")
+        w.acme_product = ProductLine.objects.create(tenant=w.acme, name="Firewalls")
+        w.northwind_deal = _draft_deal(w.northwind, w.northwind_rep.user, "Fabrikam Inc", "fabrikam.example")
+        w.contoso_deal = _draft_deal(w.contoso, w.contoso_rep.user, "Tailspin Toys", "tailspintoys.example")
     with tenant_context(w.globex):
+        w.globex_product = ProductLine.objects.create(tenant=w.globex, name="Firewalls")
+        w.initech_deal = _draft_deal(w.initech, w.initech_admin.user, "Umbrella Corp", "umbrella.example")
         w.initech_invitation, _ = invitation_create(tenant=w.globex, actor_membership=w.initech_admin, email="new@initech.example", role=PU, partner=w.initech)
         w.globex_key, w.globex_raw_key = api_key_create(tenant=w.globex, actor=w.globex_admin.user, name="Globex CRM")
     return w
+
+
+def _draft_deal(partner, user, customer, domain):
+    return deal_create(
+        partner=partner, actor=user, customer_name=customer, customer_website=domain, contact_name="Pat Doe",
+        contact_email=f"pat@{domain}", value=Decimal("25000"), currency="USD",
+        expected_close_date=date.today() + timedelta(days=60),
+    )
 
 
 def _actors(w):
@@ -194,7 +234,7 @@ def test_page_refuses_the_other_tenant(name, matrix, client_as):
     # On its own host, Globex reaches Acme's objects by id only as a 404; its lists hold no Acme rows.
     globex_member = matrix.globex_admin if page.allowed & STAFF else matrix.initech_admin
     response = _request(client_as(globex_member), page.method, url)
-    if page.own(matrix):
+    if "pk" in page.own(matrix):
         assert response.status_code == 404
     else:
         assert response.status_code in (200, 302, 400, 403)
@@ -204,10 +244,9 @@ def test_page_refuses_the_other_tenant(name, matrix, client_as):
 @pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.foreign))
 def test_foreign_object_is_the_same_404_as_a_missing_one(name, matrix, client_as):
     page = PAGES[name]
-    role = min(page.allowed)  # any role allowed on the page
-    member = _actors(matrix)[role] if role in (TA, CM) else matrix.northwind_admin
+    member = matrix.acme_admin if page.allowed & STAFF else matrix.northwind_admin
     client = client_as(member)
-    missing = _request(client, page.method, reverse(name, kwargs={"pk": MISSING_ID}))
+    missing = _request(client, page.method, reverse(name, kwargs={**page.own(matrix), "pk": MISSING_ID}))
     assert missing.status_code == 404
     for foreign in page.foreign:
         response = _request(client, page.method, reverse(name, kwargs=foreign(matrix)))
@@ -220,7 +259,7 @@ def test_foreign_object_is_the_same_404_as_a_missing_one(name, matrix, client_as
 def test_unknown_hosts_are_404(name, host, matrix, settings):
     settings.ALLOWED_HOSTS = ["*"]
     kwargs = PAGES[name].own(matrix) if name in PAGES else PUBLIC[name]
-    response = Client(HTTP_HOST=host).get(reverse(name, kwargs=kwargs))
+    response = Client(HTTP_HOST=host).get(reverse(name, kwargs=kwargs))  # unknown host: 404 before any view
     assert response.status_code == 404
 
 
@@ -263,7 +302,8 @@ def test_account_pages_need_sign_in(name, matrix, anon_client, client_as):
 class Op:
     allowed: frozenset  # roles by session; the tenant's API key acts as a channel manager
     own: Callable = lambda w: {}
-    foreign: list = field(default_factory=list)
+    other_tenant: list = field(default_factory=list)  # 404 for everyone
+    other_partner: list = field(default_factory=list)  # same tenant: 404 for partner users only
     body: Callable = lambda w: {}
     ok: tuple = (200,)
     partner_sees_own_only: bool = False
@@ -273,16 +313,42 @@ def _new_partner(w):
     return {"name": "Brand New Partner", "country": "FR"}
 
 
+def _new_deal(w):
+    return {"partner": w.northwind.pk, "customer_name": "Initrode", "customer_website": "initrode.example",
+            "contact_name": "Kim Ro", "contact_email": "kim@initrode.example", "value": "12000.00",
+            "currency": "USD", "expected_close_date": str(date.today() + timedelta(days=30))}
+
+
+def _deal_op(allowed=EVERYONE, **kwargs):
+    """A deal operation on Northwind's draft deal; the outcome may be a refused transition (400)."""
+    kwargs.setdefault("ok", (200, 400))
+    return Op(allowed, _pk("northwind_deal"), [_pk("initech_deal")], [_pk("contoso_deal")], **kwargs)
+
+
 API = {
     ("/api/v1/partners/", "get"): Op(EVERYONE, partner_sees_own_only=True),
     ("/api/v1/partners/", "post"): Op(STAFF, body=_new_partner, ok=(201,)),
-    ("/api/v1/partners/{id}/", "get"): Op(EVERYONE, _pk("northwind"), [_pk("contoso"), _pk("initech")]),
+    ("/api/v1/partners/{id}/", "get"): Op(EVERYONE, _pk("northwind"), [_pk("initech")], [_pk("contoso")]),
     ("/api/v1/partners/{id}/", "put"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"name": "Northwind Traders", "tier": "Platinum"}),
     ("/api/v1/partners/{id}/", "patch"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"tier": "Platinum"}),
     ("/api/v1/partners/{id}/deactivate/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"reason": "test"}),
     ("/api/v1/partners/{id}/reactivate/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400)),
     ("/api/v1/memberships/", "get"): Op(EVERYONE, partner_sees_own_only=True),
-    ("/api/v1/memberships/{id}/", "get"): Op(EVERYONE, _pk("northwind_rep"), [_pk("contoso_rep"), _pk("initech_admin")]),
+    ("/api/v1/memberships/{id}/", "get"): Op(EVERYONE, _pk("northwind_rep"), [_pk("initech_admin")], [_pk("contoso_rep")]),
+    ("/api/v1/deals/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/deals/", "post"): Op(EVERYONE, body=_new_deal, ok=(201,)),
+    ("/api/v1/deals/conflict-check/", "post"): Op(EVERYONE, body=lambda w: {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}),
+    ("/api/v1/deals/{id}/", "get"): _deal_op(ok=(200,)),
+    ("/api/v1/deals/{id}/", "put"): _deal_op(body=lambda w: {**_new_deal(w), "customer_name": "Fabrikam Inc"}, ok=(200,)),
+    ("/api/v1/deals/{id}/", "patch"): _deal_op(body=lambda w: {"notes": "Budget confirmed"}, ok=(200,)),
+    ("/api/v1/deals/{id}/submit/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/withdraw/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/win/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/lose/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/extend/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/approve/", "post"): _deal_op(STAFF),
+    ("/api/v1/deals/{id}/reject/", "post"): _deal_op(STAFF, body=lambda w: {"text": "Direct account"}),
+    ("/api/v1/deals/{id}/request-info/", "post"): _deal_op(STAFF, body=lambda w: {"text": "Which sites?"}),
 }
 
 
@@ -331,24 +397,20 @@ def test_api_operation_access(operation, matrix, client_as, anon_client):
     assert carried.status_code in (401, 403)
 
 
-@pytest.mark.parametrize("operation", sorted(o for o, op in API.items() if op.foreign), ids=lambda o: f"{o[1]} {o[0]}")
+@pytest.mark.parametrize("operation", sorted(o for o, op in API.items() if op.other_tenant), ids=lambda o: f"{o[1]} {o[0]}")
 def test_api_foreign_ids_are_the_same_404_as_missing(operation, matrix, client_as, anon_client):
     path, method = operation
     op = API[operation]
     body = op.body(matrix)
-    callers = [anon_client(matrix.acme)]
-    auth = [{"HTTP_AUTHORIZATION": f"Api-Key {matrix.acme_raw_key}"}]
+    key = {"HTTP_AUTHORIZATION": f"Api-Key {matrix.acme_raw_key}"}
+    callers = [(anon_client(matrix.acme), key, op.other_tenant)]
     if PU in op.allowed:  # partner users reach their own partner's rows only
-        callers.append(client_as(matrix.northwind_rep))
-        auth.append({})
-    for client, extra in zip(callers, auth):
+        callers.append((client_as(matrix.northwind_rep), {}, op.other_tenant + op.other_partner))
+    for client, extra, foreign in callers:
         missing = _api_call(client, method, _api_url(path, {"pk": MISSING_ID}), body, **extra)
         assert missing.status_code == 404
-        for foreign in op.foreign:
-            kwargs = foreign(matrix)
-            if client is callers[0] and kwargs["pk"] in (matrix.contoso.pk, matrix.contoso_rep.pk):
-                continue  # same tenant, other partner: the tenant's key may see it
-            response = _api_call(client, method, _api_url(path, kwargs), body, **extra)
+        for kwargs in foreign:
+            response = _api_call(client, method, _api_url(path, kwargs(matrix)), body, **extra)
             assert response.status_code == 404
             assert response.content == missing.content
 

@@ -1,0 +1,106 @@
+"""Which active registrations a customer collides with, and why.
+
+Candidates come from the database (exact domain keys; on PostgreSQL also the pg_trgm index on the
+normalised name); every candidate is then scored in Python by `matching`, whose trigram similarity
+is pg_trgm's, so SQLite and PostgreSQL give the same answers.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from . import matching
+from .models import ACTIVE_STATUSES, Deal, DealStatus
+
+MAX_CANDIDATES = 500
+
+
+@dataclass(frozen=True)
+class Conflict:
+    deal: Deal
+    reasons: list
+    strong: bool
+
+    @property
+    def best_score(self):
+        return max((r.score or 0 for r in self.reasons), default=0)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # "free" | "protected" | "possible"
+    protected_until: datetime | None = None
+
+    @property
+    def message(self):
+        if self.kind == "protected":
+            return f"Already registered: protected until {timezone.localtime(self.protected_until):%-d %b %Y}."
+        if self.kind == "possible":
+            return "Possible match with an existing registration: the vendor will review it."
+        return "Free: no active registration matches this customer."
+
+
+def key_for(*, customer_name, customer_website="", contact_email="", products=()):
+    return matching.customer_key(customer_name, customer_website, contact_email, [str(p) for p in products])
+
+
+def key_of(deal):
+    return matching.CustomerKey(
+        name_normalized=deal.customer_name_normalized,
+        domain=deal.customer_domain,
+        email_domain=deal.contact_email_domain,
+        products=frozenset(p.name for p in deal.products.all()),
+    )
+
+
+def active_registrations(now=None):
+    now = now or timezone.now()
+    return Deal.objects.filter(status__in=ACTIVE_STATUSES).exclude(status=DealStatus.APPROVED, protected_until__lte=now)
+
+
+def _candidate_filter(key):
+    keys = Q(pk__in=[])
+    for domain in {key.domain, key.email_domain} - {""}:
+        if matching.is_free_mail_domain(domain):
+            continue
+        keys |= Q(customer_domain=domain) | Q(contact_email_domain=domain)
+    if not key.name_normalized:
+        return keys
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # `%` then means similarity >= threshold, served by the trigram index.
+            cursor.execute("SELECT set_limit(%s)", [matching.NAME_SIMILARITY_THRESHOLD - 1e-4])
+        return keys | Q(customer_name_normalized__trigram_similar=key.name_normalized)
+    return Q()  # SQLite: every active registration is scored in Python
+
+
+def find_conflicts(key, *, exclude_deal_id=None, now=None):
+    """Active registrations matching `key`, strongest first."""
+    rows = (
+        active_registrations(now)
+        .filter(_candidate_filter(key))
+        .exclude(pk=exclude_deal_id)
+        .values_list("pk", "customer_name_normalized", "customer_domain", "contact_email_domain")
+    )
+    bare_key = matching.CustomerKey(key.name_normalized, key.domain, key.email_domain, frozenset())
+    matched = [pk for pk, name, domain, email in rows
+               if matching.match_reasons(bare_key, matching.CustomerKey(name, domain, email, frozenset()))]
+    if not matched:
+        return []
+    deals = Deal.objects.filter(pk__in=matched[:MAX_CANDIDATES]).select_related("partner").prefetch_related("products")
+    conflicts = []
+    for deal in deals:
+        reasons = matching.match_reasons(key, key_of(deal))
+        conflicts.append(Conflict(deal=deal, reasons=reasons, strong=matching.is_strong_match(reasons)))
+    return sorted(conflicts, key=lambda c: (not c.strong, -c.best_score, c.deal.pk))
+
+
+def verdict_for(conflicts):
+    """What a partner may be told: never who holds the customer."""
+    protected = [c.deal.protected_until for c in conflicts if c.strong and c.deal.status == DealStatus.APPROVED]
+    if protected:
+        return Verdict("protected", max(protected))
+    return Verdict("possible") if conflicts else Verdict("free")

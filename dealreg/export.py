@@ -1,0 +1,67 @@
+"""Deal exports for spreadsheets, with formula injection neutralised."""
+
+import io
+from datetime import timezone as dt_timezone
+
+import pandas as pd
+from django.http import HttpResponse
+from django.utils import timezone
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = {
+    "reference": "Reference", "status": "Status", "partner": "Partner", "customer_name": "Customer",
+    "customer_domain": "Customer domain", "customer_country": "Country", "contact_name": "Contact",
+    "contact_email": "Contact email", "products": "Products", "value": "Value", "currency": "Currency",
+    "expected_close_date": "Expected close", "submitted_at": "Submitted", "decided_at": "Decided",
+    "decided_by": "Decided by", "protected_until": "Protected until",
+}
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _rows(deals):
+    for deal in deals.iterator(chunk_size=2000):
+        decided_by = deal.decided_by_rule or (deal.decided_by.email if deal.decided_by_id else "")
+        yield {
+            "reference": deal.reference, "status": deal.get_status_display(), "partner": deal.partner.name,
+            "customer_name": deal.customer_name, "customer_domain": deal.customer_domain,
+            "customer_country": str(deal.customer_country), "contact_name": deal.contact_name,
+            "contact_email": deal.contact_email, "products": ", ".join(p.name for p in deal.products.all()),
+            "value": deal.value, "currency": deal.currency, "expected_close_date": deal.expected_close_date,
+            "submitted_at": _naive(deal.submitted_at), "decided_at": _naive(deal.decided_at),
+            "decided_by": decided_by, "protected_until": _naive(deal.protected_until),
+        }
+
+
+def _naive(moment):
+    # Spreadsheets have no time zones: export UTC wall-clock times, as the column headers say.
+    return timezone.make_naive(moment, dt_timezone.utc) if moment else None
+
+
+def deals_frame(deals):
+    frame = pd.DataFrame(list(_rows(deals.select_related("partner", "decided_by"))), columns=list(COLUMNS))
+    frame = frame.map(neutralise)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    return frame.rename(columns={**COLUMNS, "submitted_at": "Submitted (UTC)", "decided_at": "Decided (UTC)",
+                                 "protected_until": "Protected until (UTC)"})
+
+
+def export_response(deals, fmt, *, tenant):
+    frame = deals_frame(deals)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    filename = f"{tenant.slug}-deals-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    else:
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name="Deals", engine="openpyxl")
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,105 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Deal, ProductLine, RulesOfEngagement
+
+CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK", "NOK", "DKK", "PLN", "BRL", "MXN", "INR", "SGD"]
+
+
+class DealForm(forms.ModelForm):
+    products = forms.ModelMultipleChoiceField(
+        queryset=ProductLine.unscoped.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Products or product lines",
+    )
+    currency = forms.ChoiceField()
+
+    class Meta:
+        model = Deal
+        fields = [
+            "customer_name", "customer_website", "customer_country", "contact_name", "contact_email",
+            "products", "value", "currency", "expected_close_date", "notes",
+        ]
+        widgets = {
+            "expected_close_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "value": forms.NumberInput(attrs={"min": "0", "step": "0.01", "inputmode": "decimal"}),
+        }
+        help_texts = {"customer_website": "e.g. contoso.com — the surest way to recognise the customer."}
+        labels = {"contact_name": "Customer contact name", "contact_email": "Customer contact email"}
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["products"].queryset = ProductLine.objects.filter(is_active=True)
+        currencies = [tenant.currency] + [c for c in CURRENCIES if c != tenant.currency]
+        self.fields["currency"].choices = [(c, c) for c in currencies]
+        self.fields["currency"].initial = tenant.currency
+
+    def clean_expected_close_date(self):
+        value = self.cleaned_data["expected_close_date"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("The expected close date is in the past; registrations are for open opportunities.")
+        return value
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        products = data.pop("products", [])
+        return data, products
+
+
+class ConflictCheckForm(forms.Form):
+    customer_name = forms.CharField(max_length=200)
+    customer_website = forms.CharField(max_length=253, required=False)
+    contact_email = forms.CharField(max_length=254, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason the partner will see", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(label="What should the partner add?", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DealFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search", "placeholder": "Customer, domain or contact"}))
+    status = forms.ChoiceField(required=False)
+    partner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partner")
+
+    def __init__(self, *args, partners=None, **kwargs):
+        from .models import DealStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *DealStatus.choices]
+        if partners is None:
+            del self.fields["partner"]
+        else:
+            self.fields["partner"].queryset = partners
+
+
+class RulesForm(forms.ModelForm):
+    auto_approve_tiers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                                   label="Tiers eligible for automatic approval")
+
+    class Meta:
+        model = RulesOfEngagement
+        fields = ["protection_days", "max_extensions", "extension_days", "minimum_value", "approval_sla_hours",
+                  "first_approved_wins", "auto_approve", "auto_approve_max_value", "auto_approve_tiers"]
+
+    def __init__(self, *args, tiers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        known = sorted(set(tiers) | set(self.instance.auto_approve_tiers or []))
+        self.fields["auto_approve_tiers"].choices = [(t, t) for t in known]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("auto_approve") and not data.get("auto_approve_tiers"):
+            self.add_error("auto_approve_tiers", "Choose at least one tier, or turn automatic approval off.")
+        if data.get("protection_days") == 0:
+            self.add_error("protection_days", "Protection must last at least one day.")
+        return data
+
+
+class ProductLineForm(forms.ModelForm):
+    class Meta:
+        model = ProductLine
+        fields = ["name"]

@@ -1,0 +1,69 @@
+from django.db.models import Q
+from django.utils import timezone
+
+from prm.tenancy.access import get_in_scope_or_404
+
+from .business_hours import business_hours_between
+from .models import Deal, DealStatus
+
+
+def deal_search(base, *, query="", status="", partner=None):
+    deals = base
+    query = (query or "").strip()
+    if query:
+        deals = deals.filter(
+            Q(customer_name__icontains=query) | Q(customer_domain__icontains=query)
+            | Q(contact_email__icontains=query) | Q(contact_name__icontains=query)
+        )
+    if status:
+        deals = deals.filter(status=status)
+    if partner is not None:
+        deals = deals.filter(partner=partner)
+    return deals
+
+
+def partner_deals(partner):
+    return Deal.objects.filter(partner=partner).prefetch_related("products").order_by("-created_at")
+
+
+def all_deals():
+    return Deal.objects.select_related("partner").prefetch_related("products").order_by("-created_at")
+
+
+def review_queue():
+    """Deals waiting for the vendor, the most urgent approval clock first."""
+    return (Deal.objects.filter(status=DealStatus.SUBMITTED).select_related("partner")
+            .prefetch_related("products").order_by("sla_due_at", "pk"))
+
+
+def access_deal(pk):
+    return get_in_scope_or_404(Deal.objects.select_related("partner", "tenant").prefetch_related("products"), pk=pk)
+
+
+def access_partner_deal(partner, pk):
+    """A deal of the member's own partner; another partner's deal is the same 404 as a missing one."""
+    return get_in_scope_or_404(
+        Deal.objects.filter(partner=partner).select_related("partner", "tenant").prefetch_related("products"), pk=pk
+    )
+
+
+def approval_clock(deal, time_zone, now=None):
+    """Business hours left before the approval SLA (negative when overdue), or None if not waiting."""
+    if deal.status != DealStatus.SUBMITTED or deal.sla_due_at is None:
+        return None
+    return business_hours_between(now or timezone.now(), deal.sla_due_at, time_zone)
+
+
+def with_clocks(deals, time_zone):
+    """Annotate each deal in a page with `clock_hours` and `protection_days` for display."""
+    now = timezone.now()
+    for deal in deals:
+        deal.clock_hours = approval_clock(deal, time_zone, now)
+        deal.protection_days = protection_days_left(deal, now)
+    return deals
+
+
+def protection_days_left(deal, now=None):
+    if deal.status != DealStatus.APPROVED or deal.protected_until is None:
+        return None
+    return (deal.protected_until - (now or timezone.now())).days

@@ -1,0 +1,259 @@
+"""Every write to a deal. Each state change goes through `_move`, which refuses illegal edges with a
+clear message, takes the row with a conditional update (so two clicks cannot both win), and writes
+an audit row naming the person or the rule that decided."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from prm.audit.services import audit_record
+
+from . import matching, notifications
+from .business_hours import add_business_hours
+from .conflicts import find_conflicts, key_of
+from .models import Deal, DealStatus, ProductLine
+from .rules import rules_for
+from .states import TRANSITIONS, illegal_message
+
+EDITABLE_FIELDS = (
+    "customer_name", "customer_website", "customer_country", "contact_name", "contact_email",
+    "value", "currency", "expected_close_date", "notes",
+)
+
+
+def _user_or_none(actor):
+    return actor if isinstance(actor, get_user_model()) else None
+
+
+def _apply_fields(deal, fields, products):
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown deal fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(deal, name, value)
+    deal.currency = (deal.currency or deal.tenant.currency).upper()
+    deal.customer_name_normalized = matching.normalize_company_name(deal.customer_name)
+    deal.customer_domain = matching.normalize_domain(deal.customer_website)
+    deal.contact_email_domain = matching.email_domain(deal.contact_email)
+    deal.full_clean(exclude=["products"])
+    deal.save()
+    if products is not None:
+        foreign = [p for p in products if p.tenant_id != deal.tenant_id]
+        if foreign:
+            raise PermissionDenied("Unknown product line.")
+        deal.products.set(products)
+
+
+def _move(deal, action, actor, *, note="", rule="", extra=None, data=None):
+    """Move `deal` along one edge of the lifecycle, or refuse with the reason."""
+    sources, target, _ = TRANSITIONS[action]
+    now = timezone.now()
+    changes = {"status": target, "updated_at": now, **(extra or {})}
+    moved = Deal.objects.filter(pk=deal.pk, status__in=sources).update(**changes)
+    if not moved:
+        current = Deal.objects.filter(pk=deal.pk).values_list("status", flat=True).first() or deal.status
+        raise ValidationError(illegal_message(action, current))
+    previous = deal.status
+    for name, value in changes.items():
+        setattr(deal, name, value)
+    audit_record(tenant=deal.tenant, actor=actor if rule == "" else rule, verb=f"deal.{action}", target=deal,
+                 from_state=previous, to_state=target, data={"note": note, **(data or {})} if note or data else None)
+    return deal
+
+
+@transaction.atomic
+def deal_create(*, partner, actor, products=(), **fields):
+    """A draft registration for `partner`. Nothing is checked against other deals until submit."""
+    if not partner.is_active:
+        raise ValidationError("This partner is deactivated and cannot register deals.")
+    deal = Deal(tenant=partner.tenant, partner=partner, registered_by=_user_or_none(actor))
+    _apply_fields(deal, fields, list(products))
+    audit_record(tenant=deal.tenant, actor=actor, verb="deal.created", target=deal, to_state=DealStatus.DRAFT)
+    return deal
+
+
+@transaction.atomic
+def deal_update(*, deal, actor, products=None, **fields):
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if not deal.is_editable:
+        raise ValidationError(f"A {deal.get_status_display().lower()} deal cannot be edited.")
+    _apply_fields(deal, fields, None if products is None else list(products))
+    audit_record(tenant=deal.tenant, actor=actor, verb="deal.updated", target=deal,
+                 from_state=deal.status, to_state=deal.status, data={"fields": sorted(fields)})
+    return deal
+
+
+@transaction.atomic
+def deal_submit(*, deal, actor):
+    """Submit for approval: minimum value, approval clock, then automatic approval if the rules allow."""
+    rules = rules_for(deal.tenant)
+    if deal.currency == deal.tenant.currency and deal.value < rules.minimum_value:
+        raise ValidationError({"value": f"Deals under {rules.minimum_value:,.0f} {deal.tenant.currency} "
+                                        "are not registered in this program."})
+    now = timezone.now()
+    due = add_business_hours(now, rules.approval_sla_hours, deal.tenant.time_zone)
+    _move(deal, "submit", actor, extra={
+        "submitted_at": deal.submitted_at or now, "sla_due_at": due, "reminded_at": None, "escalated_at": None,
+    })
+    auto_rule = _auto_approval_rule(deal, rules)
+    if auto_rule:
+        return deal_approve(deal=deal, actor=None, rule=auto_rule)
+    notifications.deal_submitted(deal)
+    return deal
+
+
+def _auto_approval_rule(deal, rules):
+    """The rule's name if this deal qualifies for automatic approval, else ''."""
+    if not rules.auto_approve or deal.partner.tier not in (rules.auto_approve_tiers or []):
+        return ""
+    if deal.currency != deal.tenant.currency:
+        return ""
+    if rules.auto_approve_max_value is not None and deal.value > rules.auto_approve_max_value:
+        return ""
+    if find_conflicts(key_of(deal), exclude_deal_id=deal.pk):
+        return ""
+    limit = f" up to {rules.auto_approve_max_value:,.0f} {deal.tenant.currency}" if rules.auto_approve_max_value is not None else ""
+    return f"Automatic approval: no conflicts, {deal.partner.tier} tier{limit}"
+
+
+@transaction.atomic
+def deal_approve(*, deal, actor, rule=""):
+    """Approve and protect. Under first-approved-wins, a customer already protected is refused.
+
+    The rules row is locked for the whole decision, so two approvals of the same customer are
+    decided one after the other and the second sees the first.
+    """
+    rules = rules_for(deal.tenant, for_update=True)
+    deal = Deal.objects.select_related("partner", "tenant").get(pk=deal.pk)
+    if rules.first_approved_wins:
+        holders = [c for c in find_conflicts(key_of(deal), exclude_deal_id=deal.pk)
+                   if c.strong and c.deal.status == DealStatus.APPROVED and c.deal.partner_id != deal.partner_id]
+        if holders:
+            holder = holders[0].deal
+            raise ValidationError(
+                f"{holder.partner.name} already holds this customer ({holder.reference}, protected until "
+                f"{timezone.localtime(holder.protected_until):%-d %b %Y}). First approved wins: reject this deal "
+                "or wait until that protection ends."
+            )
+    now = timezone.now()
+    _move(deal, "approve", actor, rule=rule, extra={
+        "decided_at": now, "decided_by": _user_or_none(actor), "decided_by_rule": rule,
+        "decision_note": "", "protected_until": now + timedelta(days=rules.protection_days),
+    })
+    notifications.deal_decided(deal)
+    return deal
+
+
+@transaction.atomic
+def deal_reject(*, deal, actor, reason):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Tell the partner why: they will see this reason."})
+    _move(deal, "reject", actor, note=reason, extra={
+        "decided_at": timezone.now(), "decided_by": _user_or_none(actor), "decided_by_rule": "", "decision_note": reason.strip(),
+    })
+    notifications.deal_decided(deal)
+    return deal
+
+
+@transaction.atomic
+def deal_request_info(*, deal, actor, question):
+    if not (question or "").strip():
+        raise ValidationError({"question": "Say what information the partner should add."})
+    _move(deal, "request_info", actor, note=question, extra={"decision_note": question.strip()})
+    notifications.deal_decided(deal)
+    return deal
+
+
+@transaction.atomic
+def deal_withdraw(*, deal, actor):
+    return _move(deal, "withdraw", actor)
+
+
+@transaction.atomic
+def deal_mark_won(*, deal, actor):
+    return _move(deal, "win", actor, extra={"closed_at": timezone.now()})
+
+
+@transaction.atomic
+def deal_mark_lost(*, deal, actor):
+    return _move(deal, "lose", actor, extra={"closed_at": timezone.now()})
+
+
+@transaction.atomic
+def deal_extend_protection(*, deal, actor):
+    """Add the tenant's extension period, up to its maximum number of extensions."""
+    rules = rules_for(deal.tenant)
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if deal.status != DealStatus.APPROVED:
+        raise ValidationError("Only an approved deal's protection can be extended.")
+    if deal.extensions_used >= rules.max_extensions:
+        raise ValidationError(f"This deal has used all {rules.max_extensions} extensions the program allows.")
+    before = deal.protected_until
+    deal.protected_until = max(before, timezone.now()) + timedelta(days=rules.extension_days)
+    deal.extensions_used += 1
+    deal.expiry_warned_at = None
+    deal.save(update_fields=["protected_until", "extensions_used", "expiry_warned_at", "updated_at"])
+    audit_record(tenant=deal.tenant, actor=actor, verb="deal.extended", target=deal,
+                 from_state=deal.status, to_state=deal.status,
+                 data={"from": before.isoformat(), "to": deal.protected_until.isoformat(), "extension": deal.extensions_used})
+    return deal
+
+
+@transaction.atomic
+def deal_expire(*, deal):
+    """Protection ran out (nightly task)."""
+    if deal.protected_until is None or deal.protected_until > timezone.now():
+        raise ValidationError("This deal is still protected.")
+    _move(deal, "expire", None, rule="Protection period ended")
+    notifications.deal_expired(deal)
+    return deal
+
+
+def deals_bulk_approve(*, deals, actor):
+    """Approve every deal without conflicts; returns (approved, skipped) with a reason per skip."""
+    approved, skipped = [], []
+    for deal in deals:
+        if find_conflicts(key_of(deal), exclude_deal_id=deal.pk):
+            skipped.append((deal, "has possible conflicts: review it on its own"))
+            continue
+        try:
+            approved.append(deal_approve(deal=deal, actor=actor))
+        except ValidationError as exc:
+            skipped.append((deal, " ".join(exc.messages)))
+    return approved, skipped
+
+
+@transaction.atomic
+def rules_update(*, rules, actor, **fields):
+    before = {name: getattr(rules, name) for name in fields}
+    for name, value in fields.items():
+        setattr(rules, name, value)
+    rules.full_clean()
+    rules.save()
+    changed = {k: [str(before[k]), str(v)] for k, v in fields.items() if before[k] != v}
+    if changed:
+        audit_record(tenant=rules.tenant, actor=actor, verb="rules.updated", target=rules, data={"changed": changed})
+    return rules
+
+
+@transaction.atomic
+def product_line_create(*, tenant, actor, name):
+    name = name.strip()
+    if ProductLine.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": "This product line already exists."})
+    product_line = ProductLine.objects.create(tenant=tenant, name=name)
+    audit_record(tenant=tenant, actor=actor, verb="product_line.created", target=product_line)
+    return product_line
+
+
+@transaction.atomic
+def product_line_toggle(*, product_line, actor):
+    """Retire a product line from new registrations (deals keep it), or bring it back."""
+    product_line.is_active = not product_line.is_active
+    product_line.save(update_fields=["is_active"])
+    audit_record(tenant=product_line.tenant, actor=actor, verb="product_line.toggled", target=product_line,
+                 to_state="active" if product_line.is_active else "retired")
+    return product_line

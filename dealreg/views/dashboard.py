@@ -1,0 +1,189 @@
+"""Channel managers review, decide and export deals; tenant admins set the rules of engagement."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView
+
+from partners.models import Partner
+from partners.selectors import partner_tiers
+from prm.audit.selectors import audit_events_for
+from prm.tenancy.access import get_in_scope_or_404
+from prm.tenancy.actions import ServiceActionView, add_service_errors
+from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
+
+from .. import services
+from ..conflicts import find_conflicts, key_of
+from ..export import export_response
+from ..forms import DealFilterForm, ProductLineForm, QuestionForm, ReasonForm, RulesForm
+from ..models import Deal, ProductLine
+from ..rules import rules_for
+from ..selectors import access_deal, deal_search, review_queue, with_clocks
+from ..states import allowed_actions
+
+
+def _filtered(request, queryset):
+    form = DealFilterForm(request.GET or None, partners=Partner.objects.all())
+    data = form.cleaned_data if form.is_valid() else {}
+    deals = deal_search(queryset, query=data.get("q", ""), status=data.get("status", ""), partner=data.get("partner"))
+    return form, deals
+
+
+class DealQueueView(DashboardViewMixin, View):
+    """Submitted deals, most urgent approval clock first, each with its conflicts beside it."""
+
+    page_size = 25
+
+    def get(self, request):
+        deals = with_clocks(list(review_queue()[: self.page_size]), self.tenant.time_zone)
+        rows = [(deal, find_conflicts(key_of(deal), exclude_deal_id=deal.pk)) for deal in deals]
+        context = {"rows": rows, "waiting": review_queue().count(), "page_size": self.page_size}
+        return render(request, "dealreg/dashboard/queue.html", context)
+
+
+class DealListView(DashboardViewMixin, ListView):
+    model = Deal
+    paginate_by = 25
+    template_name = "dealreg/dashboard/list.html"
+    context_object_name = "deals"
+
+    def narrow(self, queryset):
+        self.filter_form, deals = _filtered(self.request, queryset.select_related("partner").prefetch_related("products"))
+        return deals.order_by("-created_at")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        with_clocks(context["deals"], self.tenant.time_zone)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter_form=self.filter_form, querystring=query.urlencode())
+        return context
+
+
+class DealExportView(DashboardViewMixin, View):
+    def get(self, request, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        _, deals = _filtered(request, Deal.objects.select_related("partner").prefetch_related("products"))
+        return export_response(deals.order_by("-created_at"), fmt, tenant=self.tenant)
+
+
+class DealDetailView(DashboardViewMixin, View):
+    def get(self, request, pk, reason_form=None, question_form=None, status=200):
+        deal = access_deal(pk)
+        with_clocks([deal], self.tenant.time_zone)
+        context = {
+            "deal": deal,
+            "conflicts": find_conflicts(key_of(deal), exclude_deal_id=deal.pk),
+            "actions": allowed_actions(deal.status),
+            "reason_form": reason_form or ReasonForm(),
+            "question_form": question_form or QuestionForm(),
+            "events": audit_events_for(deal),
+        }
+        return render(request, "dealreg/dashboard/detail.html", context, status=status)
+
+
+class DealApproveView(DashboardViewMixin, ServiceActionView):
+    success_message = "{obj.reference} is approved and protected."
+
+    def get_object(self):
+        return access_deal(self.kwargs["pk"])
+
+    def perform(self, deal):
+        services.deal_approve(deal=deal, actor=self.request.user)
+
+    def get_success_url(self, deal):
+        return reverse("dealreg:dashboard_detail", args=[deal.pk])
+
+
+class DealDecisionWithTextView(DashboardViewMixin, View):
+    """Reject (with a reason) or ask for more information (with a question): the text is required."""
+
+    http_method_names = ["post"]
+    decisions = {
+        "reject": (ReasonForm, "reason", services.deal_reject, "{ref} is rejected; the partner sees your reason."),
+        "request-info": (QuestionForm, "question", services.deal_request_info, "{ref} went back to the partner with your question."),
+    }
+
+    def post(self, request, pk, decision):
+        if decision not in self.decisions:
+            raise Http404
+        form_class, field, service, message = self.decisions[decision]
+        deal = access_deal(pk)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                service(deal=deal, actor=request.user, **{field: form.cleaned_data[field]})
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, message.format(ref=deal.reference))
+                return redirect("dealreg:dashboard_detail", pk=deal.pk)
+        key = "reason_form" if field == "reason" else "question_form"
+        return DealDetailView.get(self, request, pk, status=400, **{key: form})
+
+
+class BulkApproveView(DashboardViewMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        ids = [int(i) for i in request.POST.getlist("deal") if i.isdigit()]
+        deals = list(review_queue().filter(pk__in=ids))
+        approved, skipped = services.deals_bulk_approve(deals=deals, actor=request.user)
+        if approved:
+            messages.success(request, f"Approved {len(approved)} deal{'s' if len(approved) != 1 else ''}.")
+        for deal, reason in skipped:
+            messages.warning(request, f"{deal.reference} not approved: {reason}.")
+        if not ids:
+            messages.error(request, "Select the deals to approve first.")
+        return redirect("dealreg:dashboard_queue")
+
+
+class RulesView(TenantAdminViewMixin, View):
+    def get(self, request, form=None, status=200):
+        rules = rules_for(self.tenant)
+        form = form or RulesForm(instance=rules, tiers=partner_tiers())
+        return render(request, "dealreg/dashboard/rules.html", {"form": form, "events": audit_events_for(rules)}, status=status)
+
+    def post(self, request):
+        rules = rules_for(self.tenant)
+        form = RulesForm(request.POST, instance=rules, tiers=partner_tiers())
+        if not form.is_valid():
+            return self.get(request, form=form, status=400)
+        services.rules_update(rules=rules, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Rules of engagement saved. They apply to decisions from now on.")
+        return redirect("dealreg:rules")
+
+
+class ProductLinesView(DashboardViewMixin, View):
+    def get(self, request, form=None, status=200):
+        context = {"product_lines": ProductLine.objects.all(), "form": form or ProductLineForm()}
+        return render(request, "dealreg/dashboard/product_lines.html", context, status=status)
+
+    def post(self, request):
+        form = ProductLineForm(request.POST)
+        if form.is_valid():
+            try:
+                services.product_line_create(tenant=self.tenant, actor=request.user, name=form.cleaned_data["name"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"{form.cleaned_data['name']} added.")
+                return redirect("dealreg:product_lines")
+        return self.get(request, form=form, status=400)
+
+
+class ProductLineToggleView(DashboardViewMixin, ServiceActionView):
+    success_message = "{obj.name} updated."
+
+    def get_object(self):
+        return get_in_scope_or_404(ProductLine.objects.all(), pk=self.kwargs["pk"])
+
+    def perform(self, product_line):
+        services.product_line_toggle(product_line=product_line, actor=self.request.user)
+
+    def get_success_url(self, obj):
+        return reverse("dealreg:product_lines")

@@ -1,0 +1,161 @@
+"""Partner users register and follow their own partner's deals."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView
+
+from prm.audit.selectors import audit_events_for
+from prm.tenancy.actions import ServiceActionView, add_service_errors
+from prm.tenancy.views import PortalViewMixin
+
+from .. import services
+from ..conflicts import find_conflicts, key_for, verdict_for
+from ..forms import ConflictCheckForm, DealFilterForm, DealForm
+from ..models import Deal
+from ..rules import rules_for
+from ..selectors import access_partner_deal, deal_search, with_clocks
+from ..states import allowed_actions
+
+
+class PortalDealListView(PortalViewMixin, ListView):
+    model = Deal
+    paginate_by = 25
+    template_name = "dealreg/portal/list.html"
+    context_object_name = "deals"
+
+    def narrow(self, queryset):
+        self.filter_form = DealFilterForm(self.request.GET or None)
+        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return deal_search(queryset.prefetch_related("products").order_by("-created_at"),
+                           query=data.get("q", ""), status=data.get("status", ""))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        with_clocks(context["deals"], self.tenant.time_zone)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter_form=self.filter_form, querystring=query.urlencode())
+        return context
+
+
+class DealFormMixin:
+    template_name = "dealreg/portal/form.html"
+
+    def render_form(self, form, deal=None, status=200):
+        return render(self.request, self.template_name, {"form": form, "deal": deal}, status=status)
+
+    def save_and_maybe_submit(self, form, deal):
+        """'Save draft' keeps it a draft; 'Submit' also submits. Service errors land next to fields."""
+        try:
+            if self.request.POST.get("submit") == "1":
+                deal = services.deal_submit(deal=deal, actor=self.request.user)
+                messages.success(self.request, _submitted_message(deal))
+            else:
+                messages.success(self.request, f"{deal.reference} saved as a draft.")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.render_form(form, deal, status=400)
+        return redirect("dealreg:portal_detail", pk=deal.pk)
+
+
+def _submitted_message(deal):
+    if deal.status == "approved":
+        return f"{deal.reference} was approved automatically and is protected until {deal.protected_until:%-d %b %Y}."
+    return f"{deal.reference} is submitted. {deal.tenant.name} will decide by {deal.sla_due_at:%-d %b %Y %H:%M} UTC."
+
+
+class PortalDealCreateView(PortalViewMixin, DealFormMixin, View):
+    def get(self, request):
+        return self.render_form(DealForm(tenant=self.tenant))
+
+    def post(self, request):
+        form = DealForm(request.POST, tenant=self.tenant)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        fields, products = form.service_fields()
+        try:
+            deal = services.deal_create(partner=self.partner, actor=request.user, products=products, **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.render_form(form, status=400)
+        return self.save_and_maybe_submit(form, deal)
+
+
+class PortalDealEditView(PortalViewMixin, DealFormMixin, View):
+    def get(self, request, pk):
+        deal = access_partner_deal(self.partner, pk)
+        return self.render_form(DealForm(instance=deal, tenant=self.tenant), deal)
+
+    def post(self, request, pk):
+        deal = access_partner_deal(self.partner, pk)
+        form = DealForm(request.POST, instance=access_partner_deal(self.partner, pk), tenant=self.tenant)
+        if not form.is_valid():
+            return self.render_form(form, deal, status=400)
+        fields, products = form.service_fields()
+        try:
+            deal = services.deal_update(deal=deal, actor=request.user, products=products, **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.render_form(form, deal, status=400)
+        return self.save_and_maybe_submit(form, deal)
+
+
+class PortalDealDetailView(PortalViewMixin, View):
+    def get(self, request, pk):
+        deal = access_partner_deal(self.partner, pk)
+        with_clocks([deal], self.tenant.time_zone)
+        rules = rules_for(self.tenant)
+        context = {
+            "deal": deal,
+            "actions": allowed_actions(deal.status),
+            "extensions_left": rules.max_extensions - deal.extensions_used,
+            "rules": rules,
+            "events": audit_events_for(deal),
+        }
+        return render(request, "dealreg/portal/detail.html", context)
+
+
+PORTAL_ACTIONS = {
+    "submit": (services.deal_submit, "{obj.reference} is submitted for approval."),
+    "withdraw": (services.deal_withdraw, "{obj.reference} is withdrawn."),
+    "extend": (services.deal_extend_protection, "{obj.reference}'s protection is extended."),
+    "win": (services.deal_mark_won, "{obj.reference} is marked won. Congratulations!"),
+    "lose": (services.deal_mark_lost, "{obj.reference} is marked lost."),
+}
+
+
+class PortalDealActionView(PortalViewMixin, ServiceActionView):
+    def get_object(self):
+        return access_partner_deal(self.partner, self.kwargs["pk"])
+
+    def post(self, request, *args, **kwargs):
+        if kwargs["action"] not in PORTAL_ACTIONS:
+            raise Http404
+        self.service, self.success_message = PORTAL_ACTIONS[kwargs["action"]]
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, deal):
+        self.service(deal=deal, actor=self.request.user)
+
+    def get_success_url(self, deal):
+        return reverse("dealreg:portal_detail", args=[deal.pk])
+
+
+class PortalConflictCheckView(PortalViewMixin, View):
+    """The live check on the registration form: free, protected until a date, or possible match.
+
+    It never says who holds the customer."""
+
+    def post(self, request):
+        form = ConflictCheckForm(request.POST)
+        verdict = None
+        if form.is_valid() and form.cleaned_data["customer_name"].strip():
+            key = key_for(**form.cleaned_data)
+            # When editing, the deal itself is not a conflict; only the partner's own deal may be excluded.
+            own = self.scope(Deal.objects.all()).filter(pk=request.POST.get("deal") or None).values_list("pk", flat=True).first()
+            verdict = verdict_for(find_conflicts(key, exclude_deal_id=own))
+        return render(request, "dealreg/portal/_verdict.html", {"verdict": verdict})
