@@ -19,4 +19,5 @@ portal_urlpatterns = [
     path("team/<int:pk>/deactivate/", portal.PortalMembershipDeactivateView.as_view(), name="member_deactivate"),
     path("team/<int:pk>/reactivate/", portal.PortalMembershipReactivateView.as_view(), name="member_reactivate"),
     path("invitations/<int:pk>/revoke/", portal.PortalInvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("invitations/<int:pk>/resend/", portal.PortalInvitationResendView.as_view(), name="invitation_resend"),
 ]

@@ -18,6 +18,7 @@ manage_urlpatterns = [
     path("memberships/<int:pk>/deactivate/", team_views.MembershipDeactivateView.as_view(), name="membership_deactivate"),
     path("memberships/<int:pk>/reactivate/", team_views.MembershipReactivateView.as_view(), name="membership_reactivate"),
     path("invitations/<int:pk>/revoke/", team_views.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("invitations/<int:pk>/resend/", team_views.InvitationResendView.as_view(), name="invitation_resend"),
     path("api-keys/", ApiKeyListView.as_view(), name="api_keys"),
     path("api-keys/<int:pk>/revoke/", ApiKeyRevokeView.as_view(), name="api_key_revoke"),
 ]

@@ -27,7 +27,8 @@ from ..states import allowed_actions
 
 def _filtered(request, queryset):
     form = DealFilterForm(request.GET or None, partners=Partner.objects.all())
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid filter is ignored; the valid ones still apply
+    data = getattr(form, "cleaned_data", {})
     deals = deal_search(queryset, query=data.get("q", ""), status=data.get("status", ""), partner=data.get("partner"))
     return form, deals
 

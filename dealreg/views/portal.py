@@ -29,7 +29,8 @@ class PortalDealListView(PortalViewMixin, ListView):
 
     def narrow(self, queryset):
         self.filter_form = DealFilterForm(self.request.GET or None)
-        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        self.filter_form.is_valid()  # an invalid filter is ignored; the valid ones still apply
+        data = getattr(self.filter_form, "cleaned_data", {})
         return deal_search(queryset.prefetch_related("products").order_by("-created_at"),
                            query=data.get("q", ""), status=data.get("status", ""))
 

@@ -41,7 +41,8 @@ class PartnerListView(DashboardViewMixin, ListView):
 
     def narrow(self, queryset):
         self.filter_form = PartnerFilterForm(self.request.GET or None, tiers=partner_tiers())
-        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        self.filter_form.is_valid()  # an invalid filter is ignored; the valid ones still apply
+        data = getattr(self.filter_form, "cleaned_data", {})
         return partner_search(base=queryset, query=data.get("q", ""), status=data.get("status", ""), tier=data.get("tier", ""))
 
     def get_context_data(self, **kwargs):
@@ -105,7 +106,7 @@ class PartnerDetailView(DashboardViewMixin, View):
         context = {
             "partner": partner,
             "team": partner_team(partner),
-            "invitations": Invitation.objects.filter(partner=partner).order_by("-created_at")[:20],
+            "invitations": Invitation.objects.filter(partner=partner).select_related("email_message").order_by("-created_at")[:20],
             "invite_form": invite_form or InviteForm(membership=self.membership, fixed_partner=partner),
             "deactivate_form": DeactivateForm(),
             "events": audit_events_for(partner),

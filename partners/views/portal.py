@@ -6,7 +6,7 @@ from django.views import View
 
 from prm.invitations.forms import InviteForm
 from prm.invitations.models import Invitation
-from prm.invitations.services import invitation_create, invitation_revoke
+from prm.invitations.services import invitation_create, invitation_resend, invitation_revoke
 from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.models import Membership
@@ -39,7 +39,7 @@ class PortalTeamView(PortalViewMixin, View):
             "team": partner_team(self.partner),
             "invitations": Invitation.objects.filter(
                 partner=self.partner, accepted_at__isnull=True, revoked_at__isnull=True
-            ) if is_admin else [],
+            ).select_related("email_message") if is_admin else [],
             "form": (form or InviteForm(membership=self.membership, fixed_partner=self.partner)) if is_admin else None,
         }
         return render(request, "partners/portal/team.html", context, status=status)
@@ -92,3 +92,10 @@ class PortalInvitationRevokeView(PartnerAdminViewMixin, ServiceActionView):
 
     def get_success_url(self, obj):
         return reverse("portal:team")
+
+
+class PortalInvitationResendView(PortalInvitationRevokeView):
+    success_message = "A new invitation was sent to {obj.email}; the earlier link no longer works."
+
+    def perform(self, invitation):
+        invitation_resend(invitation=invitation, actor_membership=self.membership)

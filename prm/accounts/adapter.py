@@ -7,6 +7,9 @@ from django.shortcuts import redirect
 from prm.outbox.services import email_enqueue
 from prm.tenancy.models import Membership
 
+# Emails whose links are keys: their bodies are not kept once delivered.
+SENSITIVE = {"account/email/password_reset_key"}
+
 
 def _may_sign_in_here(request, user):
     """Members sign in on their tenant's host; the root domain is for platform operators only."""
@@ -39,8 +42,15 @@ class TenantAccountAdapter(DefaultAccountAdapter):
         return super().pre_login(request, user, **kwargs)
 
     def send_mail(self, template_prefix, email, context):
-        """Account emails (password reset, verification) go through the outbox like all others."""
+        """Account emails (password reset, verification) go through the outbox like all others.
+
+        A password reset is sent only to someone who may sign in on this host, so a tenant's
+        host never mails people of other programs.
+        """
         request = allauth_context.request
+        user = context.get("user")
+        if template_prefix in SENSITIVE and user is not None and not _may_sign_in_here(request, user):
+            return
         ctx = {
             "request": request,
             "email": email,
@@ -58,4 +68,5 @@ class TenantAccountAdapter(DefaultAccountAdapter):
             body_html=html,
             kind=template_prefix,
             from_email=message.from_email,
+            sensitive=template_prefix in SENSITIVE,
         )

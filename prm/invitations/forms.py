@@ -3,6 +3,8 @@ from django.contrib.auth import authenticate, password_validation
 
 from prm.tenancy.models import PARTNER_ROLES, Role
 
+from prm.accounts import attempts
+
 from .rules import INVITABLE_ROLES
 
 
@@ -18,7 +20,9 @@ class InviteForm(forms.Form):
         allowed = INVITABLE_ROLES[membership.role]
         if staff_only or fixed_partner is not None:
             allowed = {r for r in allowed if (r in PARTNER_ROLES) == (fixed_partner is not None)}
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
+        # Least privilege first, so the default choice is the safest one.
+        ordered = [Role.PARTNER_USER, Role.PARTNER_ADMIN, Role.CHANNEL_MANAGER, Role.TENANT_ADMIN]
+        self.fields["role"].choices = [(r.value, r.label) for r in ordered if r in allowed]
         self.fixed_partner = fixed_partner
         if fixed_partner is not None or partners is None:
             del self.fields["partner"]
@@ -64,10 +68,20 @@ class AcceptExistingUserForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request, self.email, self.user = request, email, None
 
+    max_failures = 5
+
     def clean_password(self):
         password = self.cleaned_data["password"]
+        # An invitation to someone else's address must not become a way to guess their password.
+        keys = [f"invite:{self.email.lower()}", f"invite-ip:{self.request.META.get('REMOTE_ADDR', '')}"]
+        if any(attempts.failures(key) >= self.max_failures for key in keys):
+            raise forms.ValidationError(
+                "Too many wrong passwords. Wait 15 minutes, or reset your password from the sign-in page."
+            )
         # Not the sign-in form: the person is not a member here yet, so tenant sign-in rules do not apply.
         self.user = authenticate(self.request, email=self.email, password=password)
         if self.user is None:
+            for key in keys:
+                attempts.record_failure(key)
             raise forms.ValidationError("That password does not match the account for this address.")
         return password

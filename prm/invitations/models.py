@@ -22,6 +22,7 @@ class Invitation(TenantOwnedModel):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
+    email_message = models.ForeignKey("outbox.OutboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -39,6 +40,18 @@ class Invitation(TenantOwnedModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+    @property
+    def delivery_problem(self):
+        """Why the invitation email has not arrived yet, if sending failed; '' otherwise."""
+        message = self.email_message
+        if message is None or message.status == "sent":
+            return ""
+        if message.status == "failed":
+            return f"email failed after {message.attempts} attempts: {message.last_error}"
+        if message.last_error:
+            return f"email not delivered yet, retrying: {message.last_error}"
+        return ""
 
     @property
     def is_usable(self):

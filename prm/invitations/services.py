@@ -56,7 +56,7 @@ def _issue(*, tenant, inviter, email, role, partner):
     )
     audit_record(tenant=tenant, actor=inviter, verb="invitation.created", target=invitation,
                  to_state="pending", data={"email": email, "role": role, "partner_id": partner.pk if partner else None})
-    email_render_and_enqueue(
+    invitation.email_message = email_render_and_enqueue(
         template="invitations/email/invite",
         context={
             "tenant": tenant,
@@ -67,7 +67,9 @@ def _issue(*, tenant, inviter, email, role, partner):
         },
         tenant=tenant,
         to=[email],
+        sensitive=True,
     )
+    invitation.save(update_fields=["email_message"])
     return invitation, token
 
 
@@ -120,6 +122,17 @@ def _create_invited_user(email, full_name, password):
     # Following the emailed link proves the address.
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
+
+
+@transaction.atomic
+def invitation_resend(*, invitation, actor_membership):
+    """A fresh link (the old one stops working) for an invitation not yet accepted."""
+    if invitation.accepted_at:
+        raise ValidationError("This invitation was already accepted.")
+    if not can_invite(actor_membership, invitation.role, invitation.partner):
+        raise PermissionDenied("You may not invite people in this role.")
+    return invitation_create(tenant=invitation.tenant, actor_membership=actor_membership, email=invitation.email,
+                             role=invitation.role, partner=invitation.partner)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    sensitive = models.BooleanField(default=False, help_text="The body holds a secret link: erase it once delivered.")
     status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

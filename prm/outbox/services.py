@@ -21,7 +21,11 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, TimeoutError, SoftTimeLimitE
 STUCK_AFTER = timedelta(minutes=15)
 
 
-def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None, kind="", from_email=None):
+REDACTED = "[erased after delivery: this message held a secret link]"
+
+
+def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None, kind="", from_email=None,
+                  sensitive=False):
     """Store one message and send it after the surrounding transaction commits."""
     from .tasks import send_outbound_email
 
@@ -34,12 +38,13 @@ def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None,
         body_text=body_text,
         body_html=body_html,
         headers=headers or {},
+        sensitive=sensitive,
     )
     transaction.on_commit(lambda: send_outbound_email.delay(email.pk))
     return email
 
 
-def email_render_and_enqueue(*, template, context, tenant, to, headers=None):
+def email_render_and_enqueue(*, template, context, tenant, to, headers=None, sensitive=False):
     """Render templates/<template>_subject.txt, _body.txt and (optional) _body.html, then enqueue."""
     subject = render_to_string(f"{template}_subject.txt", context)
     text = render_to_string(f"{template}_body.txt", context)
@@ -48,7 +53,8 @@ def email_render_and_enqueue(*, template, context, tenant, to, headers=None):
     except Exception:  # noqa: BLE001 — the HTML part is optional
         html = ""
     return email_enqueue(
-        tenant=tenant, to=to, subject=subject, body_text=text, body_html=html, headers=headers, kind=template
+        tenant=tenant, to=to, subject=subject, body_text=text, body_html=html, headers=headers, kind=template,
+        sensitive=sensitive,
     )
 
 
@@ -84,7 +90,11 @@ def email_send(*, email_id) -> bool:
         logger.exception("Outbound email %s failed permanently", email.pk)
         _record_failure(email, exc, final=True)
         return False
-    OutboundEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=timezone.now(), last_error="")
+    delivered = {"status": EmailStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if email.sensitive:
+        # Once delivered, the only copy of the link is in the recipient's mailbox.
+        delivered.update(body_text=REDACTED, body_html="")
+    OutboundEmail.objects.filter(pk=email.pk).update(**delivered)
     return True
 
 

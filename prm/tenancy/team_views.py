@@ -8,7 +8,7 @@ from django.views import View
 
 from prm.invitations.forms import InviteForm
 from prm.invitations.models import Invitation
-from prm.invitations.services import invitation_create, invitation_revoke
+from prm.invitations.services import invitation_create, invitation_resend, invitation_revoke
 
 from .access import get_in_scope_or_404
 from .actions import ServiceActionView, add_service_errors
@@ -23,7 +23,7 @@ class TeamView(TenantAdminViewMixin, View):
     def get(self, request, form=None, status=200):
         context = {
             "members": staff_memberships(),
-            "invitations": Invitation.objects.filter(role__in=STAFF_ROLES, accepted_at__isnull=True, revoked_at__isnull=True),
+            "invitations": Invitation.objects.filter(role__in=STAFF_ROLES, accepted_at__isnull=True, revoked_at__isnull=True).select_related("email_message"),
             "form": form or InviteForm(membership=self.membership, staff_only=True),
         }
         return render(request, "tenancy/team.html", context, status=status)
@@ -78,3 +78,10 @@ class InvitationRevokeView(DashboardViewMixin, ServiceActionView):
 
     def get_success_url(self, invitation):
         return _back_to(invitation)
+
+
+class InvitationResendView(InvitationRevokeView):
+    success_message = "A new invitation was sent to {obj.email}; the earlier link no longer works."
+
+    def perform(self, invitation):
+        invitation_resend(invitation=invitation, actor_membership=self.membership)

@@ -51,11 +51,14 @@ def test_viewset_base_refuses_get_queryset_override():
                 return Partner.unscoped.all()
 
 
-def test_viewset_base_accepts_narrow():
+def test_viewset_base_accepts_narrow_and_keeps_the_tenant_scope(world, in_tenant):
     class Narrowed(TenantScopedViewSet):
         model = Partner
 
         def narrow(self, queryset):
-            return queryset
+            return queryset.exclude(name__startswith="North")
 
-    assert Narrowed.model is Partner
+    view = Narrowed()
+    view.principal = None
+    with in_tenant(world.acme):
+        assert [p.name for p in view.get_queryset()] == ["Contoso Integration"]

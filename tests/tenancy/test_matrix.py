@@ -61,6 +61,7 @@ PAGES = {
     "membership_deactivate": Page(STAFF, "post", _pk("northwind_rep"), [_pk("initech_admin")], ok=(302,)),
     "membership_reactivate": Page(STAFF, "post", _pk("northwind_rep"), [_pk("initech_admin")], ok=(302,)),
     "invitation_revoke": Page(STAFF, "post", _pk("northwind_invitation"), [_pk("initech_invitation")], ok=(302,)),
+    "invitation_resend": Page(STAFF, "post", _pk("northwind_invitation"), [_pk("initech_invitation")], ok=(302,)),
     "api_keys": Page(frozenset({TA})),
     "api_key_revoke": Page(frozenset({TA}), "post", _pk("acme_key"), [_pk("globex_key")], ok=(302,)),
     "dealreg:dashboard_list": Page(STAFF),
@@ -91,6 +92,9 @@ PAGES = {
     ),
     "portal:member_reactivate": Page(
         frozenset({PA}), "post", _pk("northwind_rep"), [_pk("contoso_rep"), _pk("initech_admin")], ok=(302,)
+    ),
+    "portal:invitation_resend": Page(
+        frozenset({PA}), "post", _pk("northwind_invitation"), [_pk("contoso_invitation"), _pk("initech_invitation")], ok=(302,)
     ),
     "portal:invitation_revoke": Page(
         frozenset({PA}), "post", _pk("northwind_invitation"), [_pk("contoso_invitation"), _pk("initech_invitation")], ok=(302,)
