@@ -48,6 +48,8 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         params = self.request.query_params
         partner = params.get("partner")
         partner = Partner.objects.filter(pk=partner).first() if str(partner).isdigit() else None
+        if params.get("partner") and partner is None:
+            return queryset.none()  # an unknown partner has no deals (rather than every deal)
         return deal_search(queryset, query=params.get("q", ""), status=params.get("status", ""), partner=partner)
 
     def _staff_only(self):

@@ -67,3 +67,8 @@ def protection_days_left(deal, now=None):
     if deal.status != DealStatus.APPROVED or deal.protected_until is None:
         return None
     return (deal.protected_until - (now or timezone.now())).days
+
+
+def won_deals():
+    """Won deals of the tenant in force, with the end-customer contact to survey."""
+    return Deal.objects.filter(status=DealStatus.WON).order_by("closed_at", "pk")

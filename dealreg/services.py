@@ -100,7 +100,12 @@ def deal_submit(*, deal, actor):
     })
     auto_rule = _auto_approval_rule(deal, rules)
     if auto_rule:
-        return deal_approve(deal=deal, actor=None, rule=auto_rule)
+        try:
+            return deal_approve(deal=deal, actor=None, rule=auto_rule)  # its own savepoint
+        except ValidationError:
+            # A concurrent approval took this customer first (first approved wins): the vendor
+            # reviews this one, and the partner is not told who holds the customer.
+            pass
     notifications.deal_submitted(deal)
     return deal
 
@@ -203,9 +208,9 @@ def deal_extend_protection(*, deal, actor):
 
 
 @transaction.atomic
-def deal_expire(*, deal):
-    """Protection ran out (nightly task)."""
-    if deal.protected_until is None or deal.protected_until > timezone.now():
+def deal_expire(*, deal, now=None):
+    """Protection ran out (nightly task; `now` is the moment the sweep runs for)."""
+    if deal.protected_until is None or deal.protected_until > (now or timezone.now()):
         raise ValidationError("This deal is still protected.")
     _move(deal, "expire", None, rule="Protection period ended")
     notifications.deal_expired(deal)

@@ -42,7 +42,7 @@ def expire_protection(*, tenant, now=None):
     expired = 0
     for deal in Deal.objects.filter(status=DealStatus.APPROVED, protected_until__lte=now).select_related("partner", "tenant"):
         try:
-            deal_expire(deal=deal)
+            deal_expire(deal=deal, now=now)
         except ValidationError:
             continue  # another run or a partner action got there first
         expired += 1

@@ -179,7 +179,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # a hung mail server must 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 
 # Celery: eager in process unless a Redis broker is configured.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -258,3 +258,4 @@ LOGGING = {
 PRM_URL_SCHEME = env.str("PRM_URL_SCHEME", default="https" if PRODUCTION else "http")
 PRM_PUBLIC_PORT = env.str("PRM_PUBLIC_PORT", default="")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=60)

@@ -5,6 +5,7 @@ from partners.urls import dashboard_urlpatterns as partner_dashboard
 from partners.urls import portal_urlpatterns as partner_portal
 from partners.views.dashboard import DashboardHomeView
 from partners.views.portal import PortalHomeView
+from surveys.urls import public_urlpatterns as surveys_public
 
 from .api.views import ApiKeyListView, ApiKeyRevokeView
 from .home import home
@@ -33,6 +34,8 @@ urlpatterns = [
     path("manage/", include(manage_urlpatterns)),
     path("portal/", include(portal_urlpatterns)),
     path("", include("dealreg.urls")),
+    path("", include("surveys.urls")),
+    path("", include(surveys_public)),
     path("invitations/<str:token>/", AcceptInvitationView.as_view(), name="invitation_accept"),
     path("accounts/", include("allauth.urls")),
     path("api/", include("prm.api.urls")),

@@ -1,1 +1,254 @@
-# Tables arrive with this app's issue; the app is installed so URLs, tasks and migrations have a home.
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from prm.tenancy.managers import TenantOwnedModel
+
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español"), ("nl", "Nederlands")]
+
+
+class SurveySettings(TenantOwnedModel):
+    """One row per tenant: who is surveyed, how often, and how rankings are computed."""
+
+    days_after_won = models.PositiveSmallIntegerField(default=14, help_text="Survey a won deal's customer this many days after the win.")
+    quarantine_days = models.PositiveSmallIntegerField(default=90, help_text="Survey one address at most once in this many days, across all partners.")
+    reminders = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(5)])
+    reminder_interval_days = models.PositiveSmallIntegerField(default=4, validators=[MinValueValidator(1)])
+    sends_per_minute = models.PositiveIntegerField(default=120, validators=[MinValueValidator(1)],
+                                                   help_text="Shared by all workers sending this program's surveys.")
+    minimum_answers = models.PositiveSmallIntegerField(default=30, validators=[MinValueValidator(1)],
+                                                       help_text="Partners with fewer answers are shown but not ranked.")
+    ghost_answers = models.PositiveSmallIntegerField(default=20, help_text="Shrinkage: answers in the program's overall mix added to every partner before ranking.")
+    window_months = models.PositiveSmallIntegerField(default=12, validators=[MinValueValidator(1), MaxValueValidator(36)])
+    follow_up_business_days = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="survey_settings_one_per_tenant")]
+
+
+class Survey(TenantOwnedModel):
+    name = models.CharField(max_length=120)
+    language = models.CharField(max_length=5, choices=LANGUAGES, default="en")
+    nps_question = models.CharField(max_length=300, blank=True,
+                                    help_text="Leave empty for the standard question. {partner} and {vendor} are replaced.")
+    ask_effort = models.BooleanField(default=True, help_text="Also ask the customer-effort question (1–7).")
+    for_won_deals = models.BooleanField(default=False, help_text="Send this survey to the customers of won deals.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], condition=Q(for_won_deals=True, is_active=True),
+                                    name="one_active_won_deal_survey_per_tenant"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Campaign(TenantOwnedModel):
+    """A batch of imported contacts surveyed together; its page shows sending progress."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=120)
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.PROTECT,
+                                help_text="Set when a partner admin imported it: contacts of that partner only.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class InvitationStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    ANSWERED = "answered", "Answered"
+    SKIPPED = "skipped", "Skipped"  # quarantine or suppression at send time
+    BOUNCED = "bounced", "Bounced"
+    OPTED_OUT = "opted_out", "Opted out"
+
+
+class SurveyInvitation(TenantOwnedModel):
+    """One contact, one partner, one survey."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="survey_invitations")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    deal = models.ForeignKey("dealreg.Deal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.EmailField()
+    name = models.CharField(max_length=150, blank=True)
+    company = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.SCHEDULED)
+    send_after = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.CharField(max_length=120, blank=True)
+    last_error = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "survey", "email"], name="one_invitation_per_contact_per_survey"),
+            models.UniqueConstraint(fields=["tenant", "survey", "deal"], condition=Q(deal__isnull=False),
+                                    name="one_invitation_per_won_deal"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "status", "send_after"], name="survey_inv_due"),
+            models.Index(fields=["tenant", "status", "next_reminder_at"], name="survey_inv_reminders"),
+            models.Index(fields=["tenant", "email", "sent_at"], name="survey_inv_quarantine"),
+            models.Index(fields=["tenant", "campaign", "status"], name="survey_inv_campaign"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.survey})"
+
+
+class Answer(TenantOwnedModel):
+    """One answer per invitation, enforced by the database."""
+
+    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="answer")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="answers")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="survey_answers")
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    effort = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)])
+    comment = models.TextField(blank=True, max_length=4000)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-answered_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="answer_score_0_10"),
+            models.CheckConstraint(condition=Q(effort__isnull=True) | Q(effort__gte=1, effort__lte=7), name="answer_effort_1_7"),
+        ]
+        indexes = [models.Index(fields=["tenant", "partner", "answered_at"], name="answer_partner_time"),
+                   models.Index(fields=["tenant", "answered_at"], name="answer_time")]
+
+    @property
+    def category(self):
+        return "promoter" if self.score >= 9 else "passive" if self.score >= 7 else "detractor"
+
+
+class Suppression(TenantOwnedModel):
+    """Addresses this tenant must not survey again (one-click unsubscribe, bounces, requests)."""
+
+    email = models.EmailField()
+    reason = models.CharField(max_length=20, choices=[("unsubscribe", "Unsubscribed"), ("bounce", "Bounced"), ("manual", "Added by staff")])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "email"], name="suppression_unique_per_tenant")]
+
+
+class RankingRun(TenantOwnedModel):
+    """One nightly computation; re-running the same day replaces its rows, so history has one run per day."""
+
+    run_date = models.DateField()
+    window_start = models.DateField()
+    window_end = models.DateField()
+    computed_at = models.DateTimeField(auto_now=True)
+    tenant_n = models.PositiveIntegerField(default=0)
+    tenant_nps = models.FloatField(null=True)
+    median_nps = models.FloatField(null=True)
+    top_quartile_nps = models.FloatField(null=True)
+    ranked_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-run_date"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "run_date"], name="one_ranking_run_per_day")]
+
+
+class PartnerScore(TenantOwnedModel):
+    """A partner's (or, with partner empty, the whole program's) NPS for one period of a run."""
+
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="scores")
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=7, help_text="'window' for the trailing window, else YYYY-MM.")
+    n = models.PositiveIntegerField()
+    promoters = models.PositiveIntegerField()
+    passives = models.PositiveIntegerField()
+    detractors = models.PositiveIntegerField()
+    nps = models.FloatField(null=True)
+    ci_low = models.FloatField()
+    ci_high = models.FloatField()
+    shrunk = models.FloatField(null=True)
+    rank = models.PositiveIntegerField(null=True)
+    ranked_of = models.PositiveIntegerField(default=0)
+    trend_delta = models.FloatField(null=True)
+    trend_significant = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "partner", "period"], condition=Q(partner__isnull=False),
+                                    name="one_score_per_partner_period"),
+            models.UniqueConstraint(fields=["run", "period"], condition=Q(partner__isnull=True),
+                                    name="one_program_score_per_period"),
+        ]
+        indexes = [models.Index(fields=["tenant", "run", "period", "rank"], name="score_leaderboard")]
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class FollowUpCase(TenantOwnedModel):
+    """Opened for every detractor answer; the partner closes the loop with the customer."""
+
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="follow_up")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="follow_ups")
+    status = models.CharField(max_length=6, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    due_at = models.DateTimeField()
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    root_cause = models.TextField(blank=True)
+    action_taken = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["tenant", "partner", "status", "due_at"], name="followup_partner_due"),
+                   models.Index(fields=["tenant", "status", "due_at"], name="followup_due")]
+
+
+class PracticeNote(TenantOwnedModel):
+    """What a top-quartile partner says it does well, shown to all partners of the program."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="practice_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(max_length=1500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ImportBatch(TenantOwnedModel):
+    """An uploaded contact list, validated and previewed; confirming it creates the campaign at once."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list)
+    problems = models.JSONField(default=list, help_text="One entry per bad row: line number, column, message.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    campaign = models.OneToOneField(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_batch")
+
+    class Meta:
+        ordering = ["-created_at"]

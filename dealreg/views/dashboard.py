@@ -151,7 +151,9 @@ class RulesView(TenantAdminViewMixin, View):
 
     def post(self, request):
         rules = rules_for(self.tenant)
-        form = RulesForm(request.POST, instance=rules, tiers=partner_tiers())
+        # The form validates its own copy: validating sets the new values on its instance, and the
+        # service must still see the old ones to audit what changed.
+        form = RulesForm(request.POST, instance=rules_for(self.tenant), tiers=partner_tiers())
         if not form.is_valid():
             return self.get(request, form=form, status=400)
         services.rules_update(rules=rules, actor=request.user, **form.cleaned_data)

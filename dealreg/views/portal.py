@@ -1,7 +1,10 @@
 """Partner users register and follow their own partner's deals."""
 
+from datetime import timezone as dt_timezone
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,24 +52,28 @@ class DealFormMixin:
     def render_form(self, form, deal=None, status=200):
         return render(self.request, self.template_name, {"form": form, "deal": deal}, status=status)
 
-    def save_and_maybe_submit(self, form, deal):
-        """'Save draft' keeps it a draft; 'Submit' also submits. Service errors land next to fields."""
+    def save_and_maybe_submit(self, form, write, deal=None):
+        """`write()` saves the form; 'Save draft' keeps it a draft, 'Submit' also submits.
+
+        All or nothing: when the submit is refused, the write is rolled back too (no stray draft).
+        Service errors land next to fields."""
+        submit = self.request.POST.get("submit") == "1"
         try:
-            if self.request.POST.get("submit") == "1":
-                deal = services.deal_submit(deal=deal, actor=self.request.user)
-                messages.success(self.request, _submitted_message(deal))
-            else:
-                messages.success(self.request, f"{deal.reference} saved as a draft.")
+            with transaction.atomic():
+                saved = write()
+                if submit:
+                    saved = services.deal_submit(deal=saved, actor=self.request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.render_form(form, deal, status=400)
-        return redirect("dealreg:portal_detail", pk=deal.pk)
+        messages.success(self.request, _submitted_message(saved) if submit else f"{saved.reference} saved as a draft.")
+        return redirect("dealreg:portal_detail", pk=saved.pk)
 
 
 def _submitted_message(deal):
     if deal.status == "approved":
         return f"{deal.reference} was approved automatically and is protected until {deal.protected_until:%-d %b %Y}."
-    return f"{deal.reference} is submitted. {deal.tenant.name} will decide by {deal.sla_due_at:%-d %b %Y %H:%M} UTC."
+    return f"{deal.reference} is submitted. {deal.tenant.name} will decide by {deal.sla_due_at.astimezone(dt_timezone.utc):%-d %b %Y %H:%M} UTC."
 
 
 class PortalDealCreateView(PortalViewMixin, DealFormMixin, View):
@@ -78,12 +85,9 @@ class PortalDealCreateView(PortalViewMixin, DealFormMixin, View):
         if not form.is_valid():
             return self.render_form(form, status=400)
         fields, products = form.service_fields()
-        try:
-            deal = services.deal_create(partner=self.partner, actor=request.user, products=products, **fields)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_form(form, status=400)
-        return self.save_and_maybe_submit(form, deal)
+        return self.save_and_maybe_submit(
+            form, lambda: services.deal_create(partner=self.partner, actor=request.user, products=products, **fields)
+        )
 
 
 class PortalDealEditView(PortalViewMixin, DealFormMixin, View):
@@ -97,12 +101,9 @@ class PortalDealEditView(PortalViewMixin, DealFormMixin, View):
         if not form.is_valid():
             return self.render_form(form, deal, status=400)
         fields, products = form.service_fields()
-        try:
-            deal = services.deal_update(deal=deal, actor=request.user, products=products, **fields)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_form(form, deal, status=400)
-        return self.save_and_maybe_submit(form, deal)
+        return self.save_and_maybe_submit(
+            form, lambda: services.deal_update(deal=deal, actor=request.user, products=products, **fields), deal
+        )
 
 
 class PortalDealDetailView(PortalViewMixin, View):

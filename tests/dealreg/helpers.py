@@ -99,13 +99,18 @@ def events(deal, verb=None):
     return list(rows.filter(verb=verb) if verb else rows)
 
 
-def outbox(kind=None):
-    """(kind, recipients) of the queued emails, oldest first; kind without the "dealreg/email/" prefix."""
+def outbox(kind=None, deal=None):
+    """(kind, recipients) of the queued emails, oldest first; kind without the "dealreg/email/" prefix.
+
+    With `deal`, only the emails about that deal (every deal email names its reference in the subject).
+    """
     rows = OutboundEmail.objects.order_by("id")
     if kind:
         rows = rows.filter(kind=f"dealreg/email/{kind}")
+    if deal is not None:
+        rows = rows.filter(subject__contains=deal.reference)
     return [(row.kind.removeprefix("dealreg/email/"), row.to) for row in rows]
 
 
-def recipients(kind):
-    return sorted(address for _, to in outbox(kind) for address in to)
+def recipients(kind, deal=None):
+    return sorted(address for _, to in outbox(kind, deal) for address in to)

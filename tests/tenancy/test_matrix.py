@@ -17,7 +17,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from django.utils import timezone
+
 from dealreg.models import ProductLine
+from surveys.models import Campaign, ImportBatch, PracticeNote, Survey, SurveyInvitation
+from surveys.services import answer_record
 from dealreg.services import deal_create
 from prm.api.services import api_key_create
 from prm.invitations.services import invitation_create
@@ -85,6 +89,28 @@ PAGES = {
         PARTNER, "post", _pk("northwind_deal", action="withdraw"),
         [_pk("contoso_deal", action="withdraw"), _pk("initech_deal", action="withdraw")], ok=(302,),
     ),
+    "surveys:dashboard_home": Page(STAFF),
+    "surveys:dashboard_run": Page(STAFF, "post", ok=(302,)),
+    "surveys:dashboard_export": Page(STAFF, own=lambda w: {"fmt": "csv"}),
+    "surveys:dashboard_partner": Page(STAFF, own=_pk("northwind"), foreign=[_pk("initech")]),
+    "surveys:dashboard_follow_ups": Page(STAFF),
+    "surveys:dashboard_practice_hide": Page(STAFF, "post", _pk("acme_note"), [_pk("globex_note")], ok=(302,)),
+    "surveys:dashboard_surveys": Page(STAFF),
+    "surveys:dashboard_survey_edit": Page(STAFF, own=_pk("acme_survey"), foreign=[_pk("globex_survey")]),
+    "surveys:dashboard_campaigns": Page(STAFF),
+    "surveys:dashboard_import_confirm": Page(STAFF, "post", _pk("northwind_batch"), [_pk("initech_batch")], ok=(302,)),
+    "surveys:dashboard_campaign": Page(STAFF, own=_pk("northwind_campaign"), foreign=[_pk("initech_campaign")]),
+    "surveys:settings": Page(frozenset({TA})),
+    "surveys:portal_home": Page(PARTNER),
+    "surveys:portal_follow_ups": Page(PARTNER),
+    "surveys:portal_follow_up": Page(PARTNER, own=_pk("northwind_case"), foreign=[_pk("contoso_case"), _pk("initech_case")]),
+    "surveys:portal_campaigns": Page(frozenset({PA})),
+    "surveys:portal_import_confirm": Page(
+        frozenset({PA}), "post", _pk("northwind_batch"), [_pk("contoso_batch"), _pk("initech_batch")], ok=(302,)
+    ),
+    "surveys:portal_campaign": Page(
+        frozenset({PA}), own=_pk("northwind_campaign"), foreign=[_pk("contoso_campaign"), _pk("initech_campaign")]
+    ),
     "portal_home": Page(PARTNER),
     "portal:team": Page(PARTNER),
     "portal:member_deactivate": Page(
@@ -119,6 +145,9 @@ PUBLIC = {
     "account_confirm_login_code": {},
     "mfa_authenticate": {},
     "account_logout": {},
+    "survey_thanks": {},
+    "survey_answer": {"token": "forged-token"},
+    "survey_unsubscribe": {"token": "forged-token"},
 }
 
 # Account pages: about the signed-in person only, so the checks are "sign in first" and "no 5xx".
@@ -178,12 +207,33 @@ def matrix(world):
         w.acme_product = ProductLine.objects.create(tenant=w.acme, name="Firewalls")
         w.northwind_deal = _draft_deal(w.northwind, w.northwind_rep.user, "Fabrikam Inc", "fabrikam.example")
         w.contoso_deal = _draft_deal(w.contoso, w.contoso_rep.user, "Tailspin Toys", "tailspintoys.example")
+        _survey_world(w, "acme", w.acme, [w.northwind, w.contoso])
     with tenant_context(w.globex):
+        _survey_world(w, "globex", w.globex, [w.initech])
         w.globex_product = ProductLine.objects.create(tenant=w.globex, name="Firewalls")
         w.initech_deal = _draft_deal(w.initech, w.initech_admin.user, "Umbrella Corp", "umbrella.example")
         w.initech_invitation, _ = invitation_create(tenant=w.globex, actor_membership=w.initech_admin, email="new@initech.example", role=PU, partner=w.initech)
         w.globex_key, w.globex_raw_key = api_key_create(tenant=w.globex, actor=w.globex_admin.user, name="Globex CRM")
     return w
+
+
+def _survey_world(w, label, tenant, partners):
+    """A survey, and per partner an import batch, a campaign and a detractor follow-up case."""
+    survey = Survey.objects.create(tenant=tenant, name=f"{label} survey")
+    setattr(w, f"{label}_survey", survey)
+    setattr(w, f"{label}_note", PracticeNote.objects.create(tenant=tenant, partner=partners[0], text="We call back within a day."))
+    for partner in partners:
+        key = partner.name.split()[0].lower()
+        campaign = Campaign.objects.create(tenant=tenant, survey=survey, name=f"{key} campaign", partner=partner)
+        batch = ImportBatch.objects.create(tenant=tenant, survey=survey, name=f"{key} import", partner=partner, filename="x.csv",
+                                           rows=[{"line": 2, "email": f"c@{key}-customer.example", "name": "C", "company": "C",
+                                                  "partner_id": partner.pk, "partner": partner.name, "suppressed": False}])
+        invitation = SurveyInvitation.objects.create(tenant=tenant, survey=survey, partner=partner, campaign=campaign,
+                                                     email=f"unhappy@{key}-customer.example", send_after=timezone.now())
+        answer = answer_record(invitation=invitation, score=2, comment="Slow")
+        setattr(w, f"{key}_campaign", campaign)
+        setattr(w, f"{key}_batch", batch)
+        setattr(w, f"{key}_case", answer.follow_up)
 
 
 def _draft_deal(partner, user, customer, domain):

@@ -1,0 +1,112 @@
+"""Contact imports (CSV or XLSX): parsed with pandas, checked row by row, previewed, then
+confirmed all-or-nothing. Nothing is created from a file that has a single bad row."""
+
+import io
+
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from partners.models import Partner
+from prm.audit.services import audit_record
+
+from .models import Campaign, ImportBatch, InvitationStatus, SurveyInvitation, Suppression
+
+REQUIRED = ["name", "email", "company", "partner"]
+MAX_ROWS = 20000
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def _read(upload) -> pd.DataFrame:
+    name = (upload.name or "").lower()
+    if upload.size > MAX_BYTES:
+        raise ValidationError({"file": f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."})
+    data = upload.read()
+    try:
+        if name.endswith(".xlsx"):
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        elif name.endswith(".csv"):
+            frame = pd.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig", sep=None, engine="python")
+        else:
+            raise ValidationError({"file": "Upload a .csv or .xlsx file."})
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise ValidationError({"file": f"This file could not be read as a spreadsheet: {exc}"}) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    return frame.fillna("")
+
+
+def _check_columns(frame, partner_scope):
+    needed = [c for c in REQUIRED if not (c == "partner" and partner_scope is not None)]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValidationError({"file": f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. "
+                                       f"The first row must name the columns {', '.join(REQUIRED)}."})
+    if len(frame) == 0:
+        raise ValidationError({"file": "The file has no contacts."})
+    if len(frame) > MAX_ROWS:
+        raise ValidationError({"file": f"The file has {len(frame):,} rows; import at most {MAX_ROWS:,} at a time."})
+
+
+def build_batch(*, tenant, actor, survey, name, upload, partner_scope=None):
+    """Read and check the file; the batch keeps the clean rows and every problem, for the preview."""
+    frame = _read(upload)
+    _check_columns(frame, partner_scope)
+    partners = {p.lname: p for p in Partner.objects.annotate(lname=Lower("name"))}
+    suppressed = set(Suppression.objects.values_list("email", flat=True))
+    already = set(SurveyInvitation.objects.filter(survey=survey).values_list("email", flat=True))
+    rows, problems, seen = [], [], {}
+    for index, record in enumerate(frame.to_dict("records"), start=2):  # line 1 holds the headers
+        email = str(record.get("email", "")).strip().lower()
+        row_problems = []
+        try:
+            validate_email(email)
+        except ValidationError:
+            row_problems.append(("email", f"“{email or '(empty)'}” is not an email address."))
+        if partner_scope is not None:
+            partner = partner_scope
+            named = str(record.get("partner", "")).strip()
+            if named and named.lower() != partner.name.lower():
+                row_problems.append(("partner", f"You can import contacts of {partner.name} only, not “{named}”."))
+        else:
+            partner = partners.get(str(record.get("partner", "")).strip().lower())
+            if partner is None:
+                row_problems.append(("partner", f"No partner called “{record.get('partner', '')}” in this program."))
+            elif not partner.is_active:
+                row_problems.append(("partner", f"{partner.name} is deactivated."))
+        if email in seen:
+            row_problems.append(("email", f"Duplicate of line {seen[email]}."))
+        elif email in already:
+            row_problems.append(("email", "Already invited to this survey."))
+        seen.setdefault(email, index)
+        problems += [{"line": index, "column": column, "message": message} for column, message in row_problems]
+        if not row_problems:
+            rows.append({"line": index, "email": email, "name": str(record.get("name", "")).strip()[:150],
+                         "company": str(record.get("company", "")).strip()[:200], "partner_id": partner.pk,
+                         "partner": partner.name, "suppressed": email in suppressed})
+    return ImportBatch.objects.create(tenant=tenant, survey=survey, name=name, partner=partner_scope,
+                                      filename=upload.name[:255], rows=rows, problems=problems, created_by=actor)
+
+
+@transaction.atomic
+def confirm_batch(*, batch, actor, now):
+    """Create the campaign and its invitations in one transaction; refuse a batch with problems."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.campaign_id:
+        raise ValidationError("This import was already confirmed.")
+    if batch.problems:
+        raise ValidationError("Fix the problems in the file and upload it again: nothing was imported.")
+    campaign = Campaign.objects.create(tenant=batch.tenant, survey=batch.survey, name=batch.name,
+                                       partner=batch.partner, created_by=actor)
+    SurveyInvitation.objects.bulk_create([
+        SurveyInvitation(tenant=batch.tenant, survey=batch.survey, partner_id=row["partner_id"], campaign=campaign,
+                         email=row["email"], name=row["name"], company=row["company"],
+                         status=InvitationStatus.QUEUED, send_after=now)
+        for row in batch.rows
+    ], batch_size=1000)
+    batch.campaign = campaign
+    batch.save(update_fields=["campaign"])
+    audit_record(tenant=batch.tenant, actor=actor, verb="campaign.created", target=campaign,
+                 data={"contacts": len(batch.rows), "file": batch.filename})
+    return campaign

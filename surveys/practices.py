@@ -1,0 +1,29 @@
+"""Leaders' practices: top-quartile partners share what they do well; channel managers may hide a note."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from prm.audit.services import audit_record
+
+from .models import PracticeNote
+from .selectors import is_top_quartile, latest_run
+
+
+@transaction.atomic
+def practice_publish(*, partner, actor, text):
+    if not is_top_quartile(latest_run(), partner):
+        raise PermissionDenied("Only partners in the top quartile of the latest ranking can publish a practice note.")
+    if not text.strip():
+        raise ValidationError({"text": "Write what you do well."})
+    note = PracticeNote.objects.create(tenant=partner.tenant, partner=partner, author=actor, text=text.strip())
+    audit_record(tenant=partner.tenant, actor=actor, verb="practice.published", target=note)
+    return note
+
+
+@transaction.atomic
+def practice_hide(*, note, actor):
+    if note.hidden_at:
+        raise ValidationError("This note is already hidden.")
+    PracticeNote.objects.filter(pk=note.pk).update(hidden_at=timezone.now(), hidden_by=actor)
+    audit_record(tenant=note.tenant, actor=actor, verb="practice.hidden", target=note)

@@ -1,0 +1,88 @@
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from prm.tenancy.access import get_in_scope_or_404
+
+from .models import Answer, Campaign, FollowUpCase, FollowUpStatus, PartnerScore, PracticeNote, RankingRun
+
+
+def latest_run():
+    return RankingRun.objects.order_by("-run_date").first()
+
+
+def leaderboard(run):
+    """The window's scores, ranked partners first (best first), then the rest by shrunk score."""
+    if run is None:
+        return PartnerScore.objects.none()
+    return (PartnerScore.objects.filter(run=run, period="window", partner__isnull=False)
+            .select_related("partner").order_by(F("rank").asc(nulls_last=True), "-shrunk", "partner__name"))
+
+
+def partner_score(run, partner):
+    if run is None:
+        return None
+    return PartnerScore.objects.filter(run=run, period="window", partner=partner).first()
+
+
+def series(run, partner=None):
+    """Monthly scores, oldest first: the whole program (partner=None) or one partner."""
+    if run is None:
+        return []
+    scores = PartnerScore.objects.filter(run=run).exclude(period="window")
+    scores = scores.filter(partner=partner) if partner is not None else scores.filter(partner__isnull=True)
+    return list(scores.order_by("period"))
+
+
+def answers(partner=None):
+    rows = Answer.objects.select_related("invitation", "partner").order_by("-answered_at")
+    return rows.filter(partner=partner) if partner is not None else rows
+
+
+def follow_up_summary(partner=None):
+    now = timezone.now()
+    cases = FollowUpCase.objects.all() if partner is None else FollowUpCase.objects.filter(partner=partner)
+    time_to_close = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
+    totals = cases.aggregate(
+        open=Count("id", filter=Q(status=FollowUpStatus.OPEN, due_at__gte=now)),
+        overdue=Count("id", filter=Q(status=FollowUpStatus.OPEN, due_at__lt=now)),
+        closed=Count("id", filter=Q(status=FollowUpStatus.CLOSED)),
+        avg_close=Avg(time_to_close, filter=Q(status=FollowUpStatus.CLOSED)),
+    )
+    hours = totals["avg_close"].total_seconds() / 3600 if totals["avg_close"] else None
+    return {**totals, "avg_close_hours": hours}
+
+
+def follow_ups(partner=None):
+    cases = FollowUpCase.objects.select_related("answer__invitation", "partner").order_by("status", "due_at")
+    return cases.filter(partner=partner) if partner is not None else cases
+
+
+def access_follow_up(pk, partner=None):
+    cases = FollowUpCase.objects.select_related("answer__invitation", "partner")
+    if partner is not None:
+        cases = cases.filter(partner=partner)
+    return get_in_scope_or_404(cases, pk=pk)
+
+
+def campaign_progress(campaign):
+    counts = dict(campaign.invitations.values_list("status").annotate(n=Count("id")))
+    total = sum(counts.values())
+    done = total - counts.get("queued", 0) - counts.get("scheduled", 0)
+    return {"counts": counts, "total": total, "done": done, "running": done < total}
+
+
+def access_campaign(pk, partner=None):
+    campaigns = Campaign.objects.select_related("survey")
+    if partner is not None:
+        campaigns = campaigns.filter(partner=partner)
+    return get_in_scope_or_404(campaigns, pk=pk)
+
+
+def visible_practices():
+    return PracticeNote.objects.filter(hidden_at__isnull=True).select_related("partner")
+
+
+def is_top_quartile(run, partner):
+    score = partner_score(run, partner)
+    return bool(score and score.rank and run.top_quartile_nps is not None and score.nps is not None
+                and score.nps >= run.top_quartile_nps)

@@ -1,0 +1,243 @@
+"""Every write of the survey app: scheduling, sending, reminding, answering, unsubscribing, following up."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dealreg.business_hours import add_business_hours
+from dealreg.selectors import won_deals
+from prm.audit.services import audit_record
+
+from . import emails, throttle
+from .models import (
+    Answer, FollowUpCase, FollowUpStatus, InvitationStatus, Suppression, Survey, SurveyInvitation, SurveySettings,
+)
+
+PENDING = (InvitationStatus.SCHEDULED, InvitationStatus.QUEUED)
+BUSINESS_DAY_HOURS = 8
+
+
+class AlreadyAnswered(Exception):
+    """The invitation has its answer; a second one is refused by the database."""
+
+
+def settings_for(tenant):
+    settings, _ = SurveySettings.objects.get_or_create(tenant=tenant)
+    return settings
+
+
+def won_deal_survey():
+    return Survey.objects.filter(for_won_deals=True, is_active=True).first()
+
+
+# --- Scheduling -------------------------------------------------------------------------------
+
+
+def schedule_won_deals(*, tenant, now=None):
+    """Invite the customer contact of every won deal not yet invited, `days_after_won` after the win."""
+    survey = won_deal_survey()
+    if survey is None:
+        return 0
+    delay = timedelta(days=settings_for(tenant).days_after_won)
+    invited = SurveyInvitation.objects.filter(survey=survey, deal__isnull=False).values("deal_id")
+    created = 0
+    for deal in won_deals().exclude(pk__in=invited).iterator(chunk_size=500):
+        invitation = SurveyInvitation(
+            tenant=tenant, survey=survey, partner_id=deal.partner_id, deal=deal, email=deal.contact_email.lower(),
+            name=deal.contact_name, company=deal.customer_name, send_after=(deal.closed_at or now or timezone.now()) + delay,
+        )
+        try:
+            with transaction.atomic():
+                invitation.save()
+        except IntegrityError:
+            continue  # this contact already has this survey (another deal, or a campaign)
+        created += 1
+    return created
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+def is_suppressed(email):
+    return Suppression.objects.filter(email=email.lower()).exists()
+
+
+def _lock_contact(tenant, email):
+    """Serialise decisions about one address, so two workers cannot both pass the quarantine check."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"prm-survey:{tenant.pk}:{email.lower()}"])
+
+
+def _quarantined(invitation, now, days):
+    recent = SurveyInvitation.objects.filter(email=invitation.email, sent_at__gte=now - timedelta(days=days))
+    return recent.exclude(pk=invitation.pk).exists()
+
+
+@transaction.atomic
+def invitation_send(*, invitation_id, now=None):
+    """Send one due invitation, or skip it (suppressed, quarantined). Idempotent: the claim is a
+    conditional update, so a second call for the same invitation does nothing."""
+    now = now or timezone.now()
+    invitation = SurveyInvitation.objects.select_related("tenant", "partner", "survey").get(pk=invitation_id)
+    _lock_contact(invitation.tenant, invitation.email)
+    settings = settings_for(invitation.tenant)
+    claimed = SurveyInvitation.objects.filter(pk=invitation_id, status__in=PENDING).update(
+        status=InvitationStatus.SENT, sent_at=now,
+        next_reminder_at=now + timedelta(days=settings.reminder_interval_days) if settings.reminders else None,
+    )
+    if not claimed:
+        return "noop"
+    reason = ""
+    if is_suppressed(invitation.email):
+        reason = "the address unsubscribed or bounced"
+    elif _quarantined(invitation, now, settings.quarantine_days):
+        reason = f"surveyed in the last {settings.quarantine_days} days"
+    if reason:
+        SurveyInvitation.objects.filter(pk=invitation_id).update(
+            status=InvitationStatus.SKIPPED, skip_reason=reason, sent_at=None, next_reminder_at=None
+        )
+        return "skipped"
+    emails.survey_email(invitation)
+    return "sent"
+
+
+def dispatch_due(*, tenant, now=None):
+    """Send what is due, within the tenant's shared per-minute budget. Returns counts by outcome."""
+    now = now or timezone.now()
+    settings = settings_for(tenant)
+    due = SurveyInvitation.objects.filter(status__in=PENDING, send_after__lte=now).order_by("send_after", "pk")
+    ids = list(due.values_list("pk", flat=True)[: settings.sends_per_minute])
+    granted = throttle.take(tenant.pk, settings.sends_per_minute, len(ids))
+    outcomes = {"sent": 0, "skipped": 0, "noop": 0, "deferred": len(ids) - granted}
+    for invitation_id in ids[:granted]:
+        outcomes[invitation_send(invitation_id=invitation_id, now=now)] += 1
+    return outcomes
+
+
+def send_reminders(*, tenant, now=None):
+    """Up to `reminders` reminders, `reminder_interval_days` apart; an answer or opt-out stops them."""
+    now = now or timezone.now()
+    settings = settings_for(tenant)
+    due = SurveyInvitation.objects.filter(
+        status=InvitationStatus.SENT, reminders_sent__lt=settings.reminders, next_reminder_at__lte=now
+    ).order_by("next_reminder_at", "pk")
+    rows = list(due.values_list("pk", "reminders_sent")[: settings.sends_per_minute])
+    granted = throttle.take(tenant.pk, settings.sends_per_minute, len(rows))
+    sent = 0
+    for invitation_id, count in rows[:granted]:
+        sent += _remind(invitation_id, count, settings, now)
+    return sent
+
+
+@transaction.atomic
+def _remind(invitation_id, count, settings, now):
+    last = count + 1 >= settings.reminders
+    claimed = SurveyInvitation.objects.filter(pk=invitation_id, status=InvitationStatus.SENT, reminders_sent=count).update(
+        reminders_sent=F("reminders_sent") + 1,
+        next_reminder_at=None if last else now + timedelta(days=settings.reminder_interval_days),
+    )
+    if not claimed:
+        return 0
+    invitation = SurveyInvitation.objects.select_related("tenant", "partner", "survey").get(pk=invitation_id)
+    if is_suppressed(invitation.email):
+        SurveyInvitation.objects.filter(pk=invitation_id).update(status=InvitationStatus.OPTED_OUT, next_reminder_at=None)
+        return 0
+    emails.survey_email(invitation, reminder=True)
+    return 1
+
+
+# --- Answering and opting out -----------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_record(*, invitation, score, effort=None, comment="", now=None):
+    """Record the one answer of an invitation; a detractor answer opens a follow-up case."""
+    now = now or timezone.now()
+    if not 0 <= int(score) <= 10:
+        raise ValidationError({"score": "Choose a score from 0 to 10."})
+    if effort is not None and not 1 <= int(effort) <= 7:
+        raise ValidationError({"effort": "Choose a value from 1 to 7."})
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                tenant=invitation.tenant, invitation=invitation, survey_id=invitation.survey_id,
+                partner_id=invitation.partner_id, score=score, effort=effort, comment=(comment or "").strip(),
+                answered_at=now,
+            )
+    except IntegrityError:
+        raise AlreadyAnswered from None
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(
+        status=InvitationStatus.ANSWERED, answered_at=now, next_reminder_at=None
+    )
+    if answer.category == "detractor":
+        _open_follow_up(answer, now)
+    return answer
+
+
+def _open_follow_up(answer, now):
+    tenant = answer.tenant
+    days = settings_for(tenant).follow_up_business_days
+    case = FollowUpCase.objects.create(
+        tenant=tenant, answer=answer, partner_id=answer.partner_id,
+        due_at=add_business_hours(now, days * BUSINESS_DAY_HOURS, tenant.time_zone),
+    )
+    audit_record(tenant=tenant, actor="Detractor answer", verb="follow_up.opened", target=case, to_state="open",
+                 data={"score": answer.score})
+    emails.follow_up_opened(case)
+    return case
+
+
+@transaction.atomic
+def unsubscribe(*, tenant, email, reason="unsubscribe"):
+    """Add the address to the tenant's suppression list and stop everything still to be sent to it."""
+    email = email.strip().lower()
+    Suppression.objects.get_or_create(tenant=tenant, email=email, defaults={"reason": reason})
+    return SurveyInvitation.objects.filter(
+        email=email, status__in=(*PENDING, InvitationStatus.SENT)
+    ).update(status=InvitationStatus.OPTED_OUT if reason == "unsubscribe" else InvitationStatus.BOUNCED, next_reminder_at=None)
+
+
+# --- Following up -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_up_update(*, case, actor, contacted=False, root_cause="", action_taken="", close=False):
+    """Partners record the call, the cause and what they did; closing needs all three."""
+    case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == FollowUpStatus.CLOSED:
+        raise ValidationError("This case is closed.")
+    now = timezone.now()
+    if contacted and case.contacted_at is None:
+        case.contacted_at = now
+    case.root_cause = (root_cause or case.root_cause).strip()
+    case.action_taken = (action_taken or case.action_taken).strip()
+    if close:
+        errors = {}
+        if case.contacted_at is None:
+            errors["contacted"] = "Record that you contacted the customer before closing."
+        if not case.root_cause:
+            errors["root_cause"] = "Say what caused the low score."
+        if not case.action_taken:
+            errors["action_taken"] = "Say what you did about it."
+        if errors:
+            raise ValidationError(errors)
+        case.status, case.closed_at, case.closed_by = FollowUpStatus.CLOSED, now, actor
+    case.save()
+    audit_record(tenant=case.tenant, actor=actor, verb="follow_up.closed" if close else "follow_up.updated", target=case,
+                 from_state="open", to_state=case.status)
+    return case
+
+
+def escalate_overdue_follow_ups(*, tenant, now=None):
+    """Open cases past their due date are escalated to the channel managers, once."""
+    now = now or timezone.now()
+    escalated = 0
+    for case in FollowUpCase.objects.filter(status=FollowUpStatus.OPEN, due_at__lt=now, escalated_at__isnull=True):
+        if FollowUpCase.objects.filter(pk=case.pk, escalated_at__isnull=True).update(escalated_at=now):
+            emails.follow_up_overdue(case)
+            escalated += 1
+    return escalated

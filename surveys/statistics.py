@@ -1,0 +1,238 @@
+"""NPS statistics on aggregated counts: intervals, shrinkage, ranks, benchmarks, trends.
+
+Pure pandas/numpy/math (no Django), so it is fast and testable without a database. Callers do
+the counting in SQL (one row per partner: n, promoters, passives, detractors) and hand the
+aggregated frame here; see DESIGN.md, "NPS done honestly" and "Numbers: aggregate in the
+database, reason in pandas".
+
+Conventions: P = promoters (9-10), D = detractors (0-6), n = all answers.
+NPS = 100 * (P - D) / n, on the -100..100 scale.
+Adjusted Wald: n' = n + 3, p' = (P + 3/4) / n', d' = (D + 3/4) / n',
+var = (p' + d' - (p' - d')^2) / n' on the 0..1 scale.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+Z95 = 1.959963984540054
+"""Two-sided 95% normal quantile, Phi^-1(0.975)."""
+
+_COUNT_COLUMNS = ("n", "promoters", "passives", "detractors")
+_TREND_COLUMNS = ("n", "promoters", "detractors")
+
+
+# --- scalar helpers --------------------------------------------------------------------------
+
+
+def nps(promoters: int, detractors: int, n: int) -> float | None:
+    """NPS = 100 * (P - D) / n; None when n == 0 (no answers, no score)."""
+    if n == 0:
+        return None
+    return 100.0 * (promoters - detractors) / n
+
+
+def _adjusted(promoters, detractors, n):
+    """Adjusted-Wald pieces (work on scalars or numpy arrays).
+
+    n' = n + 3, p' = (P + 3/4)/n', d' = (D + 3/4)/n', var = (p' + d' - (p' - d')^2)/n'.
+    Returns (centre on the -100..100 scale, var on the 0..1 scale).
+    """
+    n_adj = np.asarray(n, dtype=float) + 3.0
+    p_adj = (np.asarray(promoters, dtype=float) + 0.75) / n_adj
+    d_adj = (np.asarray(detractors, dtype=float) + 0.75) / n_adj
+    var = (p_adj + d_adj - (p_adj - d_adj) ** 2) / n_adj
+    return 100.0 * (p_adj - d_adj), var
+
+
+def adjusted_wald(promoters: int, detractors: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Adjusted-Wald interval for NPS: NPS' +/- z * 100 * sqrt((p' + d' - (p' - d')^2) / n').
+
+    n' = n + 3, p' = (P + 3/4)/n', d' = (D + 3/4)/n', NPS' = 100 * (p' - d'); the result is
+    clipped to [-100, 100]. Defined for n == 0 (a wide interval around 0).
+    """
+    centre, var = _adjusted(promoters, detractors, n)
+    half = z * 100.0 * math.sqrt(float(var))
+    centre = float(centre)
+    return max(-100.0, centre - half), min(100.0, centre + half)
+
+
+def shrunk_nps(
+    promoters: int,
+    detractors: int,
+    n: int,
+    tenant_promoter_share: float,
+    tenant_detractor_share: float,
+    ghosts: int,
+) -> float:
+    """Shrunk NPS with m ghost answers in the tenant mix (p_t, d_t).
+
+    100 * ((P + m * p_t) - (D + m * d_t)) / (n + m). With n == 0 this is the tenant NPS
+    100 * (p_t - d_t) (also when m == 0, as the limit); with m == 0 it is the raw NPS.
+    """
+    m = ghosts
+    if n + m == 0:
+        return 100.0 * (tenant_promoter_share - tenant_detractor_share)
+    return 100.0 * ((promoters + m * tenant_promoter_share) - (detractors + m * tenant_detractor_share)) / (n + m)
+
+
+def nps_difference_z(
+    promoters_now: int, detractors_now: int, n_now: int,
+    promoters_before: int, detractors_before: int, n_before: int,
+) -> float:
+    """Two-sample z for a change in NPS, with the adjusted-Wald variance of each period.
+
+    z = (NPS'_1 - NPS'_0) / (100 * sqrt(var_1 + var_0)), var = (p' + d' - (p' - d')^2) / n'.
+    """
+    c1, v1 = _adjusted(promoters_now, detractors_now, n_now)
+    c0, v0 = _adjusted(promoters_before, detractors_before, n_before)
+    return float((c1 - c0) / (100.0 * np.sqrt(v1 + v0)))
+
+
+def ordinal(n: int) -> str:
+    """English ordinal: 1st, 2nd, 3rd, 4th, 11th-13th, 21st, 101st, 111th, 112th."""
+    last_two = abs(n) % 100
+    if 11 <= last_two <= 13:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(last_two % 10, "th")
+    return f"{n}{suffix}"
+
+
+# --- frames ---------------------------------------------------------------------------------
+
+
+def _check_frame(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    """Require partner_id and integer, non-negative count columns; partner_id unique."""
+    missing = [c for c in ("partner_id", *columns) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what}: missing columns {missing}")
+    for column in columns:
+        if not pd.api.types.is_integer_dtype(frame[column]):
+            raise ValueError(f"{what}: column {column!r} must hold integers, not {frame[column].dtype}")
+        negative = frame[column].to_numpy() < 0
+        if negative.any():
+            partner = frame["partner_id"].to_numpy()[negative.argmax()]
+            raise ValueError(f"{what}: partner {partner}: {column} is negative")
+    duplicated = frame["partner_id"].duplicated()
+    if duplicated.any():
+        raise ValueError(f"{what}: partner {frame['partner_id'][duplicated].iloc[0]} appears more than once")
+
+
+def score_table(counts: pd.DataFrame, *, ghosts: int, min_answers: int, z: float = Z95) -> pd.DataFrame:
+    """Per-partner NPS, adjusted-Wald interval, shrunk score and rank.
+
+    Input: one row per partner with partner_id, n, promoters, passives, detractors (integers,
+    n = P + passives + D, else ValueError naming the partner). Adds:
+    nps = 100 * (P - D) / n (NaN when n == 0); ci_low/ci_high = adjusted Wald (see
+    `adjusted_wald`); shrunk = 100 * ((P + m * p_t) - (D + m * d_t)) / (n + m) with m = ghosts and
+    the tenant mix p_t = sum P / sum n, d_t = sum D / sum n over every row (0 and 0 if the tenant
+    has no answers); eligible = n >= min_answers and n >= 1; rank = 1 for the best shrunk score
+    among eligible partners, ties share the lower rank (method "min"; scores are compared to 9
+    decimals so float noise does not split real ties), <NA> for the others; ranked_of = number
+    of eligible partners.
+    """
+    if ghosts < 0:
+        raise ValueError("ghosts must be >= 0")
+    if min_answers < 0:
+        raise ValueError("min_answers must be >= 0")
+    _check_frame(counts, _COUNT_COLUMNS, "score_table")
+    out = counts.copy()
+    n = out["n"].to_numpy(dtype=float)
+    p = out["promoters"].to_numpy(dtype=float)
+    d = out["detractors"].to_numpy(dtype=float)
+    passives = out["passives"].to_numpy(dtype=float)
+    mismatch = (p + passives + d) != n
+    if mismatch.any():
+        i = int(mismatch.argmax())
+        raise ValueError(
+            f"score_table: partner {out['partner_id'].iloc[i]}: promoters + passives + detractors "
+            f"= {int(p[i] + passives[i] + d[i])} but n = {int(n[i])}"
+        )
+
+    has_answers = n > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["nps"] = np.where(has_answers, 100.0 * (p - d) / np.where(has_answers, n, 1.0), np.nan)
+
+    centre, var = _adjusted(p, d, n)
+    half = z * 100.0 * np.sqrt(var)
+    out["ci_low"] = np.clip(centre - half, -100.0, 100.0)
+    out["ci_high"] = np.clip(centre + half, -100.0, 100.0)
+
+    total = n.sum()
+    p_t = p.sum() / total if total > 0 else 0.0
+    d_t = d.sum() / total if total > 0 else 0.0
+    m = float(ghosts)
+    denominator = n + m
+    safe = np.where(denominator > 0, denominator, 1.0)
+    out["shrunk"] = np.where(
+        denominator > 0,
+        100.0 * ((p + m * p_t) - (d + m * d_t)) / safe,
+        100.0 * (p_t - d_t),
+    )
+
+    eligible = (n >= min_answers) & has_answers
+    ranks = out["shrunk"].round(9).where(eligible).rank(method="min", ascending=False)
+    out["rank"] = ranks.astype("Int64")
+    out["ranked_of"] = np.full(len(out), int(eligible.sum()), dtype="int64")
+    out["eligible"] = eligible
+    return out
+
+
+def benchmarks(table: pd.DataFrame) -> dict:
+    """Benchmarks from a `score_table` result.
+
+    median and top_quartile: the 50th and 75th percentile of raw NPS among ranked partners,
+    with pandas' default linear interpolation (NPS 10, 20, 30, 40 gives 25 and 32.5); None if
+    nobody is ranked. tenant_nps = 100 * (sum P - sum D) / sum n over all rows (None without
+    answers). ranked = number of ranked partners.
+    """
+    ranked = table.loc[table["rank"].notna(), "nps"]
+    total = int(table["n"].sum())
+    return {
+        "median": float(ranked.median()) if len(ranked) else None,
+        "top_quartile": float(ranked.quantile(0.75)) if len(ranked) else None,
+        "tenant_nps": nps(int(table["promoters"].sum()), int(table["detractors"].sum()), total),
+        "ranked": int(len(ranked)),
+    }
+
+
+def trend_table(current: pd.DataFrame, previous: pd.DataFrame, *, z: float = Z95) -> pd.DataFrame:
+    """Change in NPS per partner between two periods, with a significance flag.
+
+    delta = NPS_now - NPS_before (NaN if either period has n == 0 or the partner is missing from
+    one frame). significant: |(NPS'_1 - NPS'_0) / (100 * sqrt(var_1 + var_0))| > z with the
+    adjusted-Wald var = (p' + d' - (p' - d')^2) / n' of each period, and both n >= 1.
+    Partners from either frame are returned, sorted by partner_id.
+    """
+    for frame, what in ((current, "trend_table current"), (previous, "trend_table previous")):
+        _check_frame(frame, _TREND_COLUMNS, what)
+        over = (frame["promoters"].to_numpy() + frame["detractors"].to_numpy()) > frame["n"].to_numpy()
+        if over.any():
+            raise ValueError(f"{what}: partner {frame['partner_id'].iloc[int(over.argmax())]}: promoters + detractors > n")
+
+    cols = ["partner_id", *_TREND_COLUMNS]
+    merged = current[cols].merge(previous[cols], on="partner_id", how="outer", suffixes=("_1", "_0"), sort=True)
+    n1 = merged["n_1"].to_numpy(dtype=float, na_value=0.0)
+    p1 = merged["promoters_1"].to_numpy(dtype=float, na_value=0.0)
+    d1 = merged["detractors_1"].to_numpy(dtype=float, na_value=0.0)
+    n0 = merged["n_0"].to_numpy(dtype=float, na_value=0.0)
+    p0 = merged["promoters_0"].to_numpy(dtype=float, na_value=0.0)
+    d0 = merged["detractors_0"].to_numpy(dtype=float, na_value=0.0)
+
+    both = (n1 >= 1) & (n0 >= 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = 100.0 * (p1 - d1) / n1 - 100.0 * (p0 - d0) / n0
+    c1, v1 = _adjusted(p1, d1, n1)
+    c0, v0 = _adjusted(p0, d0, n0)
+    z_score = (c1 - c0) / (100.0 * np.sqrt(v1 + v0))
+    return pd.DataFrame(
+        {
+            "partner_id": merged["partner_id"].to_numpy(),
+            "delta": np.where(both, delta, np.nan),
+            "significant": both & (np.abs(z_score) > z),
+        }
+    )

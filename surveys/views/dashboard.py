@@ -1,0 +1,222 @@
+"""Channel managers: leaderboard, drill-down, campaigns, follow-ups, surveys and settings."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from partners.selectors import access_partner_by_id
+from prm.tenancy.access import get_in_scope_or_404
+from prm.tenancy.actions import ServiceActionView, add_service_errors
+from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
+
+from .. import imports, selectors
+from ..export import leaderboard_response
+from ..forms import ImportForm, SurveyForm, SurveySettingsForm
+from ..models import ImportBatch, PracticeNote, Survey
+from ..services import settings_for
+from ..tasks import compute_rankings, dispatch_surveys
+
+
+class LeaderboardView(DashboardViewMixin, View):
+    def get(self, request):
+        run = selectors.latest_run()
+        context = {"run": run, "scores": selectors.leaderboard(run), "tenant_series": selectors.series(run),
+                   "settings": settings_for(self.tenant), "follow_ups": selectors.follow_up_summary(),
+                   "practices": selectors.visible_practices()[:10]}
+        return render(request, "surveys/dashboard/leaderboard.html", context)
+
+
+class RunRankingsView(DashboardViewMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        transaction.on_commit(lambda: compute_rankings.delay(tenant_id=self.tenant.pk))
+        messages.success(request, "Rankings are being computed; refresh in a moment.")
+        return redirect("surveys:dashboard_home")
+
+
+class LeaderboardExportView(DashboardViewMixin, View):
+    def get(self, request, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        run = selectors.latest_run()
+        return leaderboard_response(run, selectors.leaderboard(run), fmt, tenant=self.tenant)
+
+
+class PartnerDrillDownView(DashboardViewMixin, View):
+    def get(self, request, pk):
+        partner = access_partner_by_id(pk)
+        run = selectors.latest_run()
+        page = Paginator(selectors.answers(partner), 25).get_page(request.GET.get("page"))
+        context = {"partner": partner, "run": run, "score": selectors.partner_score(run, partner),
+                   "series": selectors.series(run, partner), "page_obj": page, "answers": page.object_list,
+                   "is_paginated": page.has_other_pages(), "paginator": page.paginator,
+                   "follow_ups": selectors.follow_ups(partner)[:20]}
+        return render(request, "surveys/dashboard/partner.html", context)
+
+
+class FollowUpsView(DashboardViewMixin, View):
+    def get(self, request):
+        page = Paginator(selectors.follow_ups(), 50).get_page(request.GET.get("page"))
+        context = {"summary": selectors.follow_up_summary(), "cases": page.object_list, "page_obj": page,
+                   "is_paginated": page.has_other_pages(), "paginator": page.paginator, "now": timezone.now()}
+        return render(request, "surveys/dashboard/follow_ups.html", context)
+
+
+class SurveysView(DashboardViewMixin, View):
+    def get(self, request, form=None, status=200):
+        return render(request, "surveys/dashboard/surveys.html",
+                      {"surveys": Survey.objects.all(), "form": form or SurveyForm()}, status=status)
+
+    def post(self, request):
+        form = SurveyForm(request.POST)
+        if form.is_valid():
+            try:
+                survey = form.save(commit=False)
+                survey.tenant = self.tenant
+                with transaction.atomic():
+                    survey.save()
+            except IntegrityError:
+                form.add_error("for_won_deals", "Another active survey already goes to won deals; turn it off first.")
+            else:
+                messages.success(request, f"Survey “{survey.name}” created.")
+                return redirect("surveys:dashboard_surveys")
+        return self.get(request, form=form, status=400)
+
+
+class SurveyEditView(DashboardViewMixin, View):
+    def get(self, request, pk, form=None, status=200):
+        survey = get_in_scope_or_404(Survey.objects.all(), pk=pk)
+        return render(request, "surveys/dashboard/survey_edit.html",
+                      {"survey": survey, "form": form or SurveyForm(instance=survey)}, status=status)
+
+    def post(self, request, pk):
+        survey = get_in_scope_or_404(Survey.objects.all(), pk=pk)
+        form = SurveyForm(request.POST, instance=survey)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    form.save()
+            except IntegrityError:
+                form.add_error("for_won_deals", "Another active survey already goes to won deals; turn it off first.")
+            else:
+                messages.success(request, "Survey saved.")
+                return redirect("surveys:dashboard_surveys")
+        return self.get(request, pk, form=form, status=400)
+
+
+class CampaignsMixin:
+    """Shared by the dashboard and the portal: upload → preview → confirm → progress."""
+
+    template_prefix = "surveys/dashboard"
+    partner_scope = None
+
+    def campaigns_url(self):
+        return reverse("surveys:dashboard_campaigns")
+
+    def campaign_url(self, campaign):
+        return reverse("surveys:dashboard_campaign", args=[campaign.pk])
+
+    def list_context(self):
+        from ..models import Campaign
+
+        campaigns = Campaign.objects.select_related("survey").order_by("-created_at")
+        if self.partner_scope is not None:
+            campaigns = campaigns.filter(partner=self.partner_scope)
+        return {"campaigns": campaigns[:50]}
+
+    def get(self, request, form=None, status=200):
+        context = {"form": form or ImportForm(), **self.list_context()}
+        return render(request, f"{self.template_prefix}/campaigns.html", context, status=status)
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                batch = imports.build_batch(tenant=self.tenant, actor=request.user, survey=form.cleaned_data["survey"],
+                                            name=form.cleaned_data["name"], upload=form.cleaned_data["file"],
+                                            partner_scope=self.partner_scope)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return render(request, f"{self.template_prefix}/import_preview.html", {"batch": batch})
+        return self.get(request, form=form, status=400)
+
+
+class CampaignsView(DashboardViewMixin, CampaignsMixin, View):
+    pass
+
+
+class ImportConfirmMixin:
+    def post(self, request, pk):
+        batches = ImportBatch.objects.filter(partner=self.partner_scope) if self.partner_scope else ImportBatch.objects.all()
+        batch = get_in_scope_or_404(batches, pk=pk)
+        try:
+            campaign = imports.confirm_batch(batch=batch, actor=request.user, now=timezone.now())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.campaigns_url())
+        except IntegrityError:
+            messages.error(request, "Some of these contacts were invited to this survey meanwhile; nothing was "
+                                    "imported. Upload the file again to see which.")
+            return redirect(self.campaigns_url())
+        transaction.on_commit(lambda: dispatch_surveys.delay(tenant_id=self.tenant.pk))
+        messages.success(request, f"Campaign “{campaign.name}” created with {len(batch.rows)} contacts; sending has started.")
+        return redirect(self.campaign_url(campaign))
+
+
+class ImportConfirmView(DashboardViewMixin, ImportConfirmMixin, CampaignsMixin, View):
+    http_method_names = ["post"]
+
+
+class CampaignProgressMixin:
+    """The campaign page; htmx polls it for the progress block while sending runs."""
+
+    template_name = "surveys/dashboard/campaign.html"
+    partner_scope = None
+
+    def get(self, request, pk):
+        campaign = selectors.access_campaign(pk, partner=self.partner_scope)
+        context = {"campaign": campaign, "progress": selectors.campaign_progress(campaign)}
+        if request.htmx:
+            return render(request, "surveys/includes/progress.html", context)
+        return render(request, self.template_name, context)
+
+
+class CampaignView(DashboardViewMixin, CampaignProgressMixin, View):
+    pass
+
+
+class SettingsView(TenantAdminViewMixin, View):
+    def get(self, request, form=None, status=200):
+        form = form or SurveySettingsForm(instance=settings_for(self.tenant))
+        return render(request, "surveys/dashboard/settings.html", {"form": form}, status=status)
+
+    def post(self, request):
+        form = SurveySettingsForm(request.POST, instance=settings_for(self.tenant))
+        if not form.is_valid():
+            return self.get(request, form=form, status=400)
+        form.save()
+        messages.success(request, "Survey settings saved.")
+        return redirect("surveys:settings")
+
+
+class PracticeHideView(DashboardViewMixin, ServiceActionView):
+    success_message = "The note is hidden from partners."
+
+    def get_object(self):
+        return get_in_scope_or_404(PracticeNote.objects.all(), pk=self.kwargs["pk"])
+
+    def perform(self, note):
+        from ..practices import practice_hide
+
+        practice_hide(note=note, actor=self.request.user)
+
+    def get_success_url(self, note):
+        return reverse("surveys:dashboard_home")

@@ -1,0 +1,101 @@
+"""Partners: their own NPS against the program, their customers' answers, follow-ups, imports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from prm.tenancy.actions import add_service_errors
+from prm.tenancy.views import PartnerAdminViewMixin, PortalViewMixin
+
+from .. import selectors, services
+from ..forms import FollowUpForm, PracticeForm
+from ..practices import practice_publish
+from .dashboard import CampaignProgressMixin, CampaignsMixin, ImportConfirmMixin
+
+
+class PortalNpsView(PortalViewMixin, View):
+    def get(self, request, practice_form=None, status=200):
+        run = selectors.latest_run()
+        page = Paginator(selectors.answers(self.partner), 20).get_page(request.GET.get("page"))
+        context = {
+            "run": run, "score": selectors.partner_score(run, self.partner), "series": selectors.series(run, self.partner),
+            "answers": page.object_list, "page_obj": page, "is_paginated": page.has_other_pages(), "paginator": page.paginator,
+            "follow_ups": selectors.follow_up_summary(self.partner), "practices": selectors.visible_practices()[:20],
+            "can_publish": selectors.is_top_quartile(run, self.partner),
+            "practice_form": practice_form or PracticeForm(), "settings": services.settings_for(self.tenant),
+        }
+        return render(request, "surveys/portal/nps.html", context, status=status)
+
+    def post(self, request):
+        form = PracticeForm(request.POST)
+        if form.is_valid():
+            try:
+                practice_publish(partner=self.partner, actor=request.user, text=form.cleaned_data["text"])
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Your practice note is published to all partners.")
+                return redirect("surveys:portal_home")
+        return self.get(request, practice_form=form, status=400)
+
+
+class PortalFollowUpsView(PortalViewMixin, View):
+    def get(self, request):
+        context = {"cases": selectors.follow_ups(self.partner), "summary": selectors.follow_up_summary(self.partner),
+                   "now": timezone.now()}
+        return render(request, "surveys/portal/follow_ups.html", context)
+
+
+class PortalFollowUpView(PortalViewMixin, View):
+    def get(self, request, pk, form=None, status=200):
+        case = selectors.access_follow_up(pk, partner=self.partner)
+        form = form or FollowUpForm(initial={"contacted": bool(case.contacted_at), "root_cause": case.root_cause,
+                                             "action_taken": case.action_taken})
+        return render(request, "surveys/portal/follow_up.html", {"case": case, "form": form}, status=status)
+
+    def post(self, request, pk):
+        case = selectors.access_follow_up(pk, partner=self.partner)
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            try:
+                services.follow_up_update(case=case, actor=request.user, close=request.POST.get("close") == "1",
+                                          **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Follow-up saved." if request.POST.get("close") != "1" else "Case closed. Thank you for closing the loop.")
+                return redirect("surveys:portal_follow_up", pk=case.pk)
+        return self.get(request, pk, form=form, status=400)
+
+
+class PortalScopeMixin:
+    """A partner admin's campaigns: their own partner's contacts only."""
+
+    template_prefix = "surveys/portal"
+
+    def dispatch(self, request, *args, **kwargs):
+        membership = getattr(request, "membership", None)
+        self.partner_scope = membership.partner if membership is not None else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def campaigns_url(self):
+        return reverse("surveys:portal_campaigns")
+
+    def campaign_url(self, campaign):
+        return reverse("surveys:portal_campaign", args=[campaign.pk])
+
+
+class PortalCampaignsView(PartnerAdminViewMixin, PortalScopeMixin, CampaignsMixin, View):
+    pass
+
+
+class PortalImportConfirmView(PartnerAdminViewMixin, PortalScopeMixin, ImportConfirmMixin, View):
+    http_method_names = ["post"]
+
+
+class PortalCampaignView(PartnerAdminViewMixin, PortalScopeMixin, CampaignProgressMixin, View):
+    template_name = "surveys/portal/campaign.html"
