@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -225,7 +226,8 @@ def follow_up_update(*, case, actor, contacted=False, root_cause="", action_take
             errors["action_taken"] = "Say what you did about it."
         if errors:
             raise ValidationError(errors)
-        case.status, case.closed_at, case.closed_by = FollowUpStatus.CLOSED, now, actor
+        case.status, case.closed_at = FollowUpStatus.CLOSED, now
+        case.closed_by = actor if isinstance(actor, get_user_model()) else None
     case.save()
     audit_record(tenant=case.tenant, actor=actor, verb="follow_up.closed" if close else "follow_up.updated", target=case,
                  from_state="open", to_state=case.status)

@@ -6,12 +6,18 @@ from rest_framework.routers import DefaultRouter
 
 from dealreg.api import DealViewSet
 from partners.api import MembershipViewSet, PartnerViewSet
+from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("deals", DealViewSet, basename="deal")
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("survey-invitations", SurveyInvitationViewSet, basename="survey-invitation")
+router.register("survey-answers", AnswerViewSet, basename="survey-answer")
+router.register("rankings", RankingViewSet, basename="ranking")
+router.register("follow-ups", FollowUpCaseViewSet, basename="follow-up")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -158,7 +158,9 @@ ACCOUNT = [
 ]
 
 # The API's URL names are covered operation by operation below.
-API_NAMES = {"partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
+API_NAMES = {"survey-list", "survey-detail", "survey-invitation-list", "survey-invitation-detail", "survey-answer-list",
+             "survey-answer-detail", "ranking-list", "follow-up-list", "follow-up-detail", "follow-up-record",
+             "partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
              "membership-detail", "deal-list", "deal-detail", "deal-check", "deal-submit", "deal-withdraw", "deal-win",
              "deal-lose", "deal-extend", "deal-approve", "deal-reject", "deal-request-info"}
 
@@ -373,6 +375,15 @@ def _new_deal(w):
             "currency": "USD", "expected_close_date": str(date.today() + timedelta(days=30))}
 
 
+def _answer_pk(partner_key, attr=None):
+    """The detractor answer of a partner's follow-up case (or the invitation behind it)."""
+    def kwargs(w):
+        answer = getattr(w, f"{partner_key}_case").answer
+        return {"pk": getattr(answer, attr).pk if attr else answer.pk}
+
+    return kwargs
+
+
 def _deal_op(allowed=EVERYONE, **kwargs):
     """A deal operation on Northwind's draft deal; the outcome may be a refused transition (400)."""
     kwargs.setdefault("ok", (200, 400))
@@ -403,6 +414,21 @@ API = {
     ("/api/v1/deals/{id}/approve/", "post"): _deal_op(STAFF),
     ("/api/v1/deals/{id}/reject/", "post"): _deal_op(STAFF, body=lambda w: {"text": "Direct account"}),
     ("/api/v1/deals/{id}/request-info/", "post"): _deal_op(STAFF, body=lambda w: {"text": "Which sites?"}),
+    ("/api/v1/surveys/", "get"): Op(STAFF),
+    ("/api/v1/surveys/", "post"): Op(STAFF, body=lambda w: {"name": "Quarterly pulse", "language": "de"}, ok=(201,)),
+    ("/api/v1/surveys/{id}/", "get"): Op(STAFF, _pk("acme_survey"), [_pk("globex_survey")]),
+    ("/api/v1/surveys/{id}/", "put"): Op(STAFF, _pk("acme_survey"), [_pk("globex_survey")], body=lambda w: {"name": "Renamed"}),
+    ("/api/v1/surveys/{id}/", "patch"): Op(STAFF, _pk("acme_survey"), [_pk("globex_survey")], body=lambda w: {"ask_effort": False}),
+    ("/api/v1/survey-invitations/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/survey-invitations/{id}/", "get"): Op(EVERYONE, _answer_pk("northwind", "invitation"),
+                                                    [_answer_pk("initech", "invitation")], [_answer_pk("contoso", "invitation")]),
+    ("/api/v1/survey-answers/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/survey-answers/{id}/", "get"): Op(EVERYONE, _answer_pk("northwind"), [_answer_pk("initech")], [_answer_pk("contoso")]),
+    ("/api/v1/rankings/", "get"): Op(EVERYONE),
+    ("/api/v1/follow-ups/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/follow-ups/{id}/", "get"): Op(EVERYONE, _pk("northwind_case"), [_pk("initech_case")], [_pk("contoso_case")]),
+    ("/api/v1/follow-ups/{id}/record/", "post"): Op(EVERYONE, _pk("northwind_case"), [_pk("initech_case")], [_pk("contoso_case")],
+                                                    body=lambda w: {"contacted": True, "root_cause": "Slow support"}),
 }
 
 
