@@ -11,7 +11,7 @@ from .texts import texts_for
 from .tokens import answer_token, unsubscribe_token
 
 
-def survey_email(invitation, reminder=False):
+def survey_email(invitation, reminder=False, send=True):
     tenant, partner = invitation.tenant, invitation.partner
     texts = texts_for(invitation.survey, partner.name, tenant.name)
     answer_url = tenant_url(tenant, reverse("survey_answer", args=[answer_token(invitation)]))
@@ -33,6 +33,7 @@ def survey_email(invitation, reminder=False):
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         kind="surveys/reminder" if reminder else "surveys/invitation",
+        send=send,
     )
 
 

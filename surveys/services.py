@@ -11,6 +11,7 @@ from django.utils import timezone
 from dealreg.business_hours import add_business_hours
 from dealreg.selectors import won_deals
 from prm.audit.services import audit_record
+from prm.outbox.tasks import enqueue_batches
 
 from . import emails, throttle
 from .models import (
@@ -81,7 +82,9 @@ def _quarantined(invitation, now, days):
 @transaction.atomic
 def invitation_send(*, invitation_id, now=None):
     """Send one due invitation, or skip it (suppressed, quarantined). Idempotent: the claim is a
-    conditional update, so a second call for the same invitation does nothing."""
+    conditional update, so a second call for the same invitation does nothing.
+
+    Returns "noop", "skipped", or the id of the outbox row to deliver (the caller batches them)."""
     now = now or timezone.now()
     invitation = SurveyInvitation.objects.select_related("tenant", "partner", "survey").get(pk=invitation_id)
     _lock_contact(invitation.tenant, invitation.email)
@@ -102,8 +105,7 @@ def invitation_send(*, invitation_id, now=None):
             status=InvitationStatus.SKIPPED, skip_reason=reason, sent_at=None, next_reminder_at=None
         )
         return "skipped"
-    emails.survey_email(invitation)
-    return "sent"
+    return emails.survey_email(invitation, send=False).pk
 
 
 def dispatch_due(*, tenant, now=None):
@@ -114,8 +116,15 @@ def dispatch_due(*, tenant, now=None):
     ids = list(due.values_list("pk", flat=True)[: settings.sends_per_minute])
     granted = throttle.take(tenant.pk, settings.sends_per_minute, len(ids))
     outcomes = {"sent": 0, "skipped": 0, "noop": 0, "deferred": len(ids) - granted}
+    to_deliver = []
     for invitation_id in ids[:granted]:
-        outcomes[invitation_send(invitation_id=invitation_id, now=now)] += 1
+        result = invitation_send(invitation_id=invitation_id, now=now)
+        if isinstance(result, int):
+            to_deliver.append(result)
+            result = "sent"
+        outcomes[result] += 1
+    # Many messages per task and per SMTP connection: the worker is not a message-per-task loop.
+    transaction.on_commit(lambda: enqueue_batches(to_deliver))
     return outcomes
 
 
@@ -128,10 +137,10 @@ def send_reminders(*, tenant, now=None):
     ).order_by("next_reminder_at", "pk")
     rows = list(due.values_list("pk", "reminders_sent")[: settings.sends_per_minute])
     granted = throttle.take(tenant.pk, settings.sends_per_minute, len(rows))
-    sent = 0
-    for invitation_id, count in rows[:granted]:
-        sent += _remind(invitation_id, count, settings, now)
-    return sent
+    to_deliver = [email_id for invitation_id, count in rows[:granted]
+                  if (email_id := _remind(invitation_id, count, settings, now))]
+    transaction.on_commit(lambda: enqueue_batches(to_deliver))
+    return len(to_deliver)
 
 
 @transaction.atomic
@@ -142,13 +151,12 @@ def _remind(invitation_id, count, settings, now):
         next_reminder_at=None if last else now + timedelta(days=settings.reminder_interval_days),
     )
     if not claimed:
-        return 0
+        return None
     invitation = SurveyInvitation.objects.select_related("tenant", "partner", "survey").get(pk=invitation_id)
     if is_suppressed(invitation.email):
         SurveyInvitation.objects.filter(pk=invitation_id).update(status=InvitationStatus.OPTED_OUT, next_reminder_at=None)
-        return 0
-    emails.survey_email(invitation, reminder=True)
-    return 1
+        return None
+    return emails.survey_email(invitation, reminder=True, send=False).pk
 
 
 # --- Answering and opting out -----------------------------------------------------------------

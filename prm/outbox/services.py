@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -25,8 +25,11 @@ REDACTED = "[erased after delivery: this message held a secret link]"
 
 
 def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None, kind="", from_email=None,
-                  sensitive=False):
-    """Store one message and send it after the surrounding transaction commits."""
+                  sensitive=False, send=True):
+    """Store one message and send it after the surrounding transaction commits.
+
+    `send=False` leaves the sending to the caller, who batches many rows into one task.
+    """
     from .tasks import send_outbound_email
 
     email = OutboundEmail.objects.create(
@@ -40,7 +43,8 @@ def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None,
         headers=headers or {},
         sensitive=sensitive,
     )
-    transaction.on_commit(lambda: send_outbound_email.delay(email.pk))
+    if send:
+        transaction.on_commit(lambda: send_outbound_email.delay(email.pk))
     return email
 
 
@@ -59,23 +63,39 @@ def email_render_and_enqueue(*, template, context, tenant, to, headers=None, sen
 
 
 def email_send(*, email_id) -> bool:
-    """Claim one pending message and send it. Returns True if this call sent it.
+    """Claim one pending message and send it. Returns True if this call sent it."""
+    return emails_send(email_ids=[email_id]) == 1
 
-    The conditional update is the claim: two workers running this for one id send it once.
+
+def emails_send(*, email_ids) -> int:
+    """Claim and send many messages over one SMTP connection; returns how many this call sent.
+
+    Each row is claimed with a conditional update, so two workers given the same ids send each
+    message once. A failure is recorded on its own row and does not stop the others.
     """
-    now = timezone.now()
+    sent = 0
+    connection = get_connection()
+    try:
+        for email_id in email_ids:
+            email = _claim(email_id)
+            if email is not None and _deliver(email, connection):
+                sent += 1
+    finally:
+        connection.close()
+    return sent
+
+
+def _claim(email_id):
     claimed = OutboundEmail.objects.filter(pk=email_id, status=EmailStatus.PENDING).update(
-        status=EmailStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now
+        status=EmailStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
-    if not claimed:
-        return False
-    email = OutboundEmail.objects.get(pk=email_id)
+    return OutboundEmail.objects.get(pk=email_id) if claimed else None
+
+
+def _deliver(email, connection) -> bool:
     message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=email.from_email,
-        to=email.to,
-        headers=email.headers,
+        subject=email.subject, body=email.body_text, from_email=email.from_email, to=email.to,
+        headers=email.headers, connection=connection,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -83,6 +103,7 @@ def email_send(*, email_id) -> bool:
         message.send()
     except TRANSIENT_ERRORS as exc:
         _record_failure(email, exc)
+        connection.close()  # the next message starts on a fresh connection
         return False
     except Exception as exc:
         # Not a delivery hiccup (e.g. a malformed header): retrying cannot help, so fail it now
