@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -252,3 +254,45 @@ class ImportBatch(TenantOwnedModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class RelationshipSurvey(TenantOwnedModel):
+    """The vendor asks its partner users, anonymously, how it is doing (NPS, effort, comment)."""
+
+    name = models.CharField(max_length=120)
+    closes_on = models.DateField(help_text="Answers are accepted until the end of this day.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class RelationshipInvitation(TenantOwnedModel):
+    """Who may answer, and whether they did. Deliberately no time and no link to the answer."""
+
+    survey = models.ForeignKey(RelationshipSurvey, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "user"], name="one_relationship_invitation_per_user")]
+
+
+class RelationshipAnswer(TenantOwnedModel):
+    """Anonymous by construction: a random id (no insertion order), the day only, no partner, no user."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(RelationshipSurvey, on_delete=models.CASCADE, related_name="answers")
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    effort = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)])
+    comment = models.TextField(blank=True, max_length=4000)
+    answered_on = models.DateField()
+
+    class Meta:
+        ordering = ["id"]  # random: listing order reveals nothing
+        constraints = [models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="relationship_score_0_10")]

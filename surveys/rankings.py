@@ -39,6 +39,8 @@ def monthly_counts(start: date, end: date) -> pd.DataFrame:
         .order_by()
     )
     frame = pd.DataFrame.from_records(list(rows), columns=["partner_id", "month", "n", "promoters", "detractors"])
+    # Counts stay integers when there are no rows (an empty frame's columns would be `object`).
+    frame = frame.astype({"n": "int64", "promoters": "int64", "detractors": "int64"})
     frame["month"] = pd.to_datetime(frame["month"], utc=True).dt.strftime("%Y-%m")
     frame["passives"] = frame["n"] - frame["promoters"] - frame["detractors"]
     return frame

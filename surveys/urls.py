@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, portal, public
+from .views import dashboard, portal, public, relationship
 
 app_name = "surveys"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("manage/surveys/campaigns/", dashboard.CampaignsView.as_view(), name="dashboard_campaigns"),
     path("manage/surveys/imports/<int:pk>/confirm/", dashboard.ImportConfirmView.as_view(), name="dashboard_import_confirm"),
     path("manage/surveys/campaigns/<int:pk>/", dashboard.CampaignView.as_view(), name="dashboard_campaign"),
+    path("manage/partner-satisfaction/", relationship.RelationshipSurveysView.as_view(), name="relationship_list"),
+    path("manage/partner-satisfaction/<int:pk>/", relationship.RelationshipResultsView.as_view(), name="relationship_results"),
     path("manage/survey-settings/", dashboard.SettingsView.as_view(), name="settings"),
     path("portal/nps/", portal.PortalNpsView.as_view(), name="portal_home"),
     path("portal/follow-ups/", portal.PortalFollowUpsView.as_view(), name="portal_follow_ups"),
@@ -30,4 +32,5 @@ public_urlpatterns = [
     path("s/thanks/", public.thanks, name="survey_thanks"),
     path("s/<str:token>/", public.AnswerView.as_view(), name="survey_answer"),
     path("u/<str:token>/", public.UnsubscribeView.as_view(), name="survey_unsubscribe"),
+    path("r/<str:token>/", relationship.RelationshipAnswerView.as_view(), name="relationship_answer"),
 ]

@@ -16,7 +16,7 @@ from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
 from prm.audit.models import AuditEvent
 
-from .helpers import deal_fields, events, make_deal, refresh, set_rules
+from .helpers import events, make_deal, refresh, set_rules
 
 S = DealStatus
 NEW = "/portal/deals/new/"

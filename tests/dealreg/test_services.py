@@ -16,6 +16,7 @@ from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
 from partners.models import PartnerStatus
 from partners.services import partner_deactivate
+from prm.audit.models import AuditEvent
 from tests.factories import PartnerFactory
 
 from .helpers import deal_fields, end_protection, events, make_deal, outbox, recipients, refresh, set_rules
@@ -435,8 +436,6 @@ def test_rules_update_audits_only_the_changes(acme):
     admin = acme.acme_admin.user
     rules = rules_for(acme.acme)
     services.rules_update(rules=rules, actor=admin, protection_days=60, max_extensions=2)
-    from prm.audit.models import AuditEvent
-
     event = AuditEvent.unscoped.get(verb="rules.updated")
     assert event.data == {"changed": {"protection_days": ["90", "60"]}}
     assert event.actor == admin

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from dealreg import services
 from dealreg.models import Deal, DealStatus
 from dealreg.states import TRANSITIONS, allowed_actions, illegal_message
+from prm.api.principal import ApiKeyUser
 from prm.api.services import api_key_create
 
 from .helpers import events, make_deal, refresh
@@ -134,8 +135,6 @@ def test_withdraw(acme, staff, rep, start):
 def test_transition_by_api_key_is_audited_with_the_key(acme, rep):
     key, _ = api_key_create(tenant=acme.acme, actor=acme.acme_admin.user, name="CRM sync")
     deal = make_deal(acme.northwind, by=rep, status="submitted")
-    from prm.api.principal import ApiKeyUser
-
     services.deal_approve(deal=deal, actor=ApiKeyUser(key))
     deal = refresh(deal)
     assert (deal.status, deal.decided_by, deal.decided_by_rule) == (S.APPROVED, None, "")

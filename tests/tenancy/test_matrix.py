@@ -20,7 +20,7 @@ from drf_spectacular.generators import SchemaGenerator
 from django.utils import timezone
 
 from dealreg.models import ProductLine
-from surveys.models import Campaign, ImportBatch, PracticeNote, Survey, SurveyInvitation
+from surveys.models import Campaign, ImportBatch, PracticeNote, RelationshipSurvey, Survey, SurveyInvitation
 from surveys.services import answer_record
 from dealreg.services import deal_create
 from prm.api.services import api_key_create
@@ -101,6 +101,8 @@ PAGES = {
     "surveys:dashboard_import_confirm": Page(STAFF, "post", _pk("northwind_batch"), [_pk("initech_batch")], ok=(302,)),
     "surveys:dashboard_campaign": Page(STAFF, own=_pk("northwind_campaign"), foreign=[_pk("initech_campaign")]),
     "surveys:settings": Page(frozenset({TA})),
+    "surveys:relationship_list": Page(STAFF),
+    "surveys:relationship_results": Page(STAFF, own=_pk("acme_pulse"), foreign=[_pk("globex_pulse")]),
     "surveys:portal_home": Page(PARTNER),
     "surveys:portal_follow_ups": Page(PARTNER),
     "surveys:portal_follow_up": Page(PARTNER, own=_pk("northwind_case"), foreign=[_pk("contoso_case"), _pk("initech_case")]),
@@ -148,6 +150,7 @@ PUBLIC = {
     "survey_thanks": {},
     "survey_answer": {"token": "forged-token"},
     "survey_unsubscribe": {"token": "forged-token"},
+    "relationship_answer": {"token": "forged-token"},
 }
 
 # Account pages: about the signed-in person only, so the checks are "sign in first" and "no 5xx".
@@ -223,6 +226,7 @@ def _survey_world(w, label, tenant, partners):
     """A survey, and per partner an import batch, a campaign and a detractor follow-up case."""
     survey = Survey.objects.create(tenant=tenant, name=f"{label} survey")
     setattr(w, f"{label}_survey", survey)
+    setattr(w, f"{label}_pulse", RelationshipSurvey.objects.create(tenant=tenant, name="Pulse", closes_on=date.today()))
     setattr(w, f"{label}_note", PracticeNote.objects.create(tenant=tenant, partner=partners[0], text="We call back within a day."))
     for partner in partners:
         key = partner.name.split()[0].lower()

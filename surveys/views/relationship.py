@@ -1,0 +1,83 @@
+"""Partner satisfaction pages: staff start a survey and read the (anonymous) results; partner
+users answer through their personal link."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+
+from prm.tenancy.access import get_in_scope_or_404
+from prm.tenancy.actions import add_service_errors
+from prm.tenancy.views import DashboardViewMixin
+
+from .. import relationship
+from ..models import RelationshipSurvey
+from .public import AnswerForm
+
+
+class StartForm(forms.Form):
+    name = forms.CharField(max_length=120, initial="Partner satisfaction")
+    closes_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Closes on")
+
+
+class RelationshipSurveysView(DashboardViewMixin, View):
+    def get(self, request, form=None, status=200):
+        context = {"surveys": RelationshipSurvey.objects.all(), "form": form or StartForm(),
+                   "min_group": relationship.MIN_GROUP}
+        return render(request, "surveys/dashboard/relationship_list.html", context, status=status)
+
+    def post(self, request):
+        form = StartForm(request.POST)
+        if form.is_valid():
+            try:
+                survey = relationship.relationship_survey_start(tenant=self.tenant, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"“{survey.name}” sent to every active partner user.")
+                return redirect("surveys:relationship_results", pk=survey.pk)
+        return self.get(request, form=form, status=400)
+
+
+class RelationshipResultsView(DashboardViewMixin, View):
+    def get(self, request, pk):
+        survey = get_in_scope_or_404(RelationshipSurvey.objects.all(), pk=pk)
+        context = {"survey": survey, "results": relationship.relationship_results(survey), "min_group": relationship.MIN_GROUP}
+        return render(request, "surveys/dashboard/relationship_results.html", context)
+
+
+class RelationshipAnswerView(View):
+    """The personal link is the key; answering needs no sign-in and stores nothing about who."""
+
+    def dispatch(self, request, token):
+        if request.tenant is None:
+            raise Http404
+        self.invitation = relationship.invitation_for(token)
+        if self.invitation is None:
+            return render(request, "surveys/public/invalid.html", status=404)
+        return super().dispatch(request, token)
+
+    def get(self, request, token):
+        return self.render_form(AnswerForm())
+
+    def post(self, request, token):
+        form = AnswerForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        try:
+            relationship.relationship_answer(token=token, **form.cleaned_data)
+        except relationship.Unusable:
+            return render(request, "surveys/public/invalid.html", status=404)
+        return redirect("survey_thanks")
+
+    def render_form(self, form, status=200):
+        texts = {"nps": f"How likely are you to recommend {self.request.tenant.name} as a vendor to another partner?",
+                 "low": "Not at all likely", "high": "Extremely likely",
+                 "effort": f"{self.request.tenant.name} makes it easy for us to do business with them.",
+                 "effort_low": "Strongly disagree", "effort_high": "Strongly agree",
+                 "comment": "What should we start, stop or keep doing?", "submit": "Send my anonymous answer"}
+        survey = {"ask_effort": True}
+        return render(self.request, "surveys/public/answer.html",
+                      {"form": form, "texts": texts, "survey": survey, "anonymous": True}, status=status)
