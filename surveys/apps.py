@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class SurveysConfig(AppConfig):
     name = "surveys"
+
+    def ready(self):
+        from prm.outbox.signals import email_bounced
+
+        from .receivers import suppress_bounced_survey_address
+
+        email_bounced.connect(suppress_bounced_survey_address, dispatch_uid="surveys-bounces")

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import EmailStatus, OutboundEmail
+from .signals import email_bounced
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,12 @@ def _deliver(email, connection) -> bool:
         message.attach_alternative(email.body_html, "text/html")
     try:
         message.send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        permanent = all(code >= 500 for code, _ in exc.recipients.values())
+        _record_failure(email, exc, final=permanent)
+        if permanent:
+            email_bounced.send(sender=OutboundEmail, email=email, addresses=list(exc.recipients))
+        return False
     except TRANSIENT_ERRORS as exc:
         _record_failure(email, exc)
         connection.close()  # the next message starts on a fresh connection
