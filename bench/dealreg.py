@@ -997,12 +997,21 @@ def queue_breakdown(pages):
         print(f"\n  review queue, {n} queries: " + ", ".join(f"{k} ×{v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))
 
 
+def print_load(when):
+    """Timings are only comparable on a quiet machine: say how busy it was."""
+    load1, load5, _ = os.getloadavg()
+    cores = os.cpu_count() or 1
+    note = "" if load1 <= cores * 0.75 else f"  (busy: above {cores} cores' worth; latencies are inflated, compare with the baselines)"
+    print(f"load average {when}: {load1:.1f} (1 min), {load5:.1f} (5 min) on {cores} cores{note}")
+
+
 def main(argv=None):
     args = parse_args(argv)
     db = BenchDatabase(args)
     rng = random.Random(args.seed)
     print(f"bench/dealreg.py: {args.deals:,} deals, {args.partners:,} partners, {args.tenants} tenants, "
           f"{args.samples} samples; {db.label}")
+    print_load("at start")
     if args.reuse and not db.exists():
         sys.exit(f"--reuse: database {args.db_name} does not exist (run once with --keep)")
     if not args.reuse:
@@ -1034,6 +1043,7 @@ def main(argv=None):
         conf = measure_conflicts(world, rng, args.samples)
         print("measuring pages…", flush=True)
         pages = measure_pages(world, args.page_samples)
+        print_load("after measuring")
         report(conf, pages, load_seconds)
         queue_breakdown(pages)
         if args.explain and connection.vendor == "postgresql":

@@ -138,7 +138,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body = ConflictCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         conflicts = find_conflicts(key_for(**body.validated_data))
-        verdict = verdict_for(conflicts)
+        verdict = verdict_for(conflicts, own_partner_id=self.principal.partner_id)
         data = {"verdict": verdict.kind, "message": verdict.message, "protected_until": verdict.protected_until}
         if not self.principal.is_partner:
             data["conflicts"] = conflicts

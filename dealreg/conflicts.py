@@ -31,13 +31,15 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # "free" | "protected" | "possible"
+    kind: str  # "free" | "protected" | "possible" | "own"
     protected_until: datetime | None = None
 
     @property
     def message(self):
         if self.kind == "protected":
             return f"Already registered: protected until {timezone.localtime(self.protected_until):%-d %b %Y}."
+        if self.kind == "own":
+            return f"Your company already registered this customer: protected until {timezone.localtime(self.protected_until):%-d %b %Y}."
         if self.kind == "possible":
             return "Possible match with an existing registration: the vendor will review it."
         return "Free: no active registration matches this customer."
@@ -98,9 +100,12 @@ def find_conflicts(key, *, exclude_deal_id=None, now=None):
     return sorted(conflicts, key=lambda c: (not c.strong, -c.best_score, c.deal.pk))
 
 
-def verdict_for(conflicts):
-    """What a partner may be told: never who holds the customer."""
-    protected = [c.deal.protected_until for c in conflicts if c.strong and c.deal.status == DealStatus.APPROVED]
-    if protected:
-        return Verdict("protected", max(protected))
+def verdict_for(conflicts, own_partner_id=None):
+    """What a partner may be told: never who holds the customer (unless it is their own company)."""
+    holders = [c.deal for c in conflicts if c.strong and c.deal.status == DealStatus.APPROVED]
+    others = [d.protected_until for d in holders if d.partner_id != own_partner_id]
+    if others:
+        return Verdict("protected", max(others))
+    if holders:
+        return Verdict("own", max(d.protected_until for d in holders))
     return Verdict("possible") if conflicts else Verdict("free")

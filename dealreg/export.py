@@ -56,7 +56,7 @@ def export_response(deals, fmt, *, tenant):
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     filename = f"{tenant.slug}-deals-{stamp}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(frame.to_csv(index=False, float_format="%.2f"), content_type="text/csv; charset=utf-8")
     else:
         buffer = io.BytesIO()
         frame.to_excel(buffer, index=False, sheet_name="Deals", engine="openpyxl")

@@ -24,7 +24,7 @@ class DealForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "value": forms.NumberInput(attrs={"min": "0", "step": "0.01", "inputmode": "decimal"}),
         }
-        help_texts = {"customer_website": "e.g. contoso.com — the surest way to recognise the customer."}
+        help_texts = {"customer_website": "e.g. example.com — the surest way to recognise the customer."}
         labels = {"contact_name": "Customer contact name", "contact_email": "Customer contact email"}
 
     def __init__(self, *args, tenant, **kwargs):

@@ -56,7 +56,8 @@ def deal_expired(deal):
 
 
 def sla_reminder(deal, hours_left):
-    _send(deal, "sla_reminder", _staff_emails(Role.CHANNEL_MANAGER), _dashboard_url(deal), hours_left=hours_left)
+    managers = _staff_emails(Role.CHANNEL_MANAGER) or _staff_emails(Role.TENANT_ADMIN)
+    _send(deal, "sla_reminder", managers, _dashboard_url(deal), hours_left=hours_left)
 
 
 def sla_escalation(deal):

@@ -72,7 +72,7 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class ConflictVerdictSerializer(serializers.Serializer):
-    verdict = serializers.ChoiceField(choices=["free", "protected", "possible"])
+    verdict = serializers.ChoiceField(choices=["free", "protected", "possible", "own"])
     message = serializers.CharField()
     protected_until = serializers.DateTimeField(allow_null=True)
     conflicts = ConflictSerializer(many=True, required=False, help_text="Staff and API keys only.")

@@ -21,5 +21,6 @@ def allowed_actions(status):
 
 def illegal_message(action, status):
     label = S(status).label.lower()
-    sources = ", ".join(S(s).label.lower() for s in TRANSITIONS[action][0])
-    return f"A {label} deal cannot be {TRANSITIONS[action][2]}; only a deal that is {sources} can."
+    article = "An" if label[0] in "aeiou" else "A"
+    sources = " or ".join(S(s).label.lower() for s in TRANSITIONS[action][0])
+    return f"{article} {label} deal cannot be {TRANSITIONS[action][2]}; only a deal that is {sources} can."

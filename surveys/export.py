@@ -18,6 +18,7 @@ def leaderboard_frame(scores):
                 "95% high", "Shrunk score", "Trend", "Trend significant"])
     for column in ("Partner", "Tier"):
         frame[column] = frame[column].map(neutralise)
+    frame["Rank"] = frame["Rank"].astype("Int64")  # "2", not "2.0", with blanks for partners not ranked
     return frame.round(1)
 
 

@@ -27,8 +27,11 @@ from ..states import allowed_actions
 
 def _filtered(request, queryset):
     form = DealFilterForm(request.GET or None, partners=Partner.objects.all())
-    form.is_valid()  # an invalid filter is ignored; the valid ones still apply
+    form.is_valid()
     data = getattr(form, "cleaned_data", {})
+    if "partner" in form.errors:
+        # A partner that does not exist here matches nothing (never "all deals", e.g. in an export).
+        return form, queryset.none()
     deals = deal_search(queryset, query=data.get("q", ""), status=data.get("status", ""), partner=data.get("partner"))
     return form, deals
 

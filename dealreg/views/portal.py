@@ -1,6 +1,5 @@
 """Partner users register and follow their own partner's deals."""
 
-from datetime import timezone as dt_timezone
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
@@ -72,8 +72,10 @@ class DealFormMixin:
 
 def _submitted_message(deal):
     if deal.status == "approved":
-        return f"{deal.reference} was approved automatically and is protected until {deal.protected_until:%-d %b %Y}."
-    return f"{deal.reference} is submitted. {deal.tenant.name} will decide by {deal.sla_due_at.astimezone(dt_timezone.utc):%-d %b %Y %H:%M} UTC."
+        return f"{deal.reference} was approved automatically and is protected until {timezone.localtime(deal.protected_until):%-d %b %Y}."
+    # Pages run in the program's time zone (TenantMiddleware); say which one.
+    due = timezone.localtime(deal.sla_due_at)
+    return f"{deal.reference} is submitted. {deal.tenant.name} will decide by {due:%-d %b %Y %H:%M} ({deal.tenant.time_zone} time)."
 
 
 class PortalDealCreateView(PortalViewMixin, DealFormMixin, View):
@@ -93,6 +95,9 @@ class PortalDealCreateView(PortalViewMixin, DealFormMixin, View):
 class PortalDealEditView(PortalViewMixin, DealFormMixin, View):
     def get(self, request, pk):
         deal = access_partner_deal(self.partner, pk)
+        if not deal.is_editable:
+            messages.info(request, f"A {deal.get_status_display().lower()} deal cannot be edited.")
+            return redirect("dealreg:portal_detail", pk=deal.pk)
         return self.render_form(DealForm(instance=deal, tenant=self.tenant), deal)
 
     def post(self, request, pk):
@@ -158,6 +163,7 @@ class PortalConflictCheckView(PortalViewMixin, View):
         if form.is_valid() and form.cleaned_data["customer_name"].strip():
             key = key_for(**form.cleaned_data)
             # When editing, the deal itself is not a conflict; only the partner's own deal may be excluded.
-            own = self.scope(Deal.objects.all()).filter(pk=request.POST.get("deal") or None).values_list("pk", flat=True).first()
-            verdict = verdict_for(find_conflicts(key, exclude_deal_id=own))
+            deal_id = request.POST.get("deal", "")
+            own = self.scope(Deal.objects.all()).filter(pk=deal_id).values_list("pk", flat=True).first() if deal_id.isdigit() else None
+            verdict = verdict_for(find_conflicts(key, exclude_deal_id=own), own_partner_id=self.partner.pk)
         return render(request, "dealreg/portal/_verdict.html", {"verdict": verdict})

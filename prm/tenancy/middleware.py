@@ -1,6 +1,7 @@
 from django.contrib.auth import logout
 from django.http import HttpResponseNotFound
 from django.template import loader
+from django.utils import timezone
 
 from .context import tenant_context
 from .models import Membership
@@ -23,7 +24,8 @@ class TenantMiddleware:
         request.tenant = match.tenant
         request.is_root_domain = match.is_root
         request.membership = None
-        with tenant_context(match.tenant):
+        with tenant_context(match.tenant), timezone.override(match.tenant.time_zone if match.tenant else "UTC"):
+            # Dates on pages (and in emails rendered during the request) are in the program's time zone.
             return self.get_response(request)
 
 

@@ -199,7 +199,7 @@ def test_portal_check_possible_and_free(world, client_as, held):
     assert b"Enter the customer" in empty.content and b"verdict" not in empty.content
 
 
-def test_portal_check_excludes_only_the_partners_own_deal(world, client_as, held, in_tenant):
+def test_portal_check_excludes_only_the_partners_own_deal(world, client_as, held):
     payload = {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}
     # Northwind editing its own deal: the deal itself is no conflict.
     own = client_as(world.northwind_rep).post(CHECK_PAGE, {**payload, "deal": held.pk})
@@ -227,15 +227,22 @@ def _api(world, who, in_tenant):
     return client
 
 
-@pytest.mark.parametrize("who", ["contoso_rep", "northwind_admin"])
-def test_api_check_gives_partners_the_verdict_only(world, in_tenant, held, who):
-    response = _api(world, who, in_tenant).post(CHECK_API, {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}, format="json")
+def test_api_check_gives_partners_the_verdict_only(world, in_tenant, held):
+    response = _api(world, "contoso_rep", in_tenant).post(CHECK_API, {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}, format="json")
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"verdict", "message", "protected_until"}
     assert body["verdict"] == "protected"
     assert body["message"].startswith("Already registered: protected until")
     _never_reveals(response.content, held)
+
+
+def test_api_check_tells_the_holder_it_is_its_own_registration(world, in_tenant, held):
+    response = _api(world, "northwind_admin", in_tenant).post(CHECK_API, {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}, format="json")
+    body = response.json()
+    assert body["verdict"] == "own"
+    assert body["message"].startswith("Your company already registered this customer")
+    assert "conflicts" not in body
 
 
 @pytest.mark.parametrize("who", ["acme_manager", "acme_admin", "key"])
@@ -352,3 +359,21 @@ def test_postgres_uses_the_trigram_candidates_and_agrees_with_python(corpus, in_
                 by_trigram = set(active_registrations().filter(customer_name_normalized__trigram_similar=key.name_normalized)
                                  .values_list("pk", flat=True))
                 assert similar <= by_trigram, key
+
+
+def test_partner_is_told_when_the_protected_registration_is_its_own(world, in_tenant):
+    from dealreg.conflicts import find_conflicts, key_for, verdict_for
+    from dealreg.services import deal_approve, deal_create, deal_submit
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    with in_tenant(world.acme):
+        deal = deal_create(partner=world.northwind, actor=world.northwind_rep.user, customer_name="Woodgrove Bank",
+                           customer_website="woodgrovebank.example", contact_name="Ann", contact_email="ann@woodgrovebank.example",
+                           value=Decimal("20000"), currency="USD", expected_close_date=date.today() + timedelta(days=40))
+        deal_submit(deal=deal, actor=world.northwind_rep.user)
+        deal_approve(deal=deal, actor=world.acme_manager.user)
+        conflicts = find_conflicts(key_for(customer_name="Woodgrove Bank", customer_website="woodgrovebank.example"))
+        assert verdict_for(conflicts, own_partner_id=world.northwind.pk).kind == "own"
+        assert verdict_for(conflicts, own_partner_id=world.contoso.pk).kind == "protected"
+        assert "Your company already registered" in verdict_for(conflicts, own_partner_id=world.northwind.pk).message

@@ -46,7 +46,7 @@ def test_allowed_actions(status, actions):
 def test_illegal_message_names_the_current_state_and_the_allowed_ones():
     assert illegal_message("approve", S.DRAFT) == "A draft deal cannot be approved; only a deal that is submitted can."
     assert illegal_message("submit", S.WON) == (
-        "A won deal cannot be submitted; only a deal that is draft, more info requested can."
+        "A won deal cannot be submitted; only a deal that is draft or more info requested can."
     )
 
 
