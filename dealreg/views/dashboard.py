@@ -22,6 +22,7 @@ from ..forms import DealFilterForm, ProductLineForm, QuestionForm, ReasonForm, R
 from ..models import Deal, ProductLine
 from ..rules import rules_for
 from ..selectors import access_deal, deal_search, review_queue, with_clocks
+from .lists import DealClocksMixin
 from ..states import allowed_actions
 
 
@@ -48,7 +49,7 @@ class DealQueueView(DashboardViewMixin, View):
         return render(request, "dealreg/dashboard/queue.html", context)
 
 
-class DealListView(DashboardViewMixin, ListView):
+class DealListView(DashboardViewMixin, DealClocksMixin, ListView):
     model = Deal
     paginate_by = 25
     template_name = "dealreg/dashboard/list.html"
@@ -58,13 +59,6 @@ class DealListView(DashboardViewMixin, ListView):
         self.filter_form, deals = _filtered(self.request, queryset.select_related("partner").prefetch_related("products"))
         return deals.order_by("-created_at")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        with_clocks(context["deals"], self.tenant.time_zone)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter_form=self.filter_form, querystring=query.urlencode())
-        return context
 
 
 class DealExportView(DashboardViewMixin, View):

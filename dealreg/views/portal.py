@@ -21,10 +21,11 @@ from ..forms import ConflictCheckForm, DealFilterForm, DealForm
 from ..models import Deal
 from ..rules import rules_for
 from ..selectors import access_partner_deal, deal_search, with_clocks
+from .lists import DealClocksMixin
 from ..states import allowed_actions
 
 
-class PortalDealListView(PortalViewMixin, ListView):
+class PortalDealListView(PortalViewMixin, DealClocksMixin, ListView):
     model = Deal
     paginate_by = 25
     template_name = "dealreg/portal/list.html"
@@ -37,13 +38,6 @@ class PortalDealListView(PortalViewMixin, ListView):
         return deal_search(queryset.prefetch_related("products").order_by("-created_at"),
                            query=data.get("q", ""), status=data.get("status", ""))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        with_clocks(context["deals"], self.tenant.time_zone)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter_form=self.filter_form, querystring=query.urlencode())
-        return context
 
 
 class DealFormMixin:

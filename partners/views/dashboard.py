@@ -12,6 +12,7 @@ from prm.invitations.models import Invitation
 from prm.invitations.services import invitation_create
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.models import PARTNER_ROLES, Membership
+from prm.tenancy.lists import FilteredListMixin
 from prm.tenancy.views import DashboardViewMixin
 
 from .. import services
@@ -33,7 +34,7 @@ class DashboardHomeView(DashboardViewMixin, View):
         return render(request, "partners/dashboard/home.html", context)
 
 
-class PartnerListView(DashboardViewMixin, ListView):
+class PartnerListView(DashboardViewMixin, FilteredListMixin, ListView):
     model = Partner
     paginate_by = 25
     template_name = "partners/dashboard/list.html"
@@ -45,12 +46,6 @@ class PartnerListView(DashboardViewMixin, ListView):
         data = getattr(self.filter_form, "cleaned_data", {})
         return partner_search(base=queryset, query=data.get("q", ""), status=data.get("status", ""), tier=data.get("tier", ""))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter_form=self.filter_form, querystring=query.urlencode())
-        return context
 
 
 class PartnerFormMixin:

@@ -75,7 +75,8 @@ class PortalFollowUpView(PortalViewMixin, View):
 class PortalScopeMixin:
     """A partner admin's campaigns: their own partner's contacts only."""
 
-    template_prefix = "surveys/portal"
+    # The dashboard templates pick portal or dashboard links by the member's role.
+    template_prefix = "surveys/dashboard"
 
     def dispatch(self, request, *args, **kwargs):
         membership = getattr(request, "membership", None)
@@ -98,4 +99,4 @@ class PortalImportConfirmView(PartnerAdminViewMixin, PortalScopeMixin, ImportCon
 
 
 class PortalCampaignView(PartnerAdminViewMixin, PortalScopeMixin, CampaignProgressMixin, View):
-    template_name = "surveys/portal/campaign.html"
+    pass

@@ -6,7 +6,7 @@ from tests.support import eager_celery  # noqa: F401 — a fixture, used below
 
 
 @pytest.fixture(autouse=True)
-def _eager_tasks(eager_celery):
+def _eager_tasks(eager_celery):  # noqa: F811 — the imported fixture, requested by name
     """Survey and outbox tasks run in process here, also when CI points Celery at Redis."""
 
 

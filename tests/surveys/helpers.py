@@ -6,7 +6,7 @@ without a tenant in force; answers that should behave like real ones go through 
 
 import itertools
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timezone as dt_timezone
 from html.parser import HTMLParser
 
 from django.utils import timezone

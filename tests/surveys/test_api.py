@@ -50,7 +50,7 @@ def data(acme):
     pending = make_invitation(survey, acme.contoso, "dee@adatum.example")
     globex_survey = make_survey(acme.globex, "Globex NPS")
     make_invitation(globex_survey, acme.initech, "eve@initrode.example")
-    rankings.run_rankings(tenant=acme.acme, run_date=timezone.now().date())
+    acme.run = rankings.run_rankings(tenant=acme.acme, run_date=timezone.now().date())
     acme.survey, acme.answers, acme.pending = survey, answers, pending
     acme.northwind_case = answers["bo@fabrikam.example"].follow_up
     acme.contoso_case = answers["cy@adatum.example"].follow_up
@@ -155,7 +155,7 @@ def test_rankings_list_the_latest_run_and_partners_see_their_own_row(data, key_c
     assert northwind["ci_low"] < 0 < northwind["ci_high"]
     assert northwind["period"] == "window"
     assert [r["partner_name"] for r in results(session(data.contoso_rep).get(RANKINGS))] == ["Contoso Integration"]
-    month = timezone.now().strftime("%Y-%m")
+    month = data.run.run_date.strftime("%Y-%m")
     assert {r["period"] for r in results(key_client.get(RANKINGS, {"period": month}))} == {month}
 
 

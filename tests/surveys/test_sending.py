@@ -294,7 +294,7 @@ def test_an_opt_out_stops_the_reminders(acme, survey, committed):
 
 
 def test_a_suppression_added_without_the_service_still_stops_the_reminder(acme, survey, committed):
-    """A bounce recorded straight in the table (as an import would) is honoured at reminder time."""
+    """A suppression written straight to the table (a staff entry, a bounce) is honoured at reminder time."""
     set_settings(acme.acme, reminders=1, reminder_interval_days=2)
     invitation = _sent(acme, survey, committed)
     Suppression.objects.create(tenant=acme.acme, email="pat@example.com", reason="bounce")
