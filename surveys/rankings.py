@@ -6,7 +6,7 @@ so one aggregate over 2 × window months gives the window, its predecessor and e
 Running it twice for the same day replaces that day's rows: the result is the same.
 """
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date, datetime, timedelta, timezone as dt_timezone
 
 import pandas as pd
 from django.db import transaction
@@ -85,7 +85,8 @@ def run_rankings(*, tenant, run_date: date):
     months_back = settings.window_months
     window = [_month_start(run_date, back).strftime("%Y-%m") for back in range(months_back)]
     previous = [_month_start(run_date, back).strftime("%Y-%m") for back in range(months_back, 2 * months_back)]
-    frame = monthly_counts(_month_start(run_date, 2 * months_back - 1), _month_start(run_date, -1))
+    # Up to the end of the run's day: re-running an old date does not count later answers.
+    frame = monthly_counts(_month_start(run_date, 2 * months_back - 1), run_date + timedelta(days=1))
 
     current = _sum_by_partner(frame, window)
     table = statistics.score_table(current, ghosts=settings.ghost_answers, min_answers=settings.minimum_answers)

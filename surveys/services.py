@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from dealreg.business_hours import add_business_hours
@@ -44,9 +45,12 @@ def schedule_won_deals(*, tenant, now=None):
     if survey is None:
         return 0
     delay = timedelta(days=settings_for(tenant).days_after_won)
-    invited = SurveyInvitation.objects.filter(survey=survey, deal__isnull=False).values("deal_id")
+    invited_deals = SurveyInvitation.objects.filter(survey=survey, deal__isnull=False).values("deal_id")
+    invited_emails = SurveyInvitation.objects.filter(survey=survey).values("email")
+    # A contact who already has this survey (another deal, a campaign) is not invited again.
+    candidates = won_deals().exclude(pk__in=invited_deals).annotate(email=Lower("contact_email")).exclude(email__in=invited_emails)
     created = 0
-    for deal in won_deals().exclude(pk__in=invited).iterator(chunk_size=500):
+    for deal in candidates.iterator(chunk_size=500):
         invitation = SurveyInvitation(
             tenant=tenant, survey=survey, partner_id=deal.partner_id, deal=deal, email=deal.contact_email.lower(),
             name=deal.contact_name, company=deal.customer_name, send_after=(deal.closed_at or now or timezone.now()) + delay,

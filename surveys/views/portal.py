@@ -35,7 +35,11 @@ class PortalNpsView(PortalViewMixin, View):
         if form.is_valid():
             try:
                 practice_publish(partner=self.partner, actor=request.user, text=form.cleaned_data["text"])
-            except (ValidationError, PermissionDenied) as exc:
+            except PermissionDenied as exc:
+                # Say so even if the page no longer offers the form (the partner left the top quartile).
+                messages.error(request, str(exc))
+                return redirect("surveys:portal_home")
+            except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, "Your practice note is published to all partners.")
@@ -61,6 +65,9 @@ class PortalFollowUpView(PortalViewMixin, View):
         case = selectors.access_follow_up(pk, partner=self.partner)
         form = FollowUpForm(request.POST)
         if form.is_valid():
+            if case.status == "closed":
+                messages.error(request, "This case was already closed; nothing was changed.")
+                return redirect("surveys:portal_follow_up", pk=case.pk)
             try:
                 services.follow_up_update(case=case, actor=request.user, close=request.POST.get("close") == "1",
                                           **form.cleaned_data)

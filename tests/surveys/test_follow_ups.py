@@ -140,8 +140,8 @@ def test_the_partner_records_contact_cause_and_action_then_closes(acme, case, cl
     assert "Closed" in after
     assert 'name="root_cause"' not in after  # a closed case is read-only
     # A stale tab posting again: refused, nothing changes.
-    again = rep.post(url, {"contacted": "on", "root_cause": "x", "action_taken": "y", "close": "1"})
-    assert again.status_code == 400
+    again = rep.post(url, {"contacted": "on", "root_cause": "x", "action_taken": "y", "close": "1"}, follow=True)
+    assert "This case was already closed; nothing was changed." in again.content.decode()
     case.refresh_from_db()
     assert (case.root_cause, case.action_taken) == ("The installer missed the appointment.",
                                                     "New appointment, and a discount on the first year.")

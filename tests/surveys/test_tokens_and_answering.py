@@ -145,10 +145,10 @@ def test_an_invalid_score_is_refused_with_the_error_next_to_the_field(invitation
     response = customer.post(url_of(tokens.answer_token(invitation)), {"score": score, "comment": "kept"})
     assert response.status_code == 400
     html = html_of(response)
-    fieldset = html[html.index('<fieldset class="scale field--invalid">'):]
+    fieldset = html[html.index('<fieldset class="scale field--invalid" aria-describedby="score-error">'):]
     fieldset = fieldset[:fieldset.index("</fieldset>")]
     assert 'name="score"' in fieldset
-    assert f'<p class="error">{message}</p>' in fieldset
+    assert f'<p class="error" id="score-error">{message}</p>' in fieldset
     assert "kept</textarea>" in html  # what the person typed is kept
     assert answers() == []
     assert status_of(invitation) == InvitationStatus.SENT
