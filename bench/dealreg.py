@@ -990,7 +990,7 @@ def queue_breakdown(pages):
         for q in captured:
             sql = q["sql"]
             key = ("set_limit" if "set_limit" in sql else
-                   "conflict candidates" if "%%" in sql or " % " in sql else
+                   "conflict candidates" if 'SELECT "dealreg_deal"."id" AS "pk"' in sql else
                    "conflicting deals + partner" if 'INNER JOIN "partners_partner"' in sql and '"dealreg_deal"."id" IN' in sql else
                    "products of deals" if "dealreg_deal_products" in sql else "other")
             kinds[key] = kinds.get(key, 0) + 1

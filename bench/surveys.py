@@ -560,7 +560,17 @@ def ranking_measure(args):
             rows = cursor.fetchall()
             return time.perf_counter() - t, len(rows), sum(r[3] for r in rows)
 
+    from surveys.models import RankingRun
+
+    def fresh_day():
+        """Untimed: each timed run is the night's first run (nothing of the day to replace), on
+        vacuumed score tables, as the nightly job finds them."""
+        RankingRun.unscoped.filter(run_date=today).delete()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) surveys_partnerscore, surveys_rankingrun")
+
     def run_job():
+        fresh_day()
         t = time.perf_counter()
         result = tasks.compute_rankings()
         return time.perf_counter() - t, result
@@ -605,6 +615,7 @@ def ranking_measure(args):
             aggregate_times.append(time.perf_counter() - t)
 
     rankings.monthly_counts = timed_monthly_counts
+    fresh_day()
     try:
         with connection.execute_wrapper(timer):
             t = time.perf_counter()
@@ -705,6 +716,8 @@ def ranking_report(r, summary):
           f"{r['groups']:,} (tenant, partner, month) groups; job ran for {r['tenants']} tenants, "
           f"{r['scores']:,} PartnerScore rows")
     print(f"  warm-up: bare aggregate {r['bare_warmup']:.2f}s, job {r['job_warmup']:.2f}s; {loadavg()}")
+    print("  (before every job run, untimed: the day's runs deleted and the score tables vacuumed, so each run is "
+          "the night's first)")
     bd = r["breakdown"]
     sql_total = sum(bd["sql"].values())
     print(f"  job breakdown (one more run, {bd['total']:.2f}s): monthly_counts {bd['monthly_counts']:.2f}s over "
@@ -1238,6 +1251,7 @@ def sending_report(args, base1, base2, snap, elapsed, tl, dispatches, timed_out,
 def main(argv=None):
     args = parse_args(argv)
     args.project = str(project_on_path(args.project))
+    os.chdir(args.project)  # Celery's Django fixup puts the working directory first on sys.path
     if args.command == "ranking":
         run_ranking(args)
     elif args.command == "sending":
