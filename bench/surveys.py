@@ -17,7 +17,8 @@ dispatches through `surveys.tasks.dispatch_surveys.delay(tenant_id)` and times u
 has every message. Baseline: a plain smtplib loop over one SMTP connection to the same sink.
 Goal: >= 0.5 x the baseline's rate, 0 lost, 0 duplicates.
 
-Both create their own database (--db-name, default prm_bench_surveys) on DATABASE_URL's server,
+Both create their own database (--db-name; ranking prm_bench_surveys, sending
+prm_bench_surveys_sending) on DATABASE_URL's server,
 migrate it and drop it at the end unless --keep (ranking: --reuse measures a kept database
 again without reloading). --project PATH runs the app code (and the worker) from another
 checkout, e.g. a scratch copy with a candidate fix; the bench itself is unchanged.
@@ -38,7 +39,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -68,8 +69,8 @@ def parse_args(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
-    def common(q):
-        q.add_argument("--db-name", default="prm_bench_surveys", help="database created for the run")
+    def common(q, db_name="prm_bench_surveys"):
+        q.add_argument("--db-name", default=db_name, help=f"database created for the run (default {db_name})")
         q.add_argument("--keep", action="store_true", help="do not drop the database at the end")
         q.add_argument("--project", default=str(ROOT), help="checkout whose app code is measured (default: this one)")
         q.add_argument("--seed", type=int, default=20261122)
@@ -84,7 +85,7 @@ def parse_args(argv=None):
     r.add_argument("--explain", action="store_true", help="also print EXPLAIN (ANALYZE, BUFFERS) of both queries")
 
     s = sub.add_parser("sending", help="survey sending through a real Celery worker vs one SMTP connection")
-    common(s)
+    common(s, "prm_bench_surveys_sending")  # its own name: a kept ranking database survives a sending run
     s.add_argument("--invitations", type=int, default=10_000)
     s.add_argument("--workers", type=int, default=2, help="worker --concurrency (prefork)")
     s.add_argument("--partners", type=int, default=200)
@@ -825,12 +826,14 @@ def run_baseline(sink, message, count, prefix):
     sink.reset()
     with tempfile.NamedTemporaryFile("wb", suffix=".eml", delete=False) as f:
         f.write(message)
+    own, children, machine = cpu_self(), cpu_children(), cpu_machine()
     try:
         proc = subprocess.run([sys.executable, str(BENCH), "_smtp-baseline", "--port", str(sink.port), "--count",
                                str(count), "--message-file", f.name, "--prefix", prefix],
                               capture_output=True, text=True)
     finally:
         os.unlink(f.name)
+    cpu = {"sink": cpu_self() - own, "client": cpu_children() - children, "machine": cpu_machine() - machine}
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode != 0 or not lines:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
@@ -839,7 +842,7 @@ def run_baseline(sink, message, count, prefix):
     time.sleep(0.2)
     snap = sink.snapshot()
     return {"seconds": seconds, "rate": count / seconds, "distinct": snap["distinct"], "messages": snap["messages"],
-            "duplicates": snap["duplicates"], "size": snap["bytes"] / max(1, snap["messages"])}
+            "duplicates": snap["duplicates"], "size": snap["bytes"] / max(1, snap["messages"]), "cpu": cpu}
 
 
 def sending_world(args):
@@ -912,14 +915,53 @@ def start_worker(args, db_url, sink_port, logdir):
 
 
 def stop_worker(proc):
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)  # warm shutdown of the worker we started
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # its own process group: only what we started
-        proc.wait(timeout=10)
+    """Warm shutdown of the worker this run started; returns its CPU seconds (the main process and
+    the pool processes it reaped: wait4's rusage), or None if it was already gone."""
+    if proc.returncode is not None:
+        return None
+    proc.send_signal(signal.SIGTERM)
+    deadline = time.time() + 30
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.time() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)  # its own process group: only what we started
+            deadline = time.time() + 10
+        time.sleep(0.1)
+
+
+def cpu_self():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_group(pgid):
+    """CPU seconds so far of every process in process group `pgid` (the worker and its pool),
+    with the children they reaped, from /proc."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        if int(fields[2]) == pgid:  # fields[0] is the state: pgrp is the 5th field of stat
+            ticks += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_machine():
+    """Busy CPU seconds of the whole machine so far (/proc/stat), for the share of both cores."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    ticks = [int(x) for x in fields]
+    idle = ticks[3] + ticks[4]
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_for_worker(proc, timeout=60):
@@ -1096,6 +1138,7 @@ def run_sending(args):
 
         sink.reset()
         connection.close()
+        own0, machine0, worker0 = cpu_self(), cpu_machine(), cpu_group(worker.pid)
         wall0 = time.time()
         t0 = time.perf_counter()
         dispatch_surveys.delay(tenant.pk)
@@ -1141,6 +1184,8 @@ def run_sending(args):
                           flush=True)
         snap = sink.snapshot()
         elapsed = (snap["last"] - t0) if snap["last"] else float("nan")
+        run_cpu = {"sink": cpu_self() - own0, "machine": cpu_machine() - machine0, "seconds": time.perf_counter() - t0,
+                   "worker": cpu_group(worker.pid) - worker0}
         time.sleep(3)  # late duplicates would show now
         final = sink.snapshot()
         timeline = db_timeline(tenant, wall0)
@@ -1161,7 +1206,7 @@ def run_sending(args):
             profile = profile_in_process(args, tenant, survey, sink)
 
         sending_report(args, base1, base2, final, elapsed, timeline, (dispatches, flushes), timed_out, real_size,
-                       profile, worker_log)
+                       profile, worker_log, run_cpu)
     finally:
         if worker is not None:
             stop_worker(worker)
@@ -1178,7 +1223,8 @@ def run_sending(args):
             print(f"\ndropped {db.label}; flushed {args.redis_url}")
 
 
-def sending_report(args, base1, base2, snap, elapsed, tl, dispatches, timed_out, real_size, profile, worker_log):
+def sending_report(args, base1, base2, snap, elapsed, tl, dispatches, timed_out, real_size, profile, worker_log,
+                   run_cpu):
     n = args.invitations
     rate = snap["distinct"] / elapsed if elapsed == elapsed and elapsed > 0 else 0.0
     best = max(base1, base2, key=lambda b: b["rate"])
@@ -1207,6 +1253,20 @@ def sending_report(args, base1, base2, snap, elapsed, tl, dispatches, timed_out,
     print(f"  invitations: {tl['invitation_status']}; outbox: {tl['outbox_status']}; attempts: {tl['attempts']}")
     if errors:
         print(f"  worker log: {len(errors)} error lines, first: {errors[0][:300]}")
+
+    n_run = max(1, snap["messages"])
+    worker_cpu = run_cpu.get("worker")
+    rest = run_cpu["machine"] - run_cpu["sink"] - (worker_cpu or 0.0)
+    print(f"  CPU per message (first dispatch to last message): Celery worker and pool {worker_cpu / n_run * 1000:.2f} ms, ",
+          end="")
+    print(f"SMTP sink {run_cpu['sink'] / n_run * 1000:.2f} ms, everything else on the machine (PostgreSQL, Redis, "
+          f"other users) {rest / n_run * 1000:.2f} ms; both cores {run_cpu['machine'] / (2 * run_cpu['seconds']):.0%} busy")
+    for label, b in (("before", base1), ("after", base2)):
+        c = b["cpu"]
+        print(f"  baseline ({label}) CPU per message: smtplib client {c['client'] / args.invitations * 1000:.2f} ms, "
+              f"SMTP sink {c['sink'] / args.invitations * 1000:.2f} ms, rest of the machine "
+              f"{(c['machine'] - c['client'] - c['sink']) / args.invitations * 1000:.2f} ms; both cores "
+              f"{c['machine'] / (2 * b['seconds']):.0%} busy")
 
     if profile:
         d = profile["dispatch"]

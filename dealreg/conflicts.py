@@ -79,25 +79,50 @@ def _candidate_filter(key):
     return Q()  # SQLite: every active registration is scored in Python
 
 
-def find_conflicts(key, *, exclude_deal_id=None, now=None):
-    """Active registrations matching `key`, strongest first."""
+def find_conflicts(key, *, exclude_deal_id=None, now=None, limit=MAX_CANDIDATES):
+    """Active registrations matching `key`, strongest first (at most `limit`).
+
+    Candidates are scored once, on the columns alone; they are ranked (strong, then approved,
+    then by score) before the cut, so a cap can never hide a protection. Only the kept deals are
+    loaded, with their products in one query.
+    """
     rows = (
         active_registrations(now)
         .filter(_candidate_filter(key))
         .exclude(pk=exclude_deal_id)
-        .values_list("pk", "customer_name_normalized", "customer_domain", "contact_email_domain")
+        .order_by()
+        .values_list("pk", "customer_name_normalized", "customer_domain", "contact_email_domain", "status")
     )
     bare_key = matching.CustomerKey(key.name_normalized, key.domain, key.email_domain, frozenset())
-    matched = [pk for pk, name, domain, email in rows
-               if matching.match_reasons(bare_key, matching.CustomerKey(name, domain, email, frozenset()))]
-    if not matched:
+    scored = []
+    for pk, name, domain, email, status in rows:
+        reasons = matching.match_reasons(bare_key, matching.CustomerKey(name, domain, email, frozenset()))
+        if reasons:
+            strong = matching.is_strong_match(reasons)
+            best = max((r.score or 0 for r in reasons), default=0)
+            scored.append(((not strong, status != DealStatus.APPROVED, -best, pk), reasons, strong))
+    if not scored:
         return []
-    deals = Deal.objects.filter(pk__in=matched[:MAX_CANDIDATES]).select_related("partner").prefetch_related("products")
+    scored.sort(key=lambda row: row[0])
+    kept = scored[:limit]
+    ids = [order[3] for order, _, _ in kept]
+    deals = Deal.objects.select_related("partner", "tenant").in_bulk(ids)
+    products = _product_names(ids) if key.products else {}
     conflicts = []
-    for deal in deals:
-        reasons = matching.match_reasons(key, key_of(deal))
-        conflicts.append(Conflict(deal=deal, reasons=reasons, strong=matching.is_strong_match(reasons)))
-    return sorted(conflicts, key=lambda c: (not c.strong, -c.best_score, c.deal.pk))
+    for order, reasons, strong in kept:
+        shared = sorted(key.products & products.get(order[3], set()), key=str.casefold)
+        if shared:
+            reasons = [*reasons, matching.MatchReason("overlapping_products", "products: " + ", ".join(shared))]
+        conflicts.append(Conflict(deal=deals[order[3]], reasons=reasons, strong=strong))
+    return conflicts
+
+
+def _product_names(deal_ids):
+    names = {}
+    through = Deal.products.through.objects.filter(deal_id__in=deal_ids)
+    for deal_id, name in through.values_list("deal_id", "productline__name"):
+        names.setdefault(deal_id, set()).add(name)
+    return names
 
 
 def verdict_for(conflicts, own_partner_id=None):

@@ -65,15 +65,24 @@ class DealFilterForm(forms.Form):
     status = forms.ChoiceField(required=False)
     partner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partner")
 
+    partner_name = forms.CharField(required=False, label="Partner",
+                                   widget=forms.TextInput(attrs={"type": "search", "placeholder": "Partner name"}))
+
+    SELECT_LIMIT = 200  # beyond this, a name search beats a drop-down of every partner
+
     def __init__(self, *args, partners=None, **kwargs):
         from .models import DealStatus
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *DealStatus.choices]
         if partners is None:
-            del self.fields["partner"]
+            del self.fields["partner"], self.fields["partner_name"]
+            return
+        self.fields["partner"].queryset = partners
+        if partners.count() > self.SELECT_LIMIT:
+            self.fields["partner"].widget = forms.HiddenInput()  # still accepts ?partner=<id> links
         else:
-            self.fields["partner"].queryset = partners
+            del self.fields["partner_name"]
 
 
 class RulesForm(forms.ModelForm):

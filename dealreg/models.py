@@ -102,12 +102,18 @@ class Deal(TenantOwnedModel):
     extensions_used = models.PositiveSmallIntegerField(default=0)
     expiry_warned_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # What the review queue shows: the strongest conflicts as of `conflicts_checked_at`, kept fresh
+    # when this deal or a matching one changes state (the deal page and every approval check live).
+    conflict_count = models.PositiveIntegerField(default=0)
+    conflict_snapshot = models.JSONField(default=list, blank=True)
+    conflicts_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            models.Index(fields=["tenant", "-created_at"], name="deal_tenant_recent"),
             models.Index(fields=["tenant", "partner", "-created_at"], name="deal_partner_recent"),
             models.Index(fields=["tenant", "status", "sla_due_at"], name="deal_review_queue"),
             models.Index(fields=["tenant", "status", "protected_until"], name="deal_protection"),

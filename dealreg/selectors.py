@@ -32,8 +32,7 @@ def all_deals():
 
 def review_queue():
     """Deals waiting for the vendor, the most urgent approval clock first."""
-    return (Deal.objects.filter(status=DealStatus.SUBMITTED).select_related("partner")
-            .prefetch_related("products").order_by("sla_due_at", "pk"))
+    return Deal.objects.filter(status=DealStatus.SUBMITTED).select_related("partner").order_by("sla_due_at", "pk")
 
 
 def access_deal(pk):

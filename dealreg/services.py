@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from prm.audit.services import audit_record
 
-from . import matching, notifications
+from . import matching, notifications, snapshots
 from .business_hours import add_business_hours
 from .conflicts import find_conflicts, key_of
 from .models import Deal, DealStatus, ProductLine
 from .rules import rules_for
 from .states import TRANSITIONS, illegal_message
+
+# Transitions after which the deals waiting in the queue may collide differently with this one.
+LEAVES_OR_HOLDS = {"approve", "reject", "withdraw", "win", "lose", "expire"}
 
 EDITABLE_FIELDS = (
     "customer_name", "customer_website", "customer_country", "contact_name", "contact_email",
@@ -61,6 +64,8 @@ def _move(deal, action, actor, *, note="", rule="", extra=None, data=None):
         setattr(deal, name, value)
     audit_record(tenant=deal.tenant, actor=actor if rule == "" else rule, verb=f"deal.{action}", target=deal,
                  from_state=previous, to_state=target, data={"note": note, **(data or {})} if note or data else None)
+    if action in LEAVES_OR_HOLDS:
+        snapshots.refresh_neighbours_after(deal)
     return deal
 
 
@@ -98,7 +103,10 @@ def deal_submit(*, deal, actor):
     _move(deal, "submit", actor, extra={
         "submitted_at": deal.submitted_at or now, "sla_due_at": due, "reminded_at": None, "escalated_at": None,
     })
-    auto_rule = _auto_approval_rule(deal, rules)
+    conflicts = find_conflicts(key_of(deal), exclude_deal_id=deal.pk)
+    snapshots.store(deal, conflicts)
+    snapshots.refresh_later([c.deal.pk for c in conflicts if c.deal.status == DealStatus.SUBMITTED], deal.tenant_id)
+    auto_rule = _auto_approval_rule(deal, rules, conflicts)
     if auto_rule:
         try:
             return deal_approve(deal=deal, actor=None, rule=auto_rule)  # its own savepoint
@@ -110,7 +118,7 @@ def deal_submit(*, deal, actor):
     return deal
 
 
-def _auto_approval_rule(deal, rules):
+def _auto_approval_rule(deal, rules, conflicts):
     """The rule's name if this deal qualifies for automatic approval, else ''."""
     if not rules.auto_approve or deal.partner.tier not in (rules.auto_approve_tiers or []):
         return ""
@@ -118,7 +126,7 @@ def _auto_approval_rule(deal, rules):
         return ""
     if rules.auto_approve_max_value is not None and deal.value > rules.auto_approve_max_value:
         return ""
-    if find_conflicts(key_of(deal), exclude_deal_id=deal.pk):
+    if conflicts:
         return ""
     limit = f" up to {rules.auto_approve_max_value:,.0f} {deal.tenant.currency}" if rules.auto_approve_max_value is not None else ""
     return f"Automatic approval: no conflicts, {deal.partner.tier} tier{limit}"

@@ -3,7 +3,7 @@ from celery import shared_task
 from prm.tenancy.context import tenant_context
 from prm.tenancy.models import Tenant
 
-from . import sweeps
+from . import snapshots, sweeps
 
 
 def _each_tenant(step):
@@ -30,3 +30,11 @@ def expire_protection():
 def warn_expiring_protection():
     """Nightly: partners hear 14 days before a protection ends."""
     return _each_tenant(sweeps.warn_expiring)
+
+
+@shared_task(ignore_result=True)
+def refresh_conflict_snapshots(tenant_id, deal_ids):
+    """Fresh review-queue conflicts for deals whose neighbours changed state."""
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with tenant_context(tenant):
+        snapshots.refresh(deal_ids)

@@ -34,6 +34,8 @@ def _filtered(request, queryset):
         # A partner that does not exist here matches nothing (never "all deals", e.g. in an export).
         return form, queryset.none()
     deals = deal_search(queryset, query=data.get("q", ""), status=data.get("status", ""), partner=data.get("partner"))
+    if data.get("partner_name"):
+        deals = deals.filter(partner__name__icontains=data["partner_name"])
     return form, deals
 
 
@@ -43,9 +45,9 @@ class DealQueueView(DashboardViewMixin, View):
     page_size = 25
 
     def get(self, request):
+        # Conflicts come from each deal's snapshot (kept fresh by the services): no search per row.
         deals = with_clocks(list(review_queue()[: self.page_size]), self.tenant.time_zone)
-        rows = [(deal, find_conflicts(key_of(deal), exclude_deal_id=deal.pk)) for deal in deals]
-        context = {"rows": rows, "waiting": review_queue().count(), "page_size": self.page_size}
+        context = {"deals": deals, "waiting": review_queue().count(), "page_size": self.page_size}
         return render(request, "dealreg/dashboard/queue.html", context)
 
 
@@ -129,7 +131,7 @@ class BulkApproveView(DashboardViewMixin, View):
 
     def post(self, request):
         ids = [int(i) for i in request.POST.getlist("deal") if i.isdigit()]
-        deals = list(review_queue().filter(pk__in=ids))
+        deals = list(review_queue().filter(pk__in=ids).prefetch_related("products"))
         approved, skipped = services.deals_bulk_approve(deals=deals, actor=request.user)
         if approved:
             messages.success(request, f"Approved {len(approved)} deal{'s' if len(approved) != 1 else ''}.")

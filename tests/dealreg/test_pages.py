@@ -298,19 +298,21 @@ def test_edit_is_refused_outside_draft_and_more_info(world, client_as, in_tenant
 
 # --- dashboard: queue and decisions --------------------------------------------------------------------
 
-def test_queue_is_ordered_by_the_approval_clock_and_shows_conflicts(world, client_as, in_tenant):
-    relaxed = _deal(world, in_tenant, customer_name="Tailspin Toys")
-    urgent = _deal(world, in_tenant, customer_name="Fabrikam, Inc.", customer_website="fabrikam.example")
-    clash = _deal(world, in_tenant, partner="contoso", customer_name="Fabrikam GmbH", customer_website="www.fabrikam.example")
+def test_queue_is_ordered_by_the_approval_clock_and_shows_conflicts(world, client_as, in_tenant,
+                                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the snapshot refresh runs after commit
+        relaxed = _deal(world, in_tenant, customer_name="Tailspin Toys")
+        urgent = _deal(world, in_tenant, customer_name="Fabrikam, Inc.", customer_website="fabrikam.example")
+        clash = _deal(world, in_tenant, partner="contoso", customer_name="Fabrikam GmbH", customer_website="www.fabrikam.example")
     _deal(world, in_tenant, status="approved", customer_name="Coho Winery")  # not waiting
     now = timezone.now()
     for deal, hours in ((relaxed, 40), (urgent, 2), (clash, 20)):
         Deal.unscoped.filter(pk=deal.pk).update(sla_due_at=now + timedelta(hours=hours))
     response = client_as(world.acme_manager).get(QUEUE)
     assert response.status_code == 200
-    rows = response.context["rows"]
-    assert [deal.pk for deal, _ in rows] == [urgent.pk, clash.pk, relaxed.pk]
-    assert [[c.deal.pk for c in conflicts] for _, conflicts in rows] == [[clash.pk], [urgent.pk], []]
+    deals = response.context["deals"]
+    assert [deal.pk for deal in deals] == [urgent.pk, clash.pk, relaxed.pk]
+    assert [[c["deal"] for c in deal.conflict_snapshot] for deal in deals] == [[clash.pk], [urgent.pk], []]
     content = response.content.decode()
     assert "(3 waiting)" in content
     assert "same domain fabrikam.example" in content and "similar name (score 1.00)" in content
@@ -627,3 +629,39 @@ def test_dashboard_timeline_shows_the_audit_trail(world, client_as, in_tenant):
         assert [e.verb for e in events(deal)] == ["deal.created", "deal.submit", "deal.approve"]
     response = client_as(world.acme_manager).get(f"/manage/deals/{deal.pk}/")
     assert [e.verb for e in response.context["events"]] == ["deal.approve", "deal.submit", "deal.created"]
+
+
+def test_queue_reads_snapshots_so_its_query_count_does_not_grow_with_conflicts(world, client_as, in_tenant,
+                                                                               django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = client_as(world.acme_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        _deal(world, in_tenant, customer_name="Tailspin Toys")
+    manager.get(QUEUE)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        manager.get(QUEUE)
+    with django_capture_on_commit_callbacks(execute=True):
+        for k in range(6):
+            _deal(world, in_tenant, partner="contoso" if k % 2 else "northwind",
+                  customer_name=f"Fabrikam {k}", customer_website="fabrikam.example")
+    with CaptureQueriesContext(connection) as many:
+        page = manager.get(QUEUE)
+    assert "same domain fabrikam.example" in page.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_many_partners_filter_by_name_instead_of_a_drop_down(world, client_as, in_tenant, monkeypatch):
+    from dealreg.forms import DealFilterForm
+
+    monkeypatch.setattr(DealFilterForm, "SELECT_LIMIT", 1)
+    _deal(world, in_tenant, customer_name="Tailspin Toys")
+    _deal(world, in_tenant, partner="contoso", customer_name="Coho Winery")
+    manager = client_as(world.acme_manager)
+    page = manager.get("/manage/deals/").content.decode()
+    assert '<select name="partner"' not in page and 'name="partner_name"' in page
+    filtered = manager.get("/manage/deals/?partner_name=conto").content.decode()
+    assert "Coho Winery" in filtered and "Tailspin Toys" not in filtered
+    by_id = manager.get(f"/manage/deals/?partner={world.northwind.pk}").content.decode()
+    assert "Tailspin Toys" in by_id and "Coho Winery" not in by_id

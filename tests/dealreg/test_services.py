@@ -299,7 +299,7 @@ def test_automatic_approval_that_loses_a_race_waits_for_review(acme, rep, staff,
     """The conflict check ran before another partner's approval committed; the approval itself then
     finds the holder. The submit still succeeds, and the partner is not told who holds the customer."""
     _fabrikam(acme.contoso, acme.contoso_rep.user, status="approved", staff=staff)
-    monkeypatch.setattr(services, "_auto_approval_rule", lambda deal, rules: "Automatic approval: test")
+    monkeypatch.setattr(services, "_auto_approval_rule", lambda deal, rules, conflicts: "Automatic approval: test")
     deal = _fabrikam(acme.northwind, rep)
     with django_capture_on_commit_callbacks(execute=True):
         result = services.deal_submit(deal=deal, actor=rep)

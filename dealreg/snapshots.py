@@ -1,0 +1,58 @@
+"""Conflict snapshots for the review queue: computed when a deal is submitted, and refreshed for
+the deals waiting in the queue whenever a registration they may collide with changes state.
+
+The queue then reads a handful of rows instead of running a trigram search per deal; the deal
+page, bulk approval and every approval still check live."""
+
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from .conflicts import find_conflicts, key_of
+from .models import Deal, DealStatus
+
+SNAPSHOT_SIZE = 5
+
+
+def snapshot(conflicts):
+    return [
+        {
+            "deal": c.deal.pk, "reference": c.deal.reference, "customer": c.deal.customer_name,
+            "partner": c.deal.partner.name, "status": c.deal.status, "status_label": c.deal.get_status_display(),
+            "protected_until": _day(c.deal) if c.deal.status == DealStatus.APPROVED else "",
+            "strong": c.strong, "reasons": [r.detail for r in c.reasons],
+        }
+        for c in conflicts[:SNAPSHOT_SIZE]
+    ]
+
+
+def _day(deal):
+    """The protection's last day in the program's time zone, as pages print dates."""
+    return deal.protected_until.astimezone(ZoneInfo(deal.tenant.time_zone)).strftime("%-d %b %Y") if deal.protected_until else ""
+
+
+def store(deal, conflicts):
+    Deal.objects.filter(pk=deal.pk).update(
+        conflict_count=len(conflicts), conflict_snapshot=snapshot(conflicts), conflicts_checked_at=timezone.now()
+    )
+
+
+def refresh(deal_ids):
+    """Recompute the snapshots of those of `deal_ids` that are waiting for a decision."""
+    for deal in Deal.objects.filter(pk__in=deal_ids, status=DealStatus.SUBMITTED).prefetch_related("products"):
+        store(deal, find_conflicts(key_of(deal), exclude_deal_id=deal.pk))
+
+
+def refresh_later(deal_ids, tenant_id):
+    """Refresh these deals' snapshots in a task, after the current transaction commits."""
+    from .tasks import refresh_conflict_snapshots  # tasks import the services that import this module
+
+    if deal_ids:
+        transaction.on_commit(lambda: refresh_conflict_snapshots.delay(tenant_id, list(deal_ids)))
+
+
+def refresh_neighbours_after(deal):
+    """After `deal` changed state, the waiting deals that match it get fresh snapshots."""
+    conflicts = find_conflicts(key_of(deal), exclude_deal_id=deal.pk)
+    refresh_later([c.deal.pk for c in conflicts if c.deal.status == DealStatus.SUBMITTED], deal.tenant_id)
