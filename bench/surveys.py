@@ -1256,7 +1256,7 @@ def sending_report(args, base1, base2, snap, elapsed, tl, dispatches, timed_out,
 
     n_run = max(1, snap["messages"])
     worker_cpu = run_cpu.get("worker")
-    rest = run_cpu["machine"] - run_cpu["sink"] - (worker_cpu or 0.0)
+    rest = max(0.0, run_cpu["machine"] - run_cpu["sink"] - (worker_cpu or 0.0))  # /proc/stat ticks are coarse
     print(f"  CPU per message (first dispatch to last message): Celery worker and pool {worker_cpu / n_run * 1000:.2f} ms, ",
           end="")
     print(f"SMTP sink {run_cpu['sink'] / n_run * 1000:.2f} ms, everything else on the machine (PostgreSQL, Redis, "
@@ -1265,7 +1265,7 @@ def sending_report(args, base1, base2, snap, elapsed, tl, dispatches, timed_out,
         c = b["cpu"]
         print(f"  baseline ({label}) CPU per message: smtplib client {c['client'] / args.invitations * 1000:.2f} ms, "
               f"SMTP sink {c['sink'] / args.invitations * 1000:.2f} ms, rest of the machine "
-              f"{(c['machine'] - c['client'] - c['sink']) / args.invitations * 1000:.2f} ms; both cores "
+              f"{max(0.0, c['machine'] - c['client'] - c['sink']) / args.invitations * 1000:.2f} ms; both cores "
               f"{c['machine'] / (2 * b['seconds']):.0%} busy")
 
     if profile:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from . import matching
 from .models import ACTIVE_STATUSES, Deal, DealStatus
 
-MAX_CANDIDATES = 500
+MAX_CANDIDATES = 50  # strongest first; enough for any decision, and cheap to load
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,6 @@ class DealFilterForm(forms.Form):
     partner_name = forms.CharField(required=False, label="Partner",
                                    widget=forms.TextInput(attrs={"type": "search", "placeholder": "Partner name"}))
 
-    SELECT_LIMIT = 200  # beyond this, a name search beats a drop-down of every partner
-
     def __init__(self, *args, partners=None, **kwargs):
         from .models import DealStatus
 
@@ -78,11 +76,10 @@ class DealFilterForm(forms.Form):
         if partners is None:
             del self.fields["partner"], self.fields["partner_name"]
             return
+        # A name search, not a drop-down of every partner (programs have thousands); ?partner=<id>
+        # links from a partner's page still work through the hidden field.
         self.fields["partner"].queryset = partners
-        if partners.count() > self.SELECT_LIMIT:
-            self.fields["partner"].widget = forms.HiddenInput()  # still accepts ?partner=<id> links
-        else:
-            del self.fields["partner_name"]
+        self.fields["partner"].widget = forms.HiddenInput()
 
 
 class RulesForm(forms.ModelForm):
