@@ -1150,8 +1150,7 @@ def run_sending(args):
         wall0 = time.time()
         t0 = time.perf_counter()
         dispatch_surveys.delay(tenant.pk)
-        dispatches = flushes = 0
-        dispatches = 1
+        dispatches, flushes = 1, 0
         last_pending, last_change, last_poll, last_print = None, t0, 0.0, t0
         last_at_sink, sink_change, last_flush = 0, t0, t0
         timed_out = False

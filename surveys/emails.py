@@ -12,6 +12,7 @@ from .tokens import answer_token, unsubscribe_token
 
 
 def survey_email(invitation, reminder=False, send=True):
+    """`send=None`: the unsaved outbox row, for the caller to bulk-create."""
     tenant, partner = invitation.tenant, invitation.partner
     texts = texts_for(invitation.survey, partner.name, tenant.name)
     answer_url = tenant_url(tenant, reverse("survey_answer", args=[answer_token(invitation)]))

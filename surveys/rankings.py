@@ -6,11 +6,13 @@ so one aggregate over 2 × window months gives the window, its predecessor and e
 Running it twice for the same day replaces that day's rows: the result is the same.
 """
 
+import io
 from datetime import date, datetime, timedelta, timezone as dt_timezone
 
+import numpy as np
 import pandas as pd
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncMonth
 
 from . import statistics
@@ -30,52 +32,90 @@ def _utc(day: date) -> datetime:
 
 
 def monthly_counts(start: date, end: date) -> pd.DataFrame:
-    """Answers per partner and month in [start, end), counted by the database."""
+    """Answers per partner and month in [start, end), counted by the database.
+
+    Counts columns of the covering index answer_time (not the id), so the database answers from
+    the index alone; months come back as dates (no per-row time zone conversion in Python)."""
     rows = (
         Answer.objects.filter(answered_at__gte=_utc(start), answered_at__lt=_utc(end))
-        .annotate(month=TruncMonth("answered_at", tzinfo=dt_timezone.utc))
+        .annotate(month=TruncMonth("answered_at", tzinfo=dt_timezone.utc, output_field=DateField()))
         .values("partner_id", "month")
-        .annotate(n=Count("id"), promoters=Count("id", filter=Q(score__gte=9)), detractors=Count("id", filter=Q(score__lte=6)))
+        .annotate(n=Count("*"), promoters=Count("score", filter=Q(score__gte=9)),
+                  detractors=Count("score", filter=Q(score__lte=6)))
         .order_by()
+        .values_list("partner_id", "month", "n", "promoters", "detractors")
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=["partner_id", "month", "n", "promoters", "detractors"])
+    # The ORM writes the SQL; the rows are fetched as they come (ints and dates need no converters).
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        records = cursor.fetchall()
+    frame = pd.DataFrame.from_records(records, columns=["partner_id", "month", "n", "promoters", "detractors"])
     # Counts stay integers when there are no rows (an empty frame's columns would be `object`).
     frame = frame.astype({"n": "int64", "promoters": "int64", "detractors": "int64"})
-    frame["month"] = pd.to_datetime(frame["month"], utc=True).dt.strftime("%Y-%m")
+    frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
     frame["passives"] = frame["n"] - frame["promoters"] - frame["detractors"]
     return frame
 
 
-def _sum_by_partner(frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    part = frame[frame["month"].isin(months)]
-    return part.groupby("partner_id", as_index=False)[COUNT_COLUMNS].sum()
+PERIOD_COLUMNS = ["tenant_id", "run_id", "partner_id", "period", "n", "promoters", "passives", "detractors", "nps",
+                  "ci_low", "ci_high", "shrunk", "rank", "ranked_of", "trend_delta", "trend_significant"]
 
 
-def _score_rows(table, *, run, tenant, period, trend=None):
-    if trend is not None and not table.empty:
-        table = table.merge(trend, on="partner_id", how="left")
-    rows = []
-    for row in table.itertuples(index=False):
-        delta = getattr(row, "delta", float("nan"))
-        rows.append(PartnerScore(
-            tenant=tenant, run=run, partner_id=row.partner_id, period=period,
-            n=int(row.n), promoters=int(row.promoters), passives=int(row.passives), detractors=int(row.detractors),
-            nps=None if pd.isna(row.nps) else float(row.nps), ci_low=float(row.ci_low), ci_high=float(row.ci_high),
-            shrunk=float(row.shrunk), rank=None if pd.isna(row.rank) else int(row.rank), ranked_of=int(row.ranked_of),
-            trend_delta=None if pd.isna(delta) else float(delta),
-            trend_significant=bool(getattr(row, "significant", False) == True),  # noqa: E712 — numpy bool
-        ))
-    return rows
+def _periods(frame: pd.DataFrame, window: list[str], previous: list[str]):
+    """Counts per (period, partner) for the window and each of its months, and for what each is
+    compared with: the previous window, and each month's preceding month."""
+    in_window = frame[frame["month"].isin(window)]
+    window_sum = in_window.groupby("partner_id", as_index=False)[COUNT_COLUMNS].sum().assign(period="window")
+    current = pd.concat([window_sum, in_window.rename(columns={"month": "period"})], ignore_index=True)
+    before = {(window[i + 1] if i + 1 < len(window) else previous[0]): month for i, month in enumerate(window)}
+    prev_sum = frame[frame["month"].isin(previous)].groupby("partner_id", as_index=False)[COUNT_COLUMNS].sum()
+    prev_months = frame[frame["month"].isin(before)].assign(period=lambda f: f["month"].map(before)).drop(columns="month")
+    prior = pd.concat([prev_sum.assign(period="window"), prev_months], ignore_index=True)
+    return current, prior
 
 
-def _tenant_row(counts, *, run, tenant, period):
-    """The whole program as one row (partner empty)."""
-    total = counts[COUNT_COLUMNS].sum() if not counts.empty else pd.Series(0, index=COUNT_COLUMNS)
-    n, p, d = int(total["n"]), int(total["promoters"]), int(total["detractors"])
-    low, high = statistics.adjusted_wald(p, d, n)
-    return PartnerScore(tenant=tenant, run=run, partner=None, period=period, n=n, promoters=p,
-                        passives=int(total["passives"]), detractors=d, nps=statistics.nps(p, d, n),
-                        ci_low=low, ci_high=high, shrunk=None, rank=None, ranked_of=0)
+def _store_scores(run, tenant, table, periods):
+    """Insert the partner rows of `table` and one program row per period: COPY on PostgreSQL."""
+    totals = table.groupby("period")[COUNT_COLUMNS].sum()
+    program = []
+    for period in periods:
+        n, p, passives, d = ((int(totals.at[period, c]) for c in COUNT_COLUMNS) if period in totals.index
+                             else (0, 0, 0, 0))
+        low, high = statistics.adjusted_wald(p, d, n)
+        program.append({"partner_id": None, "period": period, "n": n, "promoters": p, "passives": passives,
+                        "detractors": d, "nps": statistics.nps(p, d, n), "ci_low": low, "ci_high": high,
+                        "shrunk": None, "rank": None, "ranked_of": 0, "trend_delta": None, "trend_significant": False})
+    rows = table.rename(columns={"delta": "trend_delta", "significant": "trend_significant"})
+    rows = rows.assign(trend_significant=rows["trend_significant"] == True)  # noqa: E712 — NaN for no trend
+    rows = pd.concat([rows, pd.DataFrame(program)], ignore_index=True)
+    rows = rows.assign(tenant_id=tenant.pk, run_id=run.pk).astype({"partner_id": "Int64", "rank": "Int64"})
+    rows = rows[PERIOD_COLUMNS]
+    if connection.vendor != "postgresql":
+        PartnerScore.objects.bulk_create(
+            [PartnerScore(**{k: (None if pd.isna(v) else v) for k, v in row.items()}) for row in rows.to_dict("records")],
+            batch_size=2000)
+        return
+    # COPY text built column by column with numpy; floats as their shortest round-trip repr.
+    columns = []
+    for name in PERIOD_COLUMNS:
+        series = rows[name]
+        if name in ("nps", "ci_low", "ci_high", "shrunk", "trend_delta"):
+            values = series.to_numpy(dtype=float, na_value=np.nan)
+            text = values.astype(str).astype(object)
+            text[np.isnan(values)] = "\\N"
+        elif name == "trend_significant":
+            text = np.where(series.to_numpy(dtype=bool), "t", "f")
+        elif name == "period":
+            text = series.to_numpy(dtype=object)
+        else:
+            missing = series.isna().to_numpy()
+            text = series.to_numpy(dtype="int64", na_value=0).astype(str).astype(object)
+            text[missing] = "\\N"
+        columns.append(text)
+    buffer = io.StringIO("".join(["\t".join(row) + "\n" for row in zip(*columns)]))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {PartnerScore._meta.db_table} ({', '.join(PERIOD_COLUMNS)}) FROM STDIN", buffer)
 
 
 @transaction.atomic
@@ -88,29 +128,22 @@ def run_rankings(*, tenant, run_date: date):
     # Up to the end of the run's day: re-running an old date does not count later answers.
     frame = monthly_counts(_month_start(run_date, 2 * months_back - 1), run_date + timedelta(days=1))
 
-    current = _sum_by_partner(frame, window)
-    table = statistics.score_table(current, ghosts=settings.ghost_answers, min_answers=settings.minimum_answers)
-    trend = statistics.trend_table(current, _sum_by_partner(frame, previous))
-    marks = statistics.benchmarks(table)
+    current, prior = _periods(frame, window, previous)
+    table = statistics.score_tables(current, by="period", ghosts=settings.ghost_answers,
+                                    min_answers=settings.minimum_answers)
+    table = table.merge(statistics.trend_tables(current, prior, by="period"), on=["period", "partner_id"], how="left")
+    window_table = table[table["period"] == "window"]
+    marks = statistics.benchmarks(window_table)
 
     run, _ = RankingRun.objects.update_or_create(
         tenant=tenant, run_date=run_date,
         defaults={
             "window_start": _month_start(run_date, months_back - 1), "window_end": run_date,
-            "tenant_n": int(current["n"].sum()) if not current.empty else 0,
+            "tenant_n": int(window_table["n"].sum()),
             "tenant_nps": marks["tenant_nps"], "median_nps": marks["median"],
             "top_quartile_nps": marks["top_quartile"], "ranked_count": marks["ranked"],
         },
     )
     PartnerScore.objects.filter(run=run).delete()
-    scores = _score_rows(table, run=run, tenant=tenant, period="window", trend=trend)
-    scores.append(_tenant_row(current, run=run, tenant=tenant, period="window"))
-    for index, month in enumerate(window):
-        month_counts = _sum_by_partner(frame, [month])
-        before = _sum_by_partner(frame, [window[index + 1] if index + 1 < len(window) else previous[0]])
-        month_table = statistics.score_table(month_counts, ghosts=settings.ghost_answers, min_answers=settings.minimum_answers)
-        scores += _score_rows(month_table, run=run, tenant=tenant, period=month,
-                              trend=statistics.trend_table(month_counts, before))
-        scores.append(_tenant_row(month_counts, run=run, tenant=tenant, period=month))
-    PartnerScore.objects.bulk_create(scores, batch_size=2000)
+    _store_scores(run, tenant, table, ["window", *window])
     return run

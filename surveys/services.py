@@ -12,7 +12,7 @@ from django.utils import timezone
 from dealreg.business_hours import add_business_hours
 from dealreg.selectors import won_deals
 from prm.audit.services import audit_record
-from prm.outbox.tasks import enqueue_batches
+from prm.outbox.tasks import BATCH_SIZE as OUTBOX_BATCH, enqueue_batches
 
 from . import emails, throttle
 from .models import (
@@ -112,6 +112,57 @@ def invitation_send(*, invitation_id, now=None):
     return emails.survey_email(invitation, send=False).pk
 
 
+@transaction.atomic
+def invitations_send(*, tenant, invitation_ids, now=None):
+    """invitation_send for a batch: the same decisions (claim, suppression, quarantine, one email
+    per contact) with a fixed number of queries per batch, one transaction and one bulk insert.
+    Returns (outcomes, outbox ids to deliver)."""
+    from collections import Counter
+
+    from prm.outbox.models import OutboundEmail
+
+    now = now or timezone.now()
+    settings = settings_for(tenant)
+    ids = list(invitation_ids)
+    emails_of = list(SurveyInvitation.objects.filter(pk__in=ids).values_list("email", flat=True))
+    if connection.vendor == "postgresql" and emails_of:
+        keys = sorted({f"prm-survey:{tenant.pk}:{e.lower()}" for e in emails_of})
+        with connection.cursor() as cursor:  # in hash order, so two batches cannot deadlock
+            cursor.execute("SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtext(k) AS h "
+                           "FROM unnest(%s::text[]) AS k ORDER BY h) AS locks", [keys])
+    rows = list(SurveyInvitation.objects.select_for_update(of=("self",)).select_related("tenant", "partner", "survey")
+                .filter(pk__in=ids, status__in=PENDING).order_by("send_after", "pk"))
+    outcomes = Counter(noop=len(ids) - len(rows))
+    if not rows:
+        return outcomes, []
+    SurveyInvitation.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=InvitationStatus.SENT, sent_at=now,
+        next_reminder_at=now + timedelta(days=settings.reminder_interval_days) if settings.reminders else None,
+    )
+    suppressed = set(Suppression.objects.filter(email__in={r.email.lower() for r in rows}).values_list("email", flat=True))
+    recent = set(SurveyInvitation.objects.filter(email__in={r.email for r in rows},
+                                                 sent_at__gte=now - timedelta(days=settings.quarantine_days))
+                 .exclude(pk__in=[r.pk for r in rows]).values_list("email", flat=True))
+    skipped, to_send = {}, []
+    for row in rows:
+        if row.email.lower() in suppressed:
+            reason = "the address unsubscribed or bounced"
+        elif row.email in recent:
+            reason = f"surveyed in the last {settings.quarantine_days} days"
+        else:
+            recent.add(row.email)  # a second invitation to this address in the batch is quarantined
+            to_send.append(row)
+            continue
+        skipped.setdefault(reason, []).append(row.pk)
+    for reason, pks in skipped.items():
+        SurveyInvitation.objects.filter(pk__in=pks).update(
+            status=InvitationStatus.SKIPPED, skip_reason=reason, sent_at=None, next_reminder_at=None)
+        outcomes["skipped"] += len(pks)
+    created = OutboundEmail.objects.bulk_create([emails.survey_email(row, send=None) for row in to_send])
+    outcomes["sent"] += len(created)
+    return outcomes, [e.pk for e in created]
+
+
 def dispatch_due(*, tenant, now=None):
     """Send what is due, within the tenant's shared per-minute budget. Returns counts by outcome."""
     now = now or timezone.now()
@@ -120,15 +171,12 @@ def dispatch_due(*, tenant, now=None):
     ids = list(due.values_list("pk", flat=True)[: settings.sends_per_minute])
     granted = throttle.take(tenant.pk, settings.sends_per_minute, len(ids))
     outcomes = {"sent": 0, "skipped": 0, "noop": 0, "deferred": len(ids) - granted}
-    to_deliver = []
-    for invitation_id in ids[:granted]:
-        result = invitation_send(invitation_id=invitation_id, now=now)
-        if isinstance(result, int):
-            to_deliver.append(result)
-            result = "sent"
-        outcomes[result] += 1
-    # Many messages per task and per SMTP connection: the worker is not a message-per-task loop.
-    transaction.on_commit(lambda: enqueue_batches(to_deliver))
+    for start in range(0, granted, OUTBOX_BATCH):
+        batch_outcomes, to_deliver = invitations_send(tenant=tenant, invitation_ids=ids[start:min(granted, start + OUTBOX_BATCH)], now=now)
+        for key, value in batch_outcomes.items():
+            outcomes[key] += value
+        # Each batch goes to the workers as soon as it is committed: sending overlaps the loop.
+        transaction.on_commit(lambda batch=to_deliver: enqueue_batches(batch))
     return outcomes
 
 

@@ -236,3 +236,82 @@ def trend_table(current: pd.DataFrame, previous: pd.DataFrame, *, z: float = Z95
             "significant": both & (np.abs(z_score) > z),
         }
     )
+
+
+# --- many periods at once ---------------------------------------------------------------------
+
+
+def score_tables(counts: pd.DataFrame, *, by: str, ghosts: int, min_answers: int, z: float = Z95) -> pd.DataFrame:
+    """`score_table` for many periods in one pass: one row per (`by`, partner_id). Each period is
+    scored exactly as `score_table` scores it alone: the tenant mix, eligibility, ranks and
+    ranked_of are computed within the period. Same columns as `score_table`."""
+    if ghosts < 0:
+        raise ValueError("ghosts must be >= 0")
+    if min_answers < 0:
+        raise ValueError("min_answers must be >= 0")
+    for column in _COUNT_COLUMNS:
+        if column not in counts.columns or not pd.api.types.is_integer_dtype(counts[column]):
+            raise ValueError(f"score_tables: column {column!r} missing or not integer")
+        if (counts[column].to_numpy() < 0).any():
+            raise ValueError(f"score_tables: {column} is negative")
+    if counts.duplicated([by, "partner_id"]).any():
+        raise ValueError("score_tables: a partner appears more than once in a period")
+    out = counts.copy()
+    n = out["n"].to_numpy(dtype=float)
+    p = out["promoters"].to_numpy(dtype=float)
+    d = out["detractors"].to_numpy(dtype=float)
+    passives = out["passives"].to_numpy(dtype=float)
+    mismatch = (p + passives + d) != n
+    if mismatch.any():
+        i = int(mismatch.argmax())
+        raise ValueError(f"score_tables: partner {out['partner_id'].iloc[i]}: promoters + passives + detractors "
+                         f"= {int(p[i] + passives[i] + d[i])} but n = {int(n[i])}")
+    group = out[by].to_numpy()
+
+    has_answers = n > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["nps"] = np.where(has_answers, 100.0 * (p - d) / np.where(has_answers, n, 1.0), np.nan)
+    centre, var = _adjusted(p, d, n)
+    half = z * 100.0 * np.sqrt(var)
+    out["ci_low"] = np.clip(centre - half, -100.0, 100.0)
+    out["ci_high"] = np.clip(centre + half, -100.0, 100.0)
+
+    sums = pd.DataFrame({"g": group, "n": n, "p": p, "d": d}).groupby("g", sort=False)[["n", "p", "d"]].transform("sum")
+    total, total_p, total_d = (sums[c].to_numpy() for c in ("n", "p", "d"))
+    safe_total = np.where(total > 0, total, 1.0)
+    p_t = np.where(total > 0, total_p / safe_total, 0.0)
+    d_t = np.where(total > 0, total_d / safe_total, 0.0)
+    m = float(ghosts)
+    denominator = n + m
+    safe = np.where(denominator > 0, denominator, 1.0)
+    out["shrunk"] = np.where(denominator > 0, 100.0 * ((p + m * p_t) - (d + m * d_t)) / safe, 100.0 * (p_t - d_t))
+
+    eligible = (n >= min_answers) & has_answers
+    key = out["shrunk"].round(9).where(eligible)
+    out["rank"] = key.groupby(group, sort=False).rank(method="min", ascending=False).astype("Int64")
+    out["ranked_of"] = pd.Series(eligible, index=out.index).groupby(group, sort=False).transform("sum").astype("int64")
+    out["eligible"] = eligible
+    return out
+
+
+def trend_tables(current: pd.DataFrame, previous: pd.DataFrame, *, by: str, z: float = Z95) -> pd.DataFrame:
+    """`trend_table` for many periods at once, for the partners of `current` (one row per
+    (`by`, partner_id) of `current`; a partner missing from `previous` has no delta)."""
+    cols = [by, "partner_id", *_TREND_COLUMNS]
+    for frame, what in ((current, "current"), (previous, "previous")):
+        over = (frame["promoters"].to_numpy() + frame["detractors"].to_numpy()) > frame["n"].to_numpy()
+        if over.any():
+            raise ValueError(f"trend_tables {what}: partner {frame['partner_id'].iloc[int(over.argmax())]}: "
+                             "promoters + detractors > n")
+    merged = current[cols].merge(previous[cols], on=[by, "partner_id"], how="left", suffixes=("_1", "_0"))
+    n1, p1, d1 = (merged[f"{c}_1"].to_numpy(dtype=float, na_value=0.0) for c in _TREND_COLUMNS)
+    n0, p0, d0 = (merged[f"{c}_0"].to_numpy(dtype=float, na_value=0.0) for c in _TREND_COLUMNS)
+    both = (n1 >= 1) & (n0 >= 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = 100.0 * (p1 - d1) / n1 - 100.0 * (p0 - d0) / n0
+    c1, v1 = _adjusted(p1, d1, n1)
+    c0, v0 = _adjusted(p0, d0, n0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z_score = (c1 - c0) / (100.0 * np.sqrt(v1 + v0))
+    return pd.DataFrame({by: merged[by].to_numpy(), "partner_id": merged["partner_id"].to_numpy(),
+                         "delta": np.where(both, delta, np.nan), "significant": both & (np.abs(z_score) > z)})

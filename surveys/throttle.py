@@ -16,7 +16,11 @@ def take(tenant_id: int, per_minute: int, wanted: int, now: float | None = None)
     window = int((now if now is not None else time.time()) // 60)
     key = f"prm-survey-sends:{tenant_id}:{window}"
     cache.add(key, 0, timeout=120)
-    used = cache.incr(key, wanted)
+    try:
+        used = cache.incr(key, wanted)
+    except ValueError:  # the key expired (or was evicted) between add and incr
+        cache.add(key, wanted, timeout=120)
+        used = wanted
     granted = max(0, min(wanted, per_minute - (used - wanted)))
     if granted < wanted:
         cache.decr(key, wanted - granted)

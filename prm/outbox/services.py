@@ -33,20 +33,24 @@ def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None,
     """
     from .tasks import send_outbound_email
 
-    email = OutboundEmail.objects.create(
-        tenant=tenant,
-        kind=kind,
-        to=list(to),
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        subject=" ".join(subject.splitlines()).strip(),
-        body_text=body_text,
-        body_html=body_html,
-        headers=headers or {},
-        sensitive=sensitive,
-    )
+    email = email_build(tenant=tenant, to=to, subject=subject, body_text=body_text, body_html=body_html,
+                        headers=headers, kind=kind, from_email=from_email, sensitive=sensitive)
+    if send is None:
+        return email  # unsaved: the caller bulk-creates many
+    email.save(force_insert=True)
     if send:
         transaction.on_commit(lambda: send_outbound_email.delay(email.pk))
     return email
+
+
+def email_build(*, tenant, to, subject, body_text, body_html="", headers=None, kind="", from_email=None,
+                sensitive=False):
+    """An unsaved outbox row (see email_enqueue)."""
+    return OutboundEmail(
+        tenant=tenant, kind=kind, to=list(to), from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        subject=" ".join(subject.splitlines()).strip(), body_text=body_text, body_html=body_html,
+        headers=headers or {}, sensitive=sensitive,
+    )
 
 
 def email_render_and_enqueue(*, template, context, tenant, to, headers=None, sensitive=False):
@@ -71,29 +75,56 @@ def email_send(*, email_id) -> bool:
 def emails_send(*, email_ids) -> int:
     """Claim and send many messages over one SMTP connection; returns how many this call sent.
 
-    Each row is claimed with a conditional update, so two workers given the same ids send each
-    message once. A failure is recorded on its own row and does not stop the others.
+    One statement claims the batch (rows another worker holds are skipped), so two workers given
+    the same ids send each message once. Delivered rows are marked sent MARK_EVERY at a time; a
+    failure is recorded on its own row and does not stop the others.
     """
+    with transaction.atomic():
+        ids = list(OutboundEmail.objects.select_for_update(skip_locked=True)
+                   .filter(pk__in=list(email_ids), status=EmailStatus.PENDING).values_list("pk", flat=True))
+        OutboundEmail.objects.filter(pk__in=ids).update(
+            status=EmailStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
+    if not ids:
+        return 0
     sent = 0
+    delivered = []
     connection = get_connection()
     try:
-        for email_id in email_ids:
-            email = _claim(email_id)
-            if email is not None and _deliver(email, connection):
+        for email in OutboundEmail.objects.filter(pk__in=ids).order_by("pk"):
+            # Open it ourselves: send_messages() on a closed connection opens and closes it
+            # around every single message. A no-op while open; reopens after a transient error.
+            connection.open()
+            if _deliver(email, connection):
+                delivered.append(email)
                 sent += 1
+                if len(delivered) >= MARK_EVERY:
+                    _mark_sent(delivered)
+                    delivered = []
     finally:
+        _mark_sent(delivered)
         connection.close()
     return sent
 
 
-def _claim(email_id):
-    claimed = OutboundEmail.objects.filter(pk=email_id, status=EmailStatus.PENDING).update(
-        status=EmailStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
-    )
-    return OutboundEmail.objects.get(pk=email_id) if claimed else None
+MARK_EVERY = 10
+
+
+def _mark_sent(emails):
+    if not emails:
+        return
+    now = timezone.now()
+    plain = [e.pk for e in emails if not e.sensitive]
+    secret = [e.pk for e in emails if e.sensitive]
+    if plain:
+        OutboundEmail.objects.filter(pk__in=plain).update(status=EmailStatus.SENT, sent_at=now, last_error="")
+    if secret:
+        # Once delivered, the only copy of the link is in the recipient's mailbox.
+        OutboundEmail.objects.filter(pk__in=secret).update(status=EmailStatus.SENT, sent_at=now, last_error="",
+                                                          body_text=REDACTED, body_html="")
 
 
 def _deliver(email, connection) -> bool:
+    """Send one claimed row; records a failure on the row. The caller marks delivered rows sent."""
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=email.from_email, to=email.to,
         headers=email.headers, connection=connection,
@@ -118,11 +149,6 @@ def _deliver(email, connection) -> bool:
         logger.exception("Outbound email %s failed permanently", email.pk)
         _record_failure(email, exc, final=True)
         return False
-    delivered = {"status": EmailStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
-    if email.sensitive:
-        # Once delivered, the only copy of the link is in the recipient's mailbox.
-        delivered.update(body_text=REDACTED, body_html="")
-    OutboundEmail.objects.filter(pk=email.pk).update(**delivered)
     return True
 
 

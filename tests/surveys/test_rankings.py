@@ -165,15 +165,15 @@ def test_an_interrupted_run_leaves_the_previous_result_intact(acme, small_case, 
     run_before = RankingRun.objects.values().get(pk=run.pk)
 
     bulk_answers(small_case, acme.contoso, [0, 0, 0, 0], utc(2025, 3, 10))  # a rerun would change the numbers
-    real_bulk_create = PartnerScore.objects.bulk_create
+    real_store = rankings._store_scores
     calls = []
 
-    def crash_half_way(objs, *args, **kwargs):
-        calls.append(len(objs))
-        real_bulk_create(objs[: len(objs) // 2], *args, **kwargs)  # some rows are written…
+    def crash_half_way(run, tenant, table, periods):
+        calls.append(len(table))
+        real_store(run, tenant, table.iloc[: len(table) // 2], periods[:1])  # some rows are written…
         raise RuntimeError("worker killed")  # …then the worker dies
 
-    monkeypatch.setattr(PartnerScore.objects, "bulk_create", crash_half_way)
+    monkeypatch.setattr(rankings, "_store_scores", crash_half_way)
     with pytest.raises(RuntimeError, match="worker killed"):
         rankings.run_rankings(tenant=acme.acme, run_date=RUN_DATE)
     assert calls and calls[0] > 2  # the crash really happened inside the run, after the old rows were deleted
