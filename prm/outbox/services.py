@@ -91,9 +91,6 @@ def emails_send(*, email_ids) -> int:
     connection = get_connection()
     try:
         for email in OutboundEmail.objects.filter(pk__in=ids).order_by("pk"):
-            # Open it ourselves: send_messages() on a closed connection opens and closes it
-            # around every single message. A no-op while open; reopens after a transient error.
-            connection.open()
             if _deliver(email, connection):
                 delivered.append(email)
                 sent += 1
@@ -132,6 +129,10 @@ def _deliver(email, connection) -> bool:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     try:
+        # Open it ourselves: send_messages() on a closed connection opens and closes it around
+        # every single message. A no-op while open; reopens after a transient error; a server
+        # that refuses the connection is a transient failure of this message like any other.
+        connection.open()
         message.send()
     except smtplib.SMTPRecipientsRefused as exc:
         permanent = all(code >= 500 for code, _ in exc.recipients.values())
