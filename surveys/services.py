@@ -1,5 +1,6 @@
 """Every write of the survey app: scheduling, sending, reminding, answering, unsubscribing, following up."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.utils import timezone
 from dealreg.business_hours import add_business_hours
 from dealreg.selectors import won_deals
 from prm.audit.services import audit_record
+from prm.outbox.models import OutboundEmail
 from prm.outbox.tasks import BATCH_SIZE as OUTBOX_BATCH, enqueue_batches
 
 from . import emails, throttle
@@ -71,56 +73,23 @@ def is_suppressed(email):
     return Suppression.objects.filter(email=email.lower()).exists()
 
 
-def _lock_contact(tenant, email):
-    """Serialise decisions about one address, so two workers cannot both pass the quarantine check."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"prm-survey:{tenant.pk}:{email.lower()}"])
-
-
-def _quarantined(invitation, now, days):
-    recent = SurveyInvitation.objects.filter(email=invitation.email, sent_at__gte=now - timedelta(days=days))
-    return recent.exclude(pk=invitation.pk).exists()
-
-
-@transaction.atomic
 def invitation_send(*, invitation_id, now=None):
-    """Send one due invitation, or skip it (suppressed, quarantined). Idempotent: the claim is a
-    conditional update, so a second call for the same invitation does nothing.
+    """Send one due invitation, or skip it (suppressed, quarantined): `invitations_send` for one.
 
     Returns "noop", "skipped", or the id of the outbox row to deliver (the caller batches them)."""
-    now = now or timezone.now()
-    invitation = SurveyInvitation.objects.select_related("tenant", "partner", "survey").get(pk=invitation_id)
-    _lock_contact(invitation.tenant, invitation.email)
-    settings = settings_for(invitation.tenant)
-    claimed = SurveyInvitation.objects.filter(pk=invitation_id, status__in=PENDING).update(
-        status=InvitationStatus.SENT, sent_at=now,
-        next_reminder_at=now + timedelta(days=settings.reminder_interval_days) if settings.reminders else None,
-    )
-    if not claimed:
-        return "noop"
-    reason = ""
-    if is_suppressed(invitation.email):
-        reason = "the address unsubscribed or bounced"
-    elif _quarantined(invitation, now, settings.quarantine_days):
-        reason = f"surveyed in the last {settings.quarantine_days} days"
-    if reason:
-        SurveyInvitation.objects.filter(pk=invitation_id).update(
-            status=InvitationStatus.SKIPPED, skip_reason=reason, sent_at=None, next_reminder_at=None
-        )
-        return "skipped"
-    return emails.survey_email(invitation, send=False).pk
+    tenant = SurveyInvitation.objects.select_related("tenant").get(pk=invitation_id).tenant
+    outcomes, to_deliver = invitations_send(tenant=tenant, invitation_ids=[invitation_id], now=now)
+    if to_deliver:
+        return to_deliver[0]
+    return "skipped" if outcomes["skipped"] else "noop"
 
 
 @transaction.atomic
 def invitations_send(*, tenant, invitation_ids, now=None):
     """invitation_send for a batch: the same decisions (claim, suppression, quarantine, one email
     per contact) with a fixed number of queries per batch, one transaction and one bulk insert.
-    Returns (outcomes, outbox ids to deliver)."""
-    from collections import Counter
-
-    from prm.outbox.models import OutboundEmail
-
+    Idempotent: rows are claimed under a lock and only while pending, so a second call for the
+    same ids does nothing. Returns (outcomes, outbox ids to deliver)."""
     now = now or timezone.now()
     settings = settings_for(tenant)
     ids = list(invitation_ids)

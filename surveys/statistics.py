@@ -140,46 +140,31 @@ def score_table(counts: pd.DataFrame, *, ghosts: int, min_answers: int, z: float
     if min_answers < 0:
         raise ValueError("min_answers must be >= 0")
     _check_frame(counts, _COUNT_COLUMNS, "score_table")
-    out = counts.copy()
-    n = out["n"].to_numpy(dtype=float)
-    p = out["promoters"].to_numpy(dtype=float)
-    d = out["detractors"].to_numpy(dtype=float)
-    passives = out["passives"].to_numpy(dtype=float)
+    _check_sums(counts, "score_table")
+    # One period: the many-period computation with a constant period column.
+    one = counts.assign(_period=0)
+    return score_tables(one, by="_period", ghosts=ghosts, min_answers=min_answers, z=z).drop(columns="_period")
+
+
+def _check_sums(frame: pd.DataFrame, what: str) -> None:
+    """n must equal promoters + passives + detractors on every row; the error names the partner."""
+    n, p, passives, d = (frame[c].to_numpy(dtype=float) for c in ("n", "promoters", "passives", "detractors"))
     mismatch = (p + passives + d) != n
     if mismatch.any():
         i = int(mismatch.argmax())
-        raise ValueError(
-            f"score_table: partner {out['partner_id'].iloc[i]}: promoters + passives + detractors "
-            f"= {int(p[i] + passives[i] + d[i])} but n = {int(n[i])}"
-        )
+        raise ValueError(f"{what}: partner {frame['partner_id'].iloc[i]}: promoters + passives + detractors "
+                         f"= {int(p[i] + passives[i] + d[i])} but n = {int(n[i])}")
 
-    has_answers = n > 0
+
+def _trend(n1, p1, d1, n0, p0, d0, z):
+    """NPS change and its significance (two-sample z on the adjusted-Wald estimates)."""
+    both = (n1 >= 1) & (n0 >= 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["nps"] = np.where(has_answers, 100.0 * (p - d) / np.where(has_answers, n, 1.0), np.nan)
-
-    centre, var = _adjusted(p, d, n)
-    half = z * 100.0 * np.sqrt(var)
-    out["ci_low"] = np.clip(centre - half, -100.0, 100.0)
-    out["ci_high"] = np.clip(centre + half, -100.0, 100.0)
-
-    total = n.sum()
-    p_t = p.sum() / total if total > 0 else 0.0
-    d_t = d.sum() / total if total > 0 else 0.0
-    m = float(ghosts)
-    denominator = n + m
-    safe = np.where(denominator > 0, denominator, 1.0)
-    out["shrunk"] = np.where(
-        denominator > 0,
-        100.0 * ((p + m * p_t) - (d + m * d_t)) / safe,
-        100.0 * (p_t - d_t),
-    )
-
-    eligible = (n >= min_answers) & has_answers
-    ranks = out["shrunk"].round(9).where(eligible).rank(method="min", ascending=False)
-    out["rank"] = ranks.astype("Int64")
-    out["ranked_of"] = np.full(len(out), int(eligible.sum()), dtype="int64")
-    out["eligible"] = eligible
-    return out
+        delta = 100.0 * (p1 - d1) / n1 - 100.0 * (p0 - d0) / n0
+        c1, v1 = _adjusted(p1, d1, n1)
+        c0, v0 = _adjusted(p0, d0, n0)
+        z_score = (c1 - c0) / (100.0 * np.sqrt(v1 + v0))
+    return np.where(both, delta, np.nan), both & (np.abs(z_score) > z)
 
 
 def benchmarks(table: pd.DataFrame) -> dict:
@@ -223,19 +208,8 @@ def trend_table(current: pd.DataFrame, previous: pd.DataFrame, *, z: float = Z95
     p0 = merged["promoters_0"].to_numpy(dtype=float, na_value=0.0)
     d0 = merged["detractors_0"].to_numpy(dtype=float, na_value=0.0)
 
-    both = (n1 >= 1) & (n0 >= 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delta = 100.0 * (p1 - d1) / n1 - 100.0 * (p0 - d0) / n0
-    c1, v1 = _adjusted(p1, d1, n1)
-    c0, v0 = _adjusted(p0, d0, n0)
-    z_score = (c1 - c0) / (100.0 * np.sqrt(v1 + v0))
-    return pd.DataFrame(
-        {
-            "partner_id": merged["partner_id"].to_numpy(),
-            "delta": np.where(both, delta, np.nan),
-            "significant": both & (np.abs(z_score) > z),
-        }
-    )
+    delta, significant = _trend(n1, p1, d1, n0, p0, d0, z)
+    return pd.DataFrame({"partner_id": merged["partner_id"].to_numpy(), "delta": delta, "significant": significant})
 
 
 # --- many periods at once ---------------------------------------------------------------------
@@ -256,16 +230,11 @@ def score_tables(counts: pd.DataFrame, *, by: str, ghosts: int, min_answers: int
             raise ValueError(f"score_tables: {column} is negative")
     if counts.duplicated([by, "partner_id"]).any():
         raise ValueError("score_tables: a partner appears more than once in a period")
+    _check_sums(counts, "score_tables")
     out = counts.copy()
     n = out["n"].to_numpy(dtype=float)
     p = out["promoters"].to_numpy(dtype=float)
     d = out["detractors"].to_numpy(dtype=float)
-    passives = out["passives"].to_numpy(dtype=float)
-    mismatch = (p + passives + d) != n
-    if mismatch.any():
-        i = int(mismatch.argmax())
-        raise ValueError(f"score_tables: partner {out['partner_id'].iloc[i]}: promoters + passives + detractors "
-                         f"= {int(p[i] + passives[i] + d[i])} but n = {int(n[i])}")
     group = out[by].to_numpy()
 
     has_answers = n > 0
@@ -306,12 +275,6 @@ def trend_tables(current: pd.DataFrame, previous: pd.DataFrame, *, by: str, z: f
     merged = current[cols].merge(previous[cols], on=[by, "partner_id"], how="left", suffixes=("_1", "_0"))
     n1, p1, d1 = (merged[f"{c}_1"].to_numpy(dtype=float, na_value=0.0) for c in _TREND_COLUMNS)
     n0, p0, d0 = (merged[f"{c}_0"].to_numpy(dtype=float, na_value=0.0) for c in _TREND_COLUMNS)
-    both = (n1 >= 1) & (n0 >= 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delta = 100.0 * (p1 - d1) / n1 - 100.0 * (p0 - d0) / n0
-    c1, v1 = _adjusted(p1, d1, n1)
-    c0, v0 = _adjusted(p0, d0, n0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z_score = (c1 - c0) / (100.0 * np.sqrt(v1 + v0))
+    delta, significant = _trend(n1, p1, d1, n0, p0, d0, z)
     return pd.DataFrame({by: merged[by].to_numpy(), "partner_id": merged["partner_id"].to_numpy(),
-                         "delta": np.where(both, delta, np.nan), "significant": both & (np.abs(z_score) > z)})
+                         "delta": delta, "significant": significant})
