@@ -722,10 +722,11 @@ def ranking_report(r, summary):
     bd = r["breakdown"]
     sql_total = sum(bd["sql"].values())
     print(f"  job breakdown (one more run, {bd['total']:.2f}s): monthly_counts {bd['monthly_counts']:.2f}s over "
-          f"{bd['monthly_counts_calls']} tenants (slowest {bd['monthly_counts_max'] * 1000:.0f} ms); all SQL "
+          f"{bd['monthly_counts_calls']} batches of tenants (slowest {bd['monthly_counts_max'] * 1000:.0f} ms; "
+          "fetched ahead on a second connection, overlapping the rest); SQL of the job's own connection "
           f"{sql_total:.2f}s = " + ", ".join(f"{k} {v:.2f}s ×{bd['statements'][k]}" for k, v in
                                              sorted(bd["sql"].items(), key=lambda kv: -kv[1])) +
-          f"; Python (pandas, model rows) {bd['total'] - sql_total:.2f}s")
+          f"; the rest (pandas, COPY, commits, waiting for counts) {bd['total'] - sql_total:.2f}s")
     for label, lines in r.get("plans", {}).items():
         print(f"\n  -- EXPLAIN (ANALYZE, BUFFERS): {label}")
         for line in lines:

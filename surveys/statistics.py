@@ -175,14 +175,27 @@ def benchmarks(table: pd.DataFrame) -> dict:
     nobody is ranked. tenant_nps = 100 * (sum P - sum D) / sum n over all rows (None without
     answers). ranked = number of ranked partners.
     """
-    ranked = table.loc[table["rank"].notna(), "nps"]
-    total = int(table["n"].sum())
-    return {
-        "median": float(ranked.median()) if len(ranked) else None,
-        "top_quartile": float(ranked.quantile(0.75)) if len(ranked) else None,
-        "tenant_nps": nps(int(table["promoters"].sum()), int(table["detractors"].sum()), total),
-        "ranked": int(len(ranked)),
-    }
+    return benchmarks_by(table.assign(_all=0), "_all").get(0, NO_BENCHMARKS)
+
+
+NO_BENCHMARKS = {"median": None, "top_quartile": None, "tenant_nps": None, "ranked": 0}
+
+
+def benchmarks_by(table: pd.DataFrame, by: str) -> dict:
+    """`benchmarks` for each value of the column `by` that has rows: {value: benchmarks}."""
+    totals = table.groupby(by, sort=False)[["n", "promoters", "detractors"]].sum()
+    ranked = table.loc[table["rank"].notna()].groupby(by, sort=False)["nps"]
+    medians, top_quartiles, counts = ranked.median(), ranked.quantile(0.75), ranked.size()
+    result = {}
+    for key, n, promoters, detractors in totals.itertuples():
+        ranked_count = int(counts.get(key, 0))
+        result[key] = {
+            "median": float(medians[key]) if ranked_count else None,
+            "top_quartile": float(top_quartiles[key]) if ranked_count else None,
+            "tenant_nps": nps(int(promoters), int(detractors), int(n)),
+            "ranked": ranked_count,
+        }
+    return result
 
 
 def trend_table(current: pd.DataFrame, previous: pd.DataFrame, *, z: float = Z95) -> pd.DataFrame:
@@ -215,47 +228,50 @@ def trend_table(current: pd.DataFrame, previous: pd.DataFrame, *, z: float = Z95
 # --- many periods at once ---------------------------------------------------------------------
 
 
-def score_tables(counts: pd.DataFrame, *, by: str, ghosts: int, min_answers: int, z: float = Z95) -> pd.DataFrame:
-    """`score_table` for many periods in one pass: one row per (`by`, partner_id). Each period is
-    scored exactly as `score_table` scores it alone: the tenant mix, eligibility, ranks and
-    ranked_of are computed within the period. Same columns as `score_table`."""
-    if ghosts < 0:
+def _columns(by: str | list[str]) -> list[str]:
+    return [by] if isinstance(by, str) else list(by)
+
+
+def score_tables(counts: pd.DataFrame, *, by: str | list[str], ghosts, min_answers, z: float = Z95) -> pd.DataFrame:
+    """`score_table` for many periods in one pass: one row per (`by`, partner_id), where `by` is a
+    column or a list of columns (tenant and period, say). Each group is scored exactly as
+    `score_table` scores it alone: the tenant mix, eligibility, ranks and ranked_of are computed
+    within the group. `ghosts` and `min_answers` are numbers, or arrays with one value per row
+    (each tenant its own settings). Same columns as `score_table`."""
+    ghosts = np.asarray(ghosts, dtype=float)
+    min_answers = np.asarray(min_answers, dtype=float)
+    if (ghosts < 0).any():
         raise ValueError("ghosts must be >= 0")
-    if min_answers < 0:
+    if (min_answers < 0).any():
         raise ValueError("min_answers must be >= 0")
     for column in _COUNT_COLUMNS:
         if column not in counts.columns or not pd.api.types.is_integer_dtype(counts[column]):
             raise ValueError(f"score_tables: column {column!r} missing or not integer")
         if (counts[column].to_numpy() < 0).any():
             raise ValueError(f"score_tables: {column} is negative")
-    if counts.duplicated([by, "partner_id"]).any():
+    keys = _columns(by)
+    if counts.duplicated([*keys, "partner_id"]).any():
         raise ValueError("score_tables: a partner appears more than once in a period")
     _check_sums(counts, "score_tables")
     out = counts.copy()
     n = out["n"].to_numpy(dtype=float)
     p = out["promoters"].to_numpy(dtype=float)
     d = out["detractors"].to_numpy(dtype=float)
-    group = out[by].to_numpy()
+    group = out.groupby(keys, sort=False).ngroup().to_numpy()
 
-    has_answers = n > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["nps"] = np.where(has_answers, 100.0 * (p - d) / np.where(has_answers, n, 1.0), np.nan)
-    centre, var = _adjusted(p, d, n)
-    half = z * 100.0 * np.sqrt(var)
-    out["ci_low"] = np.clip(centre - half, -100.0, 100.0)
-    out["ci_high"] = np.clip(centre + half, -100.0, 100.0)
+    out["nps"], out["ci_low"], out["ci_high"] = nps_with_interval(n, p, d, z)
 
     sums = pd.DataFrame({"g": group, "n": n, "p": p, "d": d}).groupby("g", sort=False)[["n", "p", "d"]].transform("sum")
     total, total_p, total_d = (sums[c].to_numpy() for c in ("n", "p", "d"))
     safe_total = np.where(total > 0, total, 1.0)
     p_t = np.where(total > 0, total_p / safe_total, 0.0)
     d_t = np.where(total > 0, total_d / safe_total, 0.0)
-    m = float(ghosts)
+    m = ghosts
     denominator = n + m
     safe = np.where(denominator > 0, denominator, 1.0)
     out["shrunk"] = np.where(denominator > 0, 100.0 * ((p + m * p_t) - (d + m * d_t)) / safe, 100.0 * (p_t - d_t))
 
-    eligible = (n >= min_answers) & has_answers
+    eligible = (n >= min_answers) & (n > 0)
     key = out["shrunk"].round(9).where(eligible)
     out["rank"] = key.groupby(group, sort=False).rank(method="min", ascending=False).astype("Int64")
     out["ranked_of"] = pd.Series(eligible, index=out.index).groupby(group, sort=False).transform("sum").astype("int64")
@@ -263,18 +279,30 @@ def score_tables(counts: pd.DataFrame, *, by: str, ghosts: int, min_answers: int
     return out
 
 
-def trend_tables(current: pd.DataFrame, previous: pd.DataFrame, *, by: str, z: float = Z95) -> pd.DataFrame:
+def nps_with_interval(n, promoters, detractors, z: float = Z95):
+    """Arrays of NPS (NaN where n == 0) and its adjusted-Wald interval, clipped to [-100, 100]."""
+    n, p, d = (np.asarray(a, dtype=float) for a in (n, promoters, detractors))
+    has_answers = n > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(has_answers, 100.0 * (p - d) / np.where(has_answers, n, 1.0), np.nan)
+    centre, var = _adjusted(p, d, n)
+    half = z * 100.0 * np.sqrt(var)
+    return score, np.clip(centre - half, -100.0, 100.0), np.clip(centre + half, -100.0, 100.0)
+
+
+def trend_tables(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | list[str], z: float = Z95) -> pd.DataFrame:
     """`trend_table` for many periods at once, for the partners of `current` (one row per
-    (`by`, partner_id) of `current`; a partner missing from `previous` has no delta)."""
-    cols = [by, "partner_id", *_TREND_COLUMNS]
+    (`by`, partner_id) of `current`; a partner missing from `previous` has no delta). `by` is a
+    column or a list of columns."""
+    keys = [*_columns(by), "partner_id"]
+    cols = [*keys, *_TREND_COLUMNS]
     for frame, what in ((current, "current"), (previous, "previous")):
         over = (frame["promoters"].to_numpy() + frame["detractors"].to_numpy()) > frame["n"].to_numpy()
         if over.any():
             raise ValueError(f"trend_tables {what}: partner {frame['partner_id'].iloc[int(over.argmax())]}: "
                              "promoters + detractors > n")
-    merged = current[cols].merge(previous[cols], on=[by, "partner_id"], how="left", suffixes=("_1", "_0"))
+    merged = current[cols].merge(previous[cols], on=keys, how="left", suffixes=("_1", "_0"))
     n1, p1, d1 = (merged[f"{c}_1"].to_numpy(dtype=float, na_value=0.0) for c in _TREND_COLUMNS)
     n0, p0, d0 = (merged[f"{c}_0"].to_numpy(dtype=float, na_value=0.0) for c in _TREND_COLUMNS)
     delta, significant = _trend(n1, p1, d1, n0, p0, d0, z)
-    return pd.DataFrame({by: merged[by].to_numpy(), "partner_id": merged["partner_id"].to_numpy(),
-                         "delta": delta, "significant": significant})
+    return pd.DataFrame({**{k: merged[k].to_numpy() for k in keys}, "delta": delta, "significant": significant})

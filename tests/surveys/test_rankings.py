@@ -10,9 +10,12 @@ Contoso    Feb [9, 9, 7 at 23:59:59 on the 28th]  Mar [7 at 00:00 on the 1st]
 Program    n 10: 5 promoters, 3 passives, 2 detractors → NPS 100 · (5 − 2) / 10 = 30
 """
 
+import os
+import threading
 from datetime import date
 
 import pytest
+from django.db import transaction
 
 from prm.tenancy.context import tenant_context
 from surveys import rankings, selectors, statistics, tasks
@@ -168,9 +171,9 @@ def test_an_interrupted_run_leaves_the_previous_result_intact(acme, small_case, 
     real_store = rankings._store_scores
     calls = []
 
-    def crash_half_way(run, tenant, table, periods):
+    def crash_half_way(table, periods, run_ids):
         calls.append(len(table))
-        real_store(run, tenant, table.iloc[: len(table) // 2], periods[:1])  # some rows are written…
+        real_store(table.iloc[: len(table) // 2], periods[:1], run_ids)  # some rows are written…
         raise RuntimeError("worker killed")  # …then the worker dies
 
     monkeypatch.setattr(rankings, "_store_scores", crash_half_way)
@@ -249,3 +252,79 @@ def test_the_task_ranks_every_tenant_with_its_own_partners_only(world, in_tenant
 def test_the_task_can_rank_one_tenant(world, in_tenant):
     tasks.compute_rankings.delay(tenant_id=world.globex.pk, run_date=RUN_DATE.isoformat())
     assert list(RankingRun.unscoped.values_list("tenant__slug", flat=True)) == ["globex"]
+
+
+def _tenant_with_answers(slug, partners, settings, seed):
+    """A tenant whose partners have a spread of answers over the last two years."""
+    import random
+
+    tenant = TenantFactory(slug=slug, name=slug.title())
+    set_settings(tenant, **settings)
+    survey = make_survey(tenant)
+    rng = random.Random(seed)
+    for k in range(partners):
+        partner = PartnerFactory(tenant=tenant, name=f"{slug} partner {k}")
+        for month in range(24):
+            year, month_index = divmod(2025 * 12 + 2 - month, 12)
+            scores = [rng.choice([0, 3, 6, 7, 8, 9, 10, 10]) for _ in range(rng.randint(0, 6))]
+            bulk_answers(survey, partner, scores, utc(year, month_index + 1, rng.randint(1, 28), 12))
+    return tenant
+
+
+def test_ranking_tenants_together_gives_each_exactly_what_ranking_it_alone_gives(db):
+    # Different windows, ghosts and minimums: each tenant must be ranked with its own settings.
+    tenants = [
+        _tenant_with_answers("north", 6, {"window_months": 3, "minimum_answers": 5, "ghost_answers": 10}, 1),
+        _tenant_with_answers("south", 5, {"window_months": 3, "minimum_answers": 2, "ghost_answers": 0}, 2),
+        _tenant_with_answers("east", 4, {"window_months": 12, "minimum_answers": 20, "ghost_answers": 30}, 3),
+        TenantFactory(slug="west", name="West"),  # no answers, no settings row yet
+    ]
+
+    together = rankings.rank_tenants(tenants, run_date=RUN_DATE)
+    together_scores = {t.pk: score_values(together[t.pk]) for t in tenants}
+    together_runs = {t.pk: RankingRun.unscoped.values("tenant_n", "tenant_nps", "median_nps", "top_quartile_nps",
+                                                       "ranked_count", "window_start").get(pk=together[t.pk].pk)
+                     for t in tenants}
+    RankingRun.unscoped.all().delete()
+
+    for tenant in tenants:
+        with tenant_context(tenant):
+            alone = rankings.run_rankings(tenant=tenant, run_date=RUN_DATE)
+        assert score_values(alone) == together_scores[tenant.pk], tenant.slug
+        assert RankingRun.unscoped.values(*together_runs[tenant.pk]).get(pk=alone.pk) == together_runs[tenant.pk]
+
+    # The comparison has something to compare: ranked partners with trends, in each cohort.
+    north = together_scores[tenants[0].pk]
+    assert any(row[10] is not None for row in north) and any(row[12] is not None for row in north)
+    assert together_runs[tenants[2].pk]["window_start"] == date(2024, 4, 1)
+    assert together_runs[tenants[3].pk]["tenant_n"] == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL (DATABASE_URL)")
+@pytest.mark.django_db(transaction=True)
+def test_batches_fetched_ahead_on_a_second_connection_give_the_same_runs(monkeypatch):
+    tenants = [
+        _tenant_with_answers("north", 3, {"window_months": 3, "minimum_answers": 2, "ghost_answers": 5}, 4),
+        _tenant_with_answers("south", 3, {"window_months": 3, "minimum_answers": 2, "ghost_answers": 0}, 5),
+        _tenant_with_answers("east", 2, {"window_months": 6, "minimum_answers": 1, "ghost_answers": 8}, 6),
+    ]
+    monkeypatch.setattr(rankings, "BATCHES", 3)  # one tenant per batch: two fetched ahead
+    threads = []
+    real_counts = rankings.monthly_counts
+
+    def counting(*args):
+        threads.append(threading.current_thread().name)
+        return real_counts(*args)
+
+    monkeypatch.setattr(rankings, "monthly_counts", counting)
+    ahead = rankings.rank_tenants(tenants, run_date=RUN_DATE)
+    ahead_scores = {pk: score_values(run) for pk, run in ahead.items()}
+    assert len(threads) == 3 and all(name.startswith("ranking-counts") for name in threads)
+
+    threads.clear()
+    with transaction.atomic():  # inside a transaction: one connection, batch after batch
+        in_turn = rankings.rank_tenants(tenants, run_date=RUN_DATE)
+    assert threads == [threading.main_thread().name] * 3
+    assert {pk: score_values(run) for pk, run in in_turn.items()} == ahead_scores
+    assert all(len(rows) > 3 for rows in ahead_scores.values())

@@ -9,10 +9,12 @@ from surveys.statistics import (
     Z95,
     adjusted_wald,
     benchmarks,
+    benchmarks_by,
     nps,
     nps_difference_z,
     ordinal,
     score_table,
+    score_tables,
     shrunk_nps,
     trend_table,
 )
@@ -212,6 +214,44 @@ def test_benchmarks_median_and_top_quartile():
 def test_benchmarks_without_ranked_partners():
     table = score_table(counts(("tiny", 1, 0, 0)), ghosts=0, min_answers=5)
     assert benchmarks(table) == {"median": None, "top_quartile": None, "tenant_nps": 100.0, "ranked": 0}
+
+
+def test_benchmarks_by_group_match_benchmarks_of_each_group_alone():
+    one = counts(("a", 2, 7, 1), ("b", 3, 6, 1), ("c", 4, 5, 1), ("d", 5, 4, 1), ("tiny", 1, 0, 0))
+    other = counts(("x", 1, 0, 0))
+    table = pd.concat([score_table(one, ghosts=0, min_answers=5).assign(tenant=1),
+                       score_table(other, ghosts=0, min_answers=5).assign(tenant=2)], ignore_index=True)
+    result = benchmarks_by(table, "tenant")
+    assert result[1] == benchmarks(score_table(one, ghosts=0, min_answers=5))
+    assert result[1]["median"] == pytest.approx(25.0)
+    assert result[2] == {"median": None, "top_quartile": None, "tenant_nps": 100.0, "ranked": 0}
+    assert benchmarks(table.iloc[:0]) == {"median": None, "top_quartile": None, "tenant_nps": None, "ranked": 0}
+
+
+# --- many groups at once --------------------------------------------------------------------
+
+
+def test_score_tables_scores_each_tenant_with_its_own_settings():
+    # Two tenants with the same counts, ranked in one call with different ghosts and minimums:
+    # each must equal score_table of that tenant alone with its own settings.
+    base = tenant_of_1000()
+    frame = pd.concat([base.assign(tenant=1, period="window"), base.assign(tenant=2, period="window")],
+                      ignore_index=True)
+    ghosts = frame["tenant"].map({1: 20, 2: 0}).to_numpy()
+    minimums = frame["tenant"].map({1: 1, 2: 30}).to_numpy()
+    together = score_tables(frame, by=["tenant", "period"], ghosts=ghosts, min_answers=minimums)
+    for tenant, g, m in ((1, 20, 1), (2, 0, 30)):
+        alone = score_table(base, ghosts=g, min_answers=m).reset_index(drop=True)
+        mine = together[together["tenant"] == tenant].reset_index(drop=True)[alone.columns]
+        pd.testing.assert_frame_equal(mine, alone)
+    assert list(together.loc[together["tenant"] == 1, "rank"]) == [2, 1, 3]
+    assert list(together.loc[together["tenant"] == 2, "rank"].astype("float").fillna(0)) == [0, 1, 2]
+
+
+def test_score_tables_refuses_negative_settings_on_any_row():
+    frame = tenant_of_1000().assign(period="window")
+    with pytest.raises(ValueError, match="ghosts"):
+        score_tables(frame, by="period", ghosts=[20, -1, 20], min_answers=1)
 
 
 # --- trends ---------------------------------------------------------------------------------
