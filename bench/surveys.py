@@ -888,8 +888,11 @@ def render_one_message(tenant):
         invitation = SurveyInvitation.objects.select_related("tenant", "partner", "survey").order_by("pk").first()
         try:
             with transaction.atomic():
-                kwargs = {"send": False} if "send" in inspect.signature(emails.survey_email).parameters else {}
-                row = emails.survey_email(invitation, **kwargs)
+                if hasattr(emails, "SurveyEmails"):
+                    row = emails.SurveyEmails().email(invitation)
+                else:  # older code
+                    kwargs = {"send": False} if "send" in inspect.signature(emails.survey_email).parameters else {}
+                    row = emails.survey_email(invitation, **kwargs)
                 m = EmailMultiAlternatives(subject=row.subject, body=row.body_text, from_email=row.from_email, to=row.to,
                                            headers=row.headers)
                 if row.body_html:

@@ -1,9 +1,12 @@
 """Survey emails: one function per message. Survey emails carry RFC 8058 one-click unsubscribe."""
 
+import re
+
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 
-from prm.outbox.services import email_enqueue, email_render_and_enqueue
+from prm.outbox.services import email_build, email_render_and_enqueue
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import Membership, Role
 
@@ -11,31 +14,58 @@ from .texts import texts_for
 from .tokens import answer_token, unsubscribe_token
 
 
-def survey_email(invitation, reminder=False, send=True):
-    """`send=None`: the unsaved outbox row, for the caller to bulk-create."""
-    tenant, partner = invitation.tenant, invitation.partner
-    texts = texts_for(invitation.survey, partner.name, tenant.name)
-    answer_url = tenant_url(tenant, reverse("survey_answer", args=[answer_token(invitation)]))
-    unsubscribe_url = tenant_url(tenant, reverse("survey_unsubscribe", args=[unsubscribe_token(tenant, invitation.email)]))
-    context = {
-        "texts": texts, "invitation": invitation, "tenant": tenant, "partner": partner,
-        "scores": [(score, f"{answer_url}?score={score}") for score in range(11)],
-        "answer_url": answer_url, "unsubscribe_url": unsubscribe_url,
-    }
-    subject = (texts["reminder"] if reminder else "") + texts["subject"]
-    return email_enqueue(
-        tenant=tenant,
-        to=[invitation.email],
-        subject=subject,
-        body_text=render_to_string("surveys/email/survey_body.txt", context),
-        body_html=render_to_string("surveys/email/survey_body.html", context),
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-        kind="surveys/reminder" if reminder else "surveys/invitation",
-        send=send,
-    )
+# Placeholders for what differs between the emails of one survey: lowercase letters and dashes
+# only, so HTML escaping leaves them as they are and the values can be put in after rendering.
+SLOTS = {name: f"prm-slot-{name}" for name in ("answer-link", "unsubscribe-link", "partner")}
+_SLOT = re.compile("prm-slot-(" + "|".join(SLOTS) + ")")
+
+
+class SurveyEmails:
+    """Survey emails for many invitations. Emails of one survey differ only by the partner's name
+    and two signed links, so each (survey, reminder) is rendered once with slots and every email
+    fills in its own values in one pass: rendering templates was most of the cost of a send."""
+
+    def __init__(self):
+        self._bodies = {}
+
+    def _rendered(self, invitation, reminder):
+        key = (invitation.survey_id, reminder)
+        if key not in self._bodies:
+            tenant, survey = invitation.tenant, invitation.survey
+            texts = texts_for(survey, SLOTS["partner"], tenant.name)
+            context = {
+                "texts": texts, "survey": survey, "tenant": tenant,
+                "scores": [(score, f"{SLOTS['answer-link']}?score={score}") for score in range(11)],
+                "answer_url": SLOTS["answer-link"], "unsubscribe_url": SLOTS["unsubscribe-link"],
+            }
+            self._bodies[key] = (
+                (texts["reminder"] if reminder else "") + texts["subject"],
+                render_to_string("surveys/email/survey_body.txt", context),
+                render_to_string("surveys/email/survey_body.html", context),
+            )
+        return self._bodies[key]
+
+    def email(self, invitation, reminder=False):
+        """The unsaved outbox row of one invitation (the caller saves or bulk-creates it)."""
+        subject, text, html = self._rendered(invitation, reminder)
+        tenant = invitation.tenant
+        answer_url = tenant_url(tenant, reverse("survey_answer", args=[answer_token(invitation)]))
+        unsubscribe_url = tenant_url(tenant, reverse("survey_unsubscribe",
+                                                     args=[unsubscribe_token(tenant, invitation.email)]))
+        plain = {"answer-link": answer_url, "unsubscribe-link": unsubscribe_url, "partner": invitation.partner.name}
+        escaped = {name: escape(value) for name, value in plain.items()}
+        return email_build(
+            tenant=tenant,
+            to=[invitation.email],
+            subject=_SLOT.sub(lambda m: plain[m.group(1)], subject),
+            body_text=_SLOT.sub(lambda m: plain[m.group(1)], text),
+            body_html=_SLOT.sub(lambda m: escaped[m.group(1)], html),
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+            kind="surveys/reminder" if reminder else "surveys/invitation",
+        )
 
 
 def _partner_emails(partner):

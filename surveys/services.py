@@ -127,7 +127,8 @@ def invitations_send(*, tenant, invitation_ids, now=None):
         SurveyInvitation.objects.filter(pk__in=pks).update(
             status=InvitationStatus.SKIPPED, skip_reason=reason, sent_at=None, next_reminder_at=None)
         outcomes["skipped"] += len(pks)
-    created = OutboundEmail.objects.bulk_create([emails.survey_email(row, send=None) for row in to_send])
+    survey_emails = emails.SurveyEmails()
+    created = OutboundEmail.objects.bulk_create([survey_emails.email(row) for row in to_send])
     outcomes["sent"] += len(created)
     return outcomes, [e.pk for e in created]
 
@@ -177,7 +178,9 @@ def _remind(invitation_id, count, settings, now):
     if is_suppressed(invitation.email):
         SurveyInvitation.objects.filter(pk=invitation_id).update(status=InvitationStatus.OPTED_OUT, next_reminder_at=None)
         return None
-    return emails.survey_email(invitation, reminder=True, send=False).pk
+    reminder = emails.SurveyEmails().email(invitation, reminder=True)
+    reminder.save(force_insert=True)
+    return reminder.pk
 
 
 # --- Answering and opting out -----------------------------------------------------------------

@@ -93,6 +93,44 @@ def test_dispatch_sends_due_invitations_with_eleven_score_links_and_one_click_un
     assert unsubscribe.group(1) in message.body  # the same link is in the text for people
 
 
+def test_one_batch_gives_each_email_its_own_partner_and_links_rendered_as_the_templates_would(acme, survey):
+    # The bodies are rendered once per survey with slots; each email must equal a direct rendering
+    # with its own values, escaping included.
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from prm.tenancy.links import tenant_url
+    from surveys import emails
+    from surveys.texts import texts_for
+
+    acme.contoso.name = "O'Brien & <Sons>"
+    acme.contoso.save()
+    first = due(survey, acme.northwind, "dana@fabrikam.example")
+    second = due(survey, acme.contoso, "lee@tailspin.example")
+
+    services.invitations_send(tenant=acme.acme, invitation_ids=[first.pk, second.pk], now=T0)
+
+    for invitation in (first, second):
+        row = SurveyInvitation.objects.select_related("tenant", "partner", "survey").get(pk=invitation.pk)
+        answer_url = tenant_url(acme.acme, reverse("survey_answer", args=[tokens.answer_token(row)]))
+        unsubscribe_url = tenant_url(acme.acme, reverse("survey_unsubscribe",
+                                                        args=[tokens.unsubscribe_token(acme.acme, row.email)]))
+        texts = texts_for(survey, row.partner.name, acme.acme.name)
+        context = {"texts": texts, "survey": survey, "tenant": acme.acme, "answer_url": answer_url,
+                   "unsubscribe_url": unsubscribe_url,
+                   "scores": [(score, f"{answer_url}?score={score}") for score in range(11)]}
+        [email] = OutboundEmail.objects.filter(to=[row.email])
+        assert email.subject == texts["subject"]
+        assert email.body_text == render_to_string("surveys/email/survey_body.txt", context)
+        assert email.body_html == render_to_string("surveys/email/survey_body.html", context)
+        assert email.headers["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+    contoso_html = OutboundEmail.objects.get(to=["lee@tailspin.example"]).body_html
+    assert "O&#x27;Brien &amp; &lt;Sons&gt;" in contoso_html and "<Sons>" not in contoso_html
+    assert all("prm-slot" not in e.body_html + e.body_text + e.subject for e in OutboundEmail.objects.all())
+    # No line is long enough to need quoted-printable: the parts go out as they are.
+    assert max(len(line) for e in OutboundEmail.objects.all() for line in e.body_html.splitlines()) < 998
+
+
 def test_the_task_run_twice_sends_once(acme, survey, committed, mailoutbox):
     due(survey, acme.northwind, "dana@fabrikam.example", when=timezone.now() - timedelta(minutes=1))
 
