@@ -1,6 +1,7 @@
 """Enqueue and send outbound email. Nothing is sent from a web request: rows are sent by tasks."""
 
 import logging
+import secrets
 import smtplib
 from datetime import timedelta
 
@@ -120,9 +121,29 @@ def _mark_sent(emails):
                                                           body_text=REDACTED, body_html="")
 
 
+class OutboxMessage(EmailMultiAlternatives):
+    """Picks its own multipart boundary: left to itself, the email package compiles a regular
+    expression for every message to find one that is not in the text, a seventh of the cost of
+    turning a message into bytes. 128 random bits, checked against the text all the same."""
+
+    def message(self):
+        msg = super().message()
+        if msg.is_multipart():
+            text = "".join([self.body, *(str(alternative[0]) for alternative in self.alternatives)])
+            boundary = _boundary()
+            while boundary in text:
+                boundary = _boundary()
+            msg.set_boundary(boundary)
+        return msg
+
+
+def _boundary():
+    return f"=_prm_{secrets.token_hex(16)}"
+
+
 def _deliver(email, connection) -> bool:
     """Send one claimed row; records a failure on the row. The caller marks delivered rows sent."""
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=email.subject, body=email.body_text, from_email=email.from_email, to=email.to,
         headers=email.headers, connection=connection,
     )

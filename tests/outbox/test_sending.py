@@ -221,3 +221,23 @@ def test_soft_time_limit_is_retried(make_email, monkeypatch):
     row = _reload(email)
     assert (row.status, row.attempts) == (EmailStatus.PENDING, 1)
     assert row.next_attempt_at > timezone.now()
+
+
+def test_a_multipart_message_gets_a_boundary_that_is_not_in_its_text(monkeypatch):
+    from email import message_from_bytes
+
+    from prm.outbox import services
+
+    taken = "=_prm_taken"
+    candidates = iter([taken, "=_prm_free"])
+    monkeypatch.setattr(services, "_boundary", lambda: next(candidates))
+    message = services.OutboxMessage(subject="Hi", body=f"Text that happens to hold {taken}.", to=["a@example.com"])
+    message.attach_alternative("<p>Hello</p>", "text/html")
+
+    raw = message.message().as_bytes(linesep="\r\n")
+
+    parsed = message_from_bytes(raw)
+    assert parsed.get_boundary() == "=_prm_free"
+    text, html = parsed.get_payload()
+    assert text.get_payload(decode=True).decode() == f"Text that happens to hold {taken}."
+    assert html.get_payload(decode=True).decode() == "<p>Hello</p>"
