@@ -7,6 +7,8 @@ import pandas as pd
 from django.db import connection
 
 NULL = "\\N"
+# COPY's text format gives these characters a meaning; in data they are written escaped.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _texts(series: pd.Series) -> list[str]:
@@ -20,10 +22,6 @@ def _texts(series: pd.Series) -> list[str]:
     if pd.api.types.is_integer_dtype(series):
         return [NULL if v is None else str(v) for v in values]
     return [NULL if v is None else str(v).translate(_ESCAPES) for v in values]
-
-
-# COPY's text format gives these characters a meaning; in data they are written escaped.
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def copy_frame(model, frame: pd.DataFrame) -> None:

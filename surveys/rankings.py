@@ -162,10 +162,9 @@ def _counts_of(batches, run_date, *, ahead):
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ranking-counts") as fetcher:
         pending = []
         try:
-            pending = [fetcher.submit(monthly_counts, ids, *_frame_bounds(run_date, months)) for ids, months in batches[:1]]
             for index in range(len(batches)):
-                if index + 1 < len(batches):
-                    ids, months = batches[index + 1]
+                while len(pending) < min(index + 2, len(batches)):  # this batch and the next
+                    ids, months = batches[len(pending)]
                     pending.append(fetcher.submit(monthly_counts, ids, *_frame_bounds(run_date, months)))
                 yield pending[index].result()
         finally:
