@@ -18,6 +18,7 @@ from .tokens import answer_token, unsubscribe_token
 # only, so HTML escaping leaves them as they are and the values can be put in after rendering.
 SLOTS = {name: f"prm-slot-{name}" for name in ("answer-link", "unsubscribe-link", "partner")}
 _SLOT = re.compile("prm-slot-(" + "|".join(SLOTS) + ")")
+TOKEN_SLOT = "prm-slot-token"
 
 
 class SurveyEmails:
@@ -27,6 +28,7 @@ class SurveyEmails:
 
     def __init__(self):
         self._bodies = {}
+        self._links = {}
 
     def _rendered(self, invitation, reminder):
         key = (invitation.survey_id, reminder)
@@ -45,13 +47,20 @@ class SurveyEmails:
             )
         return self._bodies[key]
 
+    def _link(self, tenant, url_name, token):
+        """The URL of `url_name` with `token`: reversed once per tenant (reverse() is slow), then
+        filled in. Signed tokens are URL-safe, so reverse() would not have quoted them."""
+        key = (tenant.pk, url_name)
+        if key not in self._links:
+            self._links[key] = tenant_url(tenant, reverse(url_name, args=[TOKEN_SLOT]))
+        return self._links[key].replace(TOKEN_SLOT, token)
+
     def email(self, invitation, reminder=False):
         """The unsaved outbox row of one invitation (the caller saves or bulk-creates it)."""
         subject, text, html = self._rendered(invitation, reminder)
         tenant = invitation.tenant
-        answer_url = tenant_url(tenant, reverse("survey_answer", args=[answer_token(invitation)]))
-        unsubscribe_url = tenant_url(tenant, reverse("survey_unsubscribe",
-                                                     args=[unsubscribe_token(tenant, invitation.email)]))
+        answer_url = self._link(tenant, "survey_answer", answer_token(invitation))
+        unsubscribe_url = self._link(tenant, "survey_unsubscribe", unsubscribe_token(tenant, invitation.email))
         plain = {"answer-link": answer_url, "unsubscribe-link": unsubscribe_url, "partner": invitation.partner.name}
         escaped = {name: escape(value) for name, value in plain.items()}
         return email_build(
