@@ -23,7 +23,9 @@ import time
 from datetime import date, datetime, timedelta, timezone as dt_timezone
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from pgserver import POSTGRES_SCHEMES, PostgresServer  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 # Running `python bench/dealreg.py` puts bench/ first on sys.path, where this very file would
@@ -75,7 +77,7 @@ class BenchDatabase:
         self.args = args
         url = os.environ.get("DATABASE_URL", "")
         scheme = urlsplit(url).scheme if url else ""
-        self.vendor = "postgresql" if scheme in ("postgres", "postgresql", "pgsql", "psql") else "sqlite"
+        self.vendor = "postgresql" if scheme in POSTGRES_SCHEMES else "sqlite"
         if self.vendor == "sqlite" and not args.small:
             sys.exit(
                 "bench/dealreg.py measures PostgreSQL (pg_trgm index, COPY, real query plans); "
@@ -84,44 +86,21 @@ class BenchDatabase:
                 "creates its own), or pass --small for a quick SQLite smoke run at 5,000 deals."
             )
         if self.vendor == "postgresql":
-            parts = urlsplit(url)
-            self.server_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
-            self.url = urlunsplit((parts.scheme, parts.netloc, "/" + args.db_name, parts.query, ""))
-            self.label = f"PostgreSQL database {args.db_name} on {parts.hostname}:{parts.port or 5432}"
+            self.server = PostgresServer(url)
+            self.url = self.server.url_of(args.db_name)
+            self.label = self.server.label_of(args.db_name)
         else:
             self.tmpdir = tempfile.mkdtemp(prefix="prm-bench-")
             self.path = Path(self.tmpdir) / "bench.sqlite3"
             self.url = f"sqlite:///{self.path}"
             self.label = f"SQLite file {self.path}"
 
-    def _admin(self):
-        import psycopg2
-
-        parts = urlsplit(self.server_url)
-        conn = psycopg2.connect(
-            dbname="postgres", user=parts.username or None, password=parts.password or None,
-            host=parts.hostname or None, port=parts.port or None,
-        )
-        conn.autocommit = True
-        return conn
-
     def exists(self):
-        if self.vendor != "postgresql":
-            return False
-        with self._admin() as conn, conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.args.db_name])
-            return cur.fetchone() is not None
+        return self.vendor == "postgresql" and self.server.exists(self.args.db_name)
 
     def create(self):
-        if self.vendor != "postgresql":
-            return
-        conn = self._admin()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{self.args.db_name}" WITH (FORCE)')
-                cur.execute(f'CREATE DATABASE "{self.args.db_name}"')
-        finally:
-            conn.close()
+        if self.vendor == "postgresql":
+            self.server.create(self.args.db_name)
 
     def drop(self):
         if self.vendor != "postgresql":
@@ -131,15 +110,7 @@ class BenchDatabase:
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
             os.rmdir(self.tmpdir)
             return
-        from django.db import connections
-
-        connections.close_all()
-        conn = self._admin()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{self.args.db_name}" WITH (FORCE)')
-        finally:
-            conn.close()
+        self.server.drop(self.args.db_name)
 
 
 def setup_django(db):

@@ -41,7 +41,9 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from pgserver import POSTGRES_SCHEMES, PostgresServer  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve()
@@ -112,71 +114,29 @@ def parse_args(argv=None):
 
 
 class BenchDatabase:
-    """A fresh PostgreSQL database on DATABASE_URL's server, made and dropped through `postgres`."""
+    """A fresh PostgreSQL database on DATABASE_URL's server (see bench/pgserver.py)."""
 
     def __init__(self, name):
         url = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-        parts = urlsplit(url)
-        if parts.scheme not in ("postgres", "postgresql", "pgsql", "psql"):
-            sys.exit(f"bench/surveys.py measures PostgreSQL (COPY, real plans); DATABASE_URL is {parts.scheme}://…")
+        scheme = urlsplit(url).scheme
+        if scheme not in POSTGRES_SCHEMES:
+            sys.exit(f"bench/surveys.py measures PostgreSQL (COPY, real plans); DATABASE_URL is {scheme}://…")
         self.name = name
-        self.parts = parts
-        self.url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
-        self.label = f"PostgreSQL database {name} on {parts.hostname}:{parts.port or 5432}"
-
-    def _admin(self):
-        import psycopg2
-
-        p = self.parts
-        conn = psycopg2.connect(dbname="postgres", user=p.username or None, password=p.password or None,
-                                host=p.hostname or None, port=p.port or None)
-        conn.autocommit = True
-        return conn
+        self.server = PostgresServer(url)
+        self.url = self.server.url_of(name)
+        self.label = self.server.label_of(name)
 
     def exists(self):
-        conn = self._admin()
-        try:
-            with conn.cursor() as cur:
-                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name])
-                return cur.fetchone() is not None
-        finally:
-            conn.close()
+        return self.server.exists(self.name)
 
     def server_settings(self):
-        conn = self._admin()
-        try:
-            with conn.cursor() as cur:
-                cur.execute("SELECT name, setting, unit FROM pg_settings WHERE name IN "
-                            "('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit', 'server_version')")
-                rows = {n: (s, u) for n, s, u in cur.fetchall()}
-        finally:
-            conn.close()
-        sb = int(rows["shared_buffers"][0]) * 8 // 1024
-        return (f"PostgreSQL {rows['server_version'][0]}, shared_buffers {sb} MB, work_mem {int(rows['work_mem'][0]) // 1024} MB, "
-                f"parallel workers/gather {rows['max_parallel_workers_per_gather'][0]}, jit {rows['jit'][0]}")
+        return self.server.settings_summary()
 
     def create(self):
-        conn = self._admin()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-                cur.execute(f'CREATE DATABASE "{self.name}"')
-        finally:
-            conn.close()
+        self.server.create(self.name)
 
     def drop(self):
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 - Django never set up
-            pass
-        conn = self._admin()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        finally:
-            conn.close()
+        self.server.drop(self.name)
 
 
 def setup_django(db_url, redis_url=None):
