@@ -7,12 +7,14 @@ from prm.tenancy.models import Tenant
 from . import rankings, services
 
 
-def _each_tenant(step, tenant_id=None):
+def _active_tenants(tenant_id=None):
     tenants = Tenant.objects.filter(is_active=True)
-    if tenant_id is not None:
-        tenants = tenants.filter(pk=tenant_id)
+    return list(tenants if tenant_id is None else tenants.filter(pk=tenant_id))
+
+
+def _each_tenant(step, tenant_id=None):
     results = {}
-    for tenant in tenants:
+    for tenant in _active_tenants(tenant_id):
         with tenant_context(tenant):
             results[tenant.slug] = step(tenant=tenant)
     return results
@@ -44,10 +46,8 @@ def escalate_follow_ups():
 def compute_rankings(tenant_id=None, run_date=None):
     """Nightly, or on demand from the dashboard: the day's NPS snapshot for each tenant."""
     day = timezone.datetime.fromisoformat(run_date).date() if run_date else timezone.now().date()
-    tenants = Tenant.objects.filter(is_active=True)
-    if tenant_id is not None:
-        tenants = tenants.filter(pk=tenant_id)
-    tenants = list(tenants)
-    # All tenants in one pass: one aggregate and one pandas pass cost far less than one per tenant.
+    tenants = _active_tenants(tenant_id)
+    # All tenants together, in batches: one aggregate and one pandas pass per batch cost far less
+    # than one per tenant.
     runs = rankings.rank_tenants(tenants, run_date=day)
     return {tenant.slug: runs[tenant.pk].pk for tenant in tenants}
