@@ -10,3 +10,9 @@ class SurveysConfig(AppConfig):
         from .receivers import suppress_bounced_survey_address
 
         email_bounced.connect(suppress_bounced_survey_address, dispatch_uid="surveys-bounces")
+
+        from partners.portal_tiles import register
+
+        from .portal_tiles import satisfaction_tiles
+
+        register(satisfaction_tiles)

@@ -13,6 +13,7 @@ from prm.tenancy.models import Membership
 from prm.tenancy.services import membership_deactivate, membership_reactivate
 from prm.tenancy.views import PartnerAdminViewMixin, PortalViewMixin
 
+from ..portal_tiles import tiles_for
 from ..selectors import partner_team
 
 
@@ -25,6 +26,7 @@ class PortalHomeView(PortalViewMixin, View):
             "pending_invitations": Invitation.objects.filter(
                 partner=self.partner, accepted_at__isnull=True, revoked_at__isnull=True
             ).count(),
+            "tiles": tiles_for(self.partner),
         }
         return render(request, "partners/portal/home.html", context)
 

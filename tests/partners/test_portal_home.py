@@ -1,0 +1,81 @@
+"""The portal home sums up what waits for the partner: its deals and its customers' satisfaction,
+its own only, each figure linking to the page behind it."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from dealreg.models import Deal
+from surveys import rankings, services as survey_services
+from surveys.models import FollowUpCase
+from tests.dealreg.helpers import make_deal
+from tests.surveys.helpers import bulk_answers, make_invitation, make_survey, set_settings
+
+HOME = "/portal/"
+
+
+def tiles(html):
+    """{label: (value, link, needs attention)} of the stat tiles on a page."""
+    found = re.findall(r'<a class="stat( stat--attention)?" href="([^"]*)"><span class="stat__value">([^<]*)</span>'
+                       r'<span class="stat__label">([^<]*)</span></a>', html)
+    return {label: (value, link.replace("&amp;", "&"), bool(attention)) for attention, link, value, label in found}
+
+
+@pytest.fixture
+def busy_northwind(world, in_tenant):
+    """Northwind: 2 deals waiting (one asked for more), 2 protected (one ending in 5 days), a ranked
+    NPS and two follow-ups (one overdue). Contoso has deals and a case of its own."""
+    with in_tenant(world.acme):
+        make_deal(world.northwind, by=world.northwind_rep.user)  # a draft: not waiting for anyone
+        make_deal(world.northwind, by=world.northwind_rep.user, status="submitted")
+        make_deal(world.northwind, by=world.northwind_rep.user, status="more_info", staff=world.acme_manager.user)
+        make_deal(world.northwind, by=world.northwind_rep.user, status="approved", staff=world.acme_manager.user)
+        ending = make_deal(world.northwind, by=world.northwind_rep.user, status="approved", staff=world.acme_manager.user)
+        Deal.objects.filter(pk=ending.pk).update(protected_until=timezone.now() + timedelta(days=5))
+        for status in ("submitted", "approved", "approved"):
+            make_deal(world.contoso, by=world.contoso_rep.user, status=status, staff=world.acme_manager.user)
+
+        set_settings(world.acme, minimum_answers=3, ghost_answers=0)
+        survey = make_survey(world.acme, "NPS")
+        today = timezone.now()
+        bulk_answers(survey, world.northwind, [10, 10, 9, 7, 3], today)  # NPS 100 * (3 - 1) / 5 = +40
+        bulk_answers(survey, world.contoso, [10, 10, 10], today)        # NPS +100: Northwind is 2nd of 2
+        rankings.run_rankings(tenant=world.acme, run_date=today.date())
+        for partner, email in ((world.northwind, "a@fabrikam.example"), (world.northwind, "b@fabrikam.example"),
+                               (world.contoso, "c@tailspin.example")):
+            survey_services.answer_record(invitation=make_invitation(survey, partner, email), score=2)
+        overdue = FollowUpCase.objects.filter(partner=world.northwind).first()
+        FollowUpCase.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    return world
+
+
+@pytest.mark.parametrize("member", ["northwind_rep", "northwind_admin"])
+def test_the_home_page_shows_the_partners_own_deals_score_and_follow_ups(busy_northwind, client_as, member):
+    html = client_as(getattr(busy_northwind, member)).get(HOME).content.decode()
+    shown = tiles(html)
+
+    assert shown["deals waiting for review"] == ("2", "/portal/deals/?status=submitted", False)
+    assert shown["deals where the vendor asks for more"] == ("1", "/portal/deals/?status=more_info", True)
+    assert shown["protected deals"] == ("2", "/portal/deals/?status=approved", False)
+    assert shown["protections ending within 14 days"] == ("1", "/portal/deals/?status=approved", True)
+    assert shown["NPS, 2nd of 2"] == ("+40", "/portal/nps/", False)
+    assert shown["open follow-ups with unhappy customers"] == ("2", "/portal/follow-ups/", False)
+    assert shown["follow-ups overdue"] == ("1", "/portal/follow-ups/", True)
+
+
+def test_a_partner_without_deals_or_answers_sees_zeros_and_no_score(world, client_as):
+    shown = tiles(client_as(world.contoso_rep).get(HOME).content.decode())
+    assert shown["deals waiting for review"][0] == "0"
+    assert shown["NPS: no answers in the window yet"] == ("—", "/portal/nps/", False)
+    assert shown["follow-ups overdue"] == ("0", "/portal/follow-ups/", False)
+
+
+def test_a_score_below_the_minimum_shows_without_a_rank(world, in_tenant, client_as):
+    with in_tenant(world.acme):
+        set_settings(world.acme, minimum_answers=30)
+        bulk_answers(make_survey(world.acme), world.northwind, [10, 8], timezone.now())
+        rankings.run_rankings(tenant=world.acme, run_date=date.today())
+    shown = tiles(client_as(world.northwind_rep).get(HOME).content.decode())
+    assert shown["NPS from 2 answers (not ranked yet)"] == ("+50", "/portal/nps/", False)
