@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from partners.portal_tiles import Tile
 
@@ -22,11 +23,15 @@ def deal_tiles(partner):
                                     protected_until__lte=now + timedelta(days=EXPIRY_WARNING_DAYS))),
     )
     deals = reverse("dealreg:portal_list")
+    waiting, more_info, protected, ending = (counts[k] for k in ("waiting", "more_info", "protected", "ending"))
     return [
-        Tile(str(counts["waiting"]), "deals waiting for review", f"{deals}?status={DealStatus.SUBMITTED}"),
-        Tile(str(counts["more_info"]), "deals where the vendor asks for more", f"{deals}?status={DealStatus.MORE_INFO}",
-             attention=counts["more_info"] > 0),
-        Tile(str(counts["protected"]), "protected deals", f"{deals}?status={DealStatus.APPROVED}"),
-        Tile(str(counts["ending"]), f"protections ending within {EXPIRY_WARNING_DAYS} days",
-             f"{deals}?status={DealStatus.APPROVED}", attention=counts["ending"] > 0),
+        Tile(str(waiting), ngettext("deal waiting for review", "deals waiting for review", waiting),
+             f"{deals}?status={DealStatus.SUBMITTED}"),
+        Tile(str(more_info), ngettext("deal needing your answer", "deals needing your answer", more_info),
+             f"{deals}?status={DealStatus.MORE_INFO}", attention=more_info > 0),
+        Tile(str(protected), ngettext("protected deal", "protected deals", protected),
+             f"{deals}?status={DealStatus.APPROVED}"),
+        Tile(str(ending), ngettext("protection ending within %(days)d days", "protections ending within %(days)d days",
+                                   ending) % {"days": EXPIRY_WARNING_DAYS},
+             f"{deals}?status={DealStatus.APPROVED}", attention=ending > 0),
     ]

@@ -1,6 +1,7 @@
 """The partner's customer satisfaction on the portal home: NPS and rank, open and overdue follow-ups."""
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from partners.portal_tiles import Tile
 
@@ -19,8 +20,11 @@ def satisfaction_tiles(partner):
         nps = Tile(f"{score.nps:+.0f}", f"NPS, {ordinal(score.rank)} of {score.ranked_of}", nps_page)
     cases = selectors.follow_up_summary(partner)
     follow_ups = reverse("surveys:portal_follow_ups")
+    still_open, overdue = cases["open"] + cases["overdue"], cases["overdue"]
     return [
         nps,
-        Tile(str(cases["open"] + cases["overdue"]), "open follow-ups with unhappy customers", follow_ups),
-        Tile(str(cases["overdue"]), "follow-ups overdue", follow_ups, attention=cases["overdue"] > 0),
+        Tile(str(still_open), ngettext("open follow-up with an unhappy customer",
+                                       "open follow-ups with unhappy customers", still_open), follow_ups),
+        Tile(str(overdue), ngettext("follow-up overdue", "follow-ups overdue", overdue), follow_ups,
+             attention=overdue > 0),
     ]

@@ -57,12 +57,12 @@ def test_the_home_page_shows_the_partners_own_deals_score_and_follow_ups(busy_no
     shown = tiles(html)
 
     assert shown["deals waiting for review"] == ("2", "/portal/deals/?status=submitted", False)
-    assert shown["deals where the vendor asks for more"] == ("1", "/portal/deals/?status=more_info", True)
+    assert shown["deal needing your answer"] == ("1", "/portal/deals/?status=more_info", True)
     assert shown["protected deals"] == ("2", "/portal/deals/?status=approved", False)
-    assert shown["protections ending within 14 days"] == ("1", "/portal/deals/?status=approved", True)
+    assert shown["protection ending within 14 days"] == ("1", "/portal/deals/?status=approved", True)
     assert shown["NPS, 2nd of 2"] == ("+40", "/portal/nps/", False)
     assert shown["open follow-ups with unhappy customers"] == ("2", "/portal/follow-ups/", False)
-    assert shown["follow-ups overdue"] == ("1", "/portal/follow-ups/", True)
+    assert shown["follow-up overdue"] == ("1", "/portal/follow-ups/", True)
 
 
 def test_a_partner_without_deals_or_answers_sees_zeros_and_no_score(world, client_as):
