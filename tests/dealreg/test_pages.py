@@ -3,6 +3,7 @@ rules, product lines, exports)."""
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
@@ -208,6 +209,24 @@ def test_portal_detail_offers_the_allowed_actions(world, client_as, in_tenant, s
         assert text in content, text
     for text in absent:
         assert text not in content, text
+
+
+@pytest.mark.parametrize(("status", "action", "label", "consequence"), [
+    ("approved", "win", "Mark won", "Acme Networks may ask the customer contact how you did."),
+    ("approved", "lose", "Mark lost", "other partners may register this customer."),
+    ("submitted", "withdraw", "Withdraw", "cannot be submitted again"),
+])
+def test_closing_and_withdrawing_ask_for_confirmation_first(world, client_as, in_tenant, status, action, label,
+                                                            consequence):
+    # The first click only opens the question; the form that changes the deal is inside it.
+    deal = _deal(world, in_tenant, status=status)
+    content = client_as(world.northwind_rep).get(f"/portal/deals/{deal.pk}/").content.decode()
+    block = re.search(rf'<details class="confirm"><summary[^>]*>{label}</summary>(.*?)</details>', content, re.S)
+    assert block, label
+    assert f'action="/portal/deals/{deal.pk}/{action}/"' in block.group(1)
+    assert consequence in block.group(1)
+    assert f"Yes, {label.lower()}</button>" in block.group(1)
+    assert content.count(f'action="/portal/deals/{deal.pk}/{action}/"') == 1  # no unconfirmed button elsewhere
 
 
 @pytest.mark.parametrize(("status", "action", "target", "message"), [
