@@ -85,7 +85,7 @@ def invitation_send(*, invitation_id, now=None):
 
 
 @transaction.atomic
-def invitations_send(*, tenant, invitation_ids, now=None):
+def invitations_send(*, tenant, invitation_ids, now=None, survey_emails=None):
     """invitation_send for a batch: the same decisions (claim, suppression, quarantine, one email
     per contact) with a fixed number of queries per batch, one transaction and one bulk insert.
     Idempotent: rows are claimed under a lock and only while pending, so a second call for the
@@ -127,7 +127,7 @@ def invitations_send(*, tenant, invitation_ids, now=None):
         SurveyInvitation.objects.filter(pk__in=pks).update(
             status=InvitationStatus.SKIPPED, skip_reason=reason, sent_at=None, next_reminder_at=None)
         outcomes["skipped"] += len(pks)
-    survey_emails = emails.SurveyEmails()
+    survey_emails = survey_emails or emails.SurveyEmails()
     created = OutboundEmail.objects.bulk_create([survey_emails.email(row) for row in to_send])
     outcomes["sent"] += len(created)
     return outcomes, [e.pk for e in created]
@@ -141,8 +141,10 @@ def dispatch_due(*, tenant, now=None):
     ids = list(due.values_list("pk", flat=True)[: settings.sends_per_minute])
     granted = throttle.take(tenant.pk, settings.sends_per_minute, len(ids))
     outcomes = {"sent": 0, "skipped": 0, "noop": 0, "deferred": len(ids) - granted}
+    survey_emails = emails.SurveyEmails()  # each survey rendered once for the whole dispatch, not per batch
     for start in range(0, granted, OUTBOX_BATCH):
-        batch_outcomes, to_deliver = invitations_send(tenant=tenant, invitation_ids=ids[start:min(granted, start + OUTBOX_BATCH)], now=now)
+        batch_outcomes, to_deliver = invitations_send(tenant=tenant, invitation_ids=ids[start:min(granted, start + OUTBOX_BATCH)],
+                                                      now=now, survey_emails=survey_emails)
         for key, value in batch_outcomes.items():
             outcomes[key] += value
         # Each batch goes to the workers as soon as it is committed: sending overlaps the loop.
