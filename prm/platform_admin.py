@@ -7,7 +7,10 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class PlatformAdminSite(admin.AdminSite):
@@ -19,6 +22,24 @@ class PlatformAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_active and request.user.is_superuser
+
+    def login(self, request, extra_context=None):
+        """No password form of Django's own: operators sign in through allauth's flow.
+
+        That flow asks for the second factor and counts failures like every other sign-in;
+        allauth's decorator sends anyone not signed in there, with `next` kept.
+        """
+        from allauth.account.decorators import secure_admin_login  # not at import: apps load this module
+
+        return secure_admin_login(self._signed_in_operator_login)(request)
+
+    def _signed_in_operator_login(self, request):
+        if not self.has_permission(request):
+            raise PermissionDenied
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reverse("admin:index", current_app=self.name)
+        return HttpResponseRedirect(next_url)
 
 
 def _root_domain_only(view):

@@ -1,6 +1,7 @@
 """Helpers shared by the sub-folder test modules (the shared fixtures stay in tests/conftest.py)."""
 
 import re
+import time
 
 import pytest
 from django.test import Client
@@ -41,6 +42,13 @@ def sign_in(client, email, password=PASSWORD):
 
 def is_signed_in(client):
     return "_auth_user_id" in client.session
+
+
+def current_totp_code(secret):
+    """The code an authenticator app shows now for `secret`."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def fresh_client(host):
