@@ -26,7 +26,9 @@ class AcceptInvitationView(View):
 
     def get_form(self, data=None):
         if self.existing_user is not None:
-            return AcceptExistingUserForm(data, request=self.request, email=self.invitation.email)
+            return AcceptExistingUserForm(
+                data, request=self.request, email=self.invitation.email, account=self.existing_user
+            )
         return AcceptNewUserForm(data, email=self.invitation.email)
 
     def get(self, request, token):
@@ -49,6 +51,8 @@ class AcceptInvitationView(View):
                 user = membership.user
         except (InvitationUnusable, PermissionDenied):
             return render(request, "invitations/unusable.html", status=410)
+        if getattr(form, "second_factor", None) is not None:
+            form.second_factor.save()  # allauth records the code's use, as after its own two-factor step
         login(request, user, backend=LOGIN_BACKEND)
         return redirect("home")
 
