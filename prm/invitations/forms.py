@@ -6,9 +6,8 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.models import PARTNER_ROLES, Role
-
 from prm.accounts import attempts
+from prm.tenancy.models import PARTNER_ROLES, Role
 
 from .rules import INVITABLE_ROLES
 
