@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from prm.audit.services import audit_record
 
+from .audit_verbs import DealregVerb
 from . import matching, notifications, snapshots
 from .business_hours import add_business_hours
 from .conflicts import find_conflicts, key_of
@@ -62,7 +63,7 @@ def _move(deal, action, actor, *, note="", rule="", extra=None, data=None):
     previous = deal.status
     for name, value in changes.items():
         setattr(deal, name, value)
-    audit_record(tenant=deal.tenant, actor=actor if rule == "" else rule, verb=f"deal.{action}", target=deal,
+    audit_record(tenant=deal.tenant, actor=actor if rule == "" else rule, verb=DealregVerb.of_move(action), target=deal,
                  from_state=previous, to_state=target, data={"note": note, **(data or {})} if note or data else None)
     if action in LEAVES_OR_HOLDS:
         snapshots.refresh_neighbours_after(deal)
@@ -76,7 +77,7 @@ def deal_create(*, partner, actor, products=(), **fields):
         raise ValidationError("This partner is deactivated and cannot register deals.")
     deal = Deal(tenant=partner.tenant, partner=partner, registered_by=_user_or_none(actor))
     _apply_fields(deal, fields, list(products))
-    audit_record(tenant=deal.tenant, actor=actor, verb="deal.created", target=deal, to_state=DealStatus.DRAFT)
+    audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_CREATED, target=deal, to_state=DealStatus.DRAFT)
     return deal
 
 
@@ -86,7 +87,7 @@ def deal_update(*, deal, actor, products=None, **fields):
     if not deal.is_editable:
         raise ValidationError(f"A {deal.get_status_display().lower()} deal cannot be edited.")
     _apply_fields(deal, fields, None if products is None else list(products))
-    audit_record(tenant=deal.tenant, actor=actor, verb="deal.updated", target=deal,
+    audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_UPDATED, target=deal,
                  from_state=deal.status, to_state=deal.status, data={"fields": sorted(fields)})
     return deal
 
@@ -209,7 +210,7 @@ def deal_extend_protection(*, deal, actor):
     deal.extensions_used += 1
     deal.expiry_warned_at = None
     deal.save(update_fields=["protected_until", "extensions_used", "expiry_warned_at", "updated_at"])
-    audit_record(tenant=deal.tenant, actor=actor, verb="deal.extended", target=deal,
+    audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_EXTENDED, target=deal,
                  from_state=deal.status, to_state=deal.status,
                  data={"from": before.isoformat(), "to": deal.protected_until.isoformat(), "extension": deal.extensions_used})
     return deal
@@ -248,7 +249,7 @@ def rules_update(*, rules, actor, **fields):
     rules.save()
     changed = {k: [str(before[k]), str(v)] for k, v in fields.items() if before[k] != v}
     if changed:
-        audit_record(tenant=rules.tenant, actor=actor, verb="rules.updated", target=rules, data={"changed": changed})
+        audit_record(tenant=rules.tenant, actor=actor, verb=DealregVerb.RULES_UPDATED, target=rules, data={"changed": changed})
     return rules
 
 
@@ -258,7 +259,7 @@ def product_line_create(*, tenant, actor, name):
     if ProductLine.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": "This product line already exists."})
     product_line = ProductLine.objects.create(tenant=tenant, name=name)
-    audit_record(tenant=tenant, actor=actor, verb="product_line.created", target=product_line)
+    audit_record(tenant=tenant, actor=actor, verb=DealregVerb.PRODUCT_LINE_CREATED, target=product_line)
     return product_line
 
 
@@ -267,6 +268,6 @@ def product_line_toggle(*, product_line, actor):
     """Retire a product line from new registrations (deals keep it), or bring it back."""
     product_line.is_active = not product_line.is_active
     product_line.save(update_fields=["is_active"])
-    audit_record(tenant=product_line.tenant, actor=actor, verb="product_line.toggled", target=product_line,
+    audit_record(tenant=product_line.tenant, actor=actor, verb=DealregVerb.PRODUCT_LINE_TOGGLED, target=product_line,
                  to_state="active" if product_line.is_active else "retired")
     return product_line

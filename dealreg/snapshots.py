@@ -6,8 +6,9 @@ page, bulk approval and every approval still check live."""
 
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.utils import timezone
+
+from prm.enqueue import enqueue_on_commit
 
 from .conflicts import find_conflicts, key_of
 from .models import Deal, DealStatus
@@ -44,12 +45,10 @@ def refresh(deal_ids):
         store(deal, find_conflicts(key_of(deal), exclude_deal_id=deal.pk))
 
 
-def refresh_later(deal_ids, tenant_id):
+def refresh_later(deal_ids: list[int], tenant_id: int) -> None:
     """Refresh these deals' snapshots in a task, after the current transaction commits."""
-    from .tasks import refresh_conflict_snapshots  # tasks import the services that import this module
-
     if deal_ids:
-        transaction.on_commit(lambda: refresh_conflict_snapshots.delay(tenant_id, list(deal_ids)))
+        enqueue_on_commit("dealreg.tasks.refresh_conflict_snapshots", tenant_id=tenant_id, deal_ids=list(deal_ids))
 
 
 def refresh_neighbours_after(deal):

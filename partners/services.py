@@ -6,6 +6,7 @@ from django.utils import timezone
 from prm.audit.services import audit_record
 from prm.invitations.models import Invitation
 
+from .audit_verbs import PartnerVerb
 from .domains import domain_from_website
 from .models import Partner, PartnerStatus
 from .selectors import NAME_TAKEN, partner_name_taken
@@ -33,7 +34,7 @@ def partner_create(*, tenant, actor, **fields):
     partner.domain = domain_from_website(partner.website)
     partner.full_clean()
     partner.save()
-    audit_record(tenant=tenant, actor=actor, verb="partner.created", target=partner, to_state=partner.status)
+    audit_record(tenant=tenant, actor=actor, verb=PartnerVerb.CREATED, target=partner, to_state=partner.status)
     return partner
 
 
@@ -54,7 +55,7 @@ def partner_update(*, partner, actor, **fields):
     partner.save()
     changed = {name: [str(before[name]), str(getattr(partner, name))] for name in fields if before[name] != getattr(partner, name)}
     if changed:
-        audit_record(tenant=partner.tenant, actor=actor, verb="partner.updated", target=partner,
+        audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.UPDATED, target=partner,
                      from_state=str(before.get("status", partner.status)), to_state=partner.status, data={"changed": changed})
     return partner
 
@@ -69,7 +70,7 @@ def partner_deactivate(*, partner, actor, reason=""):
     Partner.objects.filter(pk=partner.pk).update(status=PartnerStatus.INACTIVE, deactivated_at=now, updated_at=now)
     Invitation.objects.filter(partner=partner, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     partner.status, partner.deactivated_at = PartnerStatus.INACTIVE, now
-    audit_record(tenant=partner.tenant, actor=actor, verb="partner.deactivated", target=partner,
+    audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.DEACTIVATED, target=partner,
                  from_state=previous, to_state=PartnerStatus.INACTIVE, data={"reason": reason})
     return partner
 
@@ -81,6 +82,6 @@ def partner_reactivate(*, partner, actor):
     now = timezone.now()
     Partner.objects.filter(pk=partner.pk).update(status=PartnerStatus.ACTIVE, deactivated_at=None, updated_at=now)
     partner.status, partner.deactivated_at = PartnerStatus.ACTIVE, None
-    audit_record(tenant=partner.tenant, actor=actor, verb="partner.reactivated", target=partner,
+    audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.REACTIVATED, target=partner,
                  from_state=PartnerStatus.INACTIVE, to_state=PartnerStatus.ACTIVE)
     return partner

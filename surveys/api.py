@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
@@ -25,19 +24,19 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     serializer_class = SurveySerializer
 
     def perform_create(self, serializer):
-        self._save(serializer, tenant=self.request._request.tenant)
+        serializer.instance = self._call(services.survey_create, tenant=self.request._request.tenant,
+                                         actor=self.principal.actor, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        self._save(serializer)
+        serializer.instance = self._call(services.survey_update, survey=serializer.instance, actor=self.principal.actor,
+                                         **serializer.validated_data)
 
-    def _save(self, serializer, **extra):
+    @staticmethod
+    def _call(service, **kwargs):
         try:
-            with transaction.atomic():
-                serializer.save(**extra)
-        except IntegrityError:
-            raise serializers.ValidationError(
-                {"for_won_deals": ["Another active survey already goes to won deals; turn it off first."]}
-            ) from None
+            return service(**kwargs)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from None
 
 
 @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("campaign", int), OpenApiParameter("survey", int)])

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from prm.audit.services import audit_record
 
+from .audit_verbs import SurveyVerb
 from .models import PracticeNote
 from .selectors import is_top_quartile, latest_run
 
@@ -17,7 +18,7 @@ def practice_publish(*, partner, actor, text):
     if not text.strip():
         raise ValidationError({"text": "Write what you do well."})
     note = PracticeNote.objects.create(tenant=partner.tenant, partner=partner, author=actor, text=text.strip())
-    audit_record(tenant=partner.tenant, actor=actor, verb="practice.published", target=note)
+    audit_record(tenant=partner.tenant, actor=actor, verb=SurveyVerb.PRACTICE_PUBLISHED, target=note)
     return note
 
 
@@ -26,4 +27,4 @@ def practice_hide(*, note, actor):
     if note.hidden_at:
         raise ValidationError("This note is already hidden.")
     PracticeNote.objects.filter(pk=note.pk).update(hidden_at=timezone.now(), hidden_by=actor)
-    audit_record(tenant=note.tenant, actor=actor, verb="practice.hidden", target=note)
+    audit_record(tenant=note.tenant, actor=actor, verb=SurveyVerb.PRACTICE_HIDDEN, target=note)

@@ -19,6 +19,7 @@ from prm.outbox.services import email_render_and_enqueue
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import PARTNER_ROLES, Membership
 
+from .audit_verbs import SurveyVerb
 from . import statistics
 from .models import RelationshipAnswer, RelationshipInvitation, RelationshipSurvey
 
@@ -48,7 +49,7 @@ def relationship_survey_start(*, tenant, actor, name, closes_on):
             context={"tenant": tenant, "survey": survey,
                      "url": tenant_url(tenant, reverse("relationship_answer", args=[token]))},
         )
-    audit_record(tenant=tenant, actor=actor, verb="relationship_survey.started", target=survey,
+    audit_record(tenant=tenant, actor=actor, verb=SurveyVerb.RELATIONSHIP_SURVEY_STARTED, target=survey,
                  data={"invited": members.count()})
     return survey
 

@@ -1,7 +1,8 @@
 """Every write of the survey app: scheduling, sending, reminding, answering, unsubscribing, following up."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -9,16 +10,20 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dealreg.business_hours import add_business_hours
 from dealreg.selectors import won_deals
 from prm.audit.services import audit_record
-from prm.outbox.models import OutboundEmail
-from prm.outbox.tasks import BATCH_SIZE as OUTBOX_BATCH, enqueue_batches
+from prm.enqueue import enqueue_on_commit
+from prm.tenancy.models import Tenant
+from prm.outbox.services import BATCH_SIZE as OUTBOX_BATCH, emails_send_later, emails_store
 
-from . import emails, throttle
+from .audit_verbs import SurveyVerb
+from . import emails, imports, throttle
 from .models import (
-    Answer, FollowUpCase, FollowUpStatus, InvitationStatus, Suppression, Survey, SurveyInvitation, SurveySettings,
+    Answer, Campaign, FollowUpCase, FollowUpStatus, ImportBatch, InvitationStatus, Suppression, Survey, SurveyInvitation,
+    SurveySettings,
 )
 
 PENDING = (InvitationStatus.SCHEDULED, InvitationStatus.QUEUED)
@@ -36,6 +41,85 @@ def settings_for(tenant):
 
 def won_deal_survey():
     return Survey.objects.filter(for_won_deals=True, is_active=True).first()
+
+
+# --- Survey definitions and settings -----------------------------------------------------------
+
+SURVEY_FIELDS = frozenset({"name", "language", "nps_question", "ask_effort", "for_won_deals", "is_active"})
+SETTINGS_FIELDS = frozenset({"days_after_won", "quarantine_days", "reminders", "reminder_interval_days", "sends_per_minute",
+                             "minimum_answers", "ghost_answers", "window_months", "follow_up_business_days"})
+ONE_WON_DEAL_SURVEY = _("Another active survey already goes to won deals; turn it off first.")
+
+
+def _set_fields(obj: Survey | SurveySettings, fields: dict[str, Any], allowed: frozenset[str]) -> dict[str, list[str]]:
+    """Assign `fields` (names outside `allowed` are refused) and return what changed, as text."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    changed = {name: [str(getattr(obj, name)), str(value)] for name, value in fields.items() if getattr(obj, name) != value}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+    return changed
+
+
+def _save_survey(survey: Survey) -> None:
+    """Save, turning the one-active-won-deal-survey constraint into an error on its field."""
+    try:
+        with transaction.atomic():
+            survey.save()
+    except IntegrityError:
+        raise ValidationError({"for_won_deals": ONE_WON_DEAL_SURVEY}) from None
+
+
+@transaction.atomic
+def survey_create(*, tenant: Tenant, actor: Any, **fields: Any) -> Survey:
+    """A new survey definition; at most one active survey goes to the customers of won deals."""
+    survey = Survey(tenant=tenant)
+    _set_fields(survey, fields, SURVEY_FIELDS)
+    _save_survey(survey)
+    audit_record(tenant=tenant, actor=actor, verb=SurveyVerb.SURVEY_CREATED, target=survey,
+                 to_state="active" if survey.is_active else "inactive")
+    return survey
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, actor: Any, **fields: Any) -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    was_active = survey.is_active
+    changed = _set_fields(survey, fields, SURVEY_FIELDS)
+    if changed:
+        _save_survey(survey)
+        audit_record(tenant=survey.tenant, actor=actor, verb=SurveyVerb.SURVEY_UPDATED, target=survey,
+                     from_state="active" if was_active else "inactive", to_state="active" if survey.is_active else "inactive",
+                     data={"changed": changed})
+    return survey
+
+
+@transaction.atomic
+def survey_settings_update(*, tenant: Tenant, actor: Any, **fields: Any) -> SurveySettings:
+    settings = SurveySettings.objects.select_for_update().get(pk=settings_for(tenant).pk)
+    changed = _set_fields(settings, fields, SETTINGS_FIELDS)
+    if changed:
+        settings.save()
+        audit_record(tenant=tenant, actor=actor, verb=SurveyVerb.SETTINGS_UPDATED, target=settings, data={"changed": changed})
+    return settings
+
+
+def rankings_refresh(*, tenant: Tenant) -> None:
+    """Compute today's rankings for `tenant` in a task (the dashboard's "run now")."""
+    enqueue_on_commit("surveys.tasks.compute_rankings", tenant_id=tenant.pk)
+
+
+def campaign_confirm(*, batch: ImportBatch, actor: Any, now: datetime) -> Campaign:
+    """Create the campaign of a previewed import and start sending it once committed."""
+    try:
+        campaign = imports.confirm_batch(batch=batch, actor=actor, now=now)
+    except IntegrityError:
+        raise ValidationError(_("Some of these contacts were invited to this survey meanwhile; nothing was imported. "
+                                "Upload the file again to see which.")) from None
+    enqueue_on_commit("surveys.tasks.dispatch_surveys", tenant_id=batch.tenant_id)
+    return campaign
 
 
 # --- Scheduling -------------------------------------------------------------------------------
@@ -128,9 +212,9 @@ def invitations_send(*, tenant, invitation_ids, now=None, survey_emails=None):
             status=InvitationStatus.SKIPPED, skip_reason=reason, sent_at=None, next_reminder_at=None)
         outcomes["skipped"] += len(pks)
     survey_emails = survey_emails or emails.SurveyEmails()
-    created = OutboundEmail.objects.bulk_create([survey_emails.email(row) for row in to_send])
+    created = emails_store(emails=[survey_emails.email(row) for row in to_send])
     outcomes["sent"] += len(created)
-    return outcomes, [e.pk for e in created]
+    return outcomes, created
 
 
 def dispatch_due(*, tenant, now=None):
@@ -148,7 +232,7 @@ def dispatch_due(*, tenant, now=None):
         for key, value in batch_outcomes.items():
             outcomes[key] += value
         # Each batch goes to the workers as soon as it is committed: sending overlaps the loop.
-        transaction.on_commit(lambda batch=to_deliver: enqueue_batches(batch))
+        emails_send_later(to_deliver)
     return outcomes
 
 
@@ -163,7 +247,7 @@ def send_reminders(*, tenant, now=None):
     granted = throttle.take(tenant.pk, settings.sends_per_minute, len(rows))
     to_deliver = [email_id for invitation_id, count in rows[:granted]
                   if (email_id := _remind(invitation_id, count, settings, now))]
-    transaction.on_commit(lambda: enqueue_batches(to_deliver))
+    emails_send_later(to_deliver)
     return len(to_deliver)
 
 
@@ -181,8 +265,7 @@ def _remind(invitation_id, count, settings, now):
         SurveyInvitation.objects.filter(pk=invitation_id).update(status=InvitationStatus.OPTED_OUT, next_reminder_at=None)
         return None
     reminder = emails.SurveyEmails().email(invitation, reminder=True)
-    reminder.save(force_insert=True)
-    return reminder.pk
+    return emails_store(emails=[reminder])[0]
 
 
 # --- Answering and opting out -----------------------------------------------------------------
@@ -220,7 +303,7 @@ def _open_follow_up(answer, now):
         tenant=tenant, answer=answer, partner_id=answer.partner_id,
         due_at=add_business_hours(now, days * BUSINESS_DAY_HOURS, tenant.time_zone),
     )
-    audit_record(tenant=tenant, actor="Detractor answer", verb="follow_up.opened", target=case, to_state="open",
+    audit_record(tenant=tenant, actor="Detractor answer", verb=SurveyVerb.FOLLOW_UP_OPENED, target=case, to_state="open",
                  data={"score": answer.score})
     emails.follow_up_opened(case)
     return case
@@ -263,7 +346,7 @@ def follow_up_update(*, case, actor, contacted=False, root_cause="", action_take
         case.status, case.closed_at = FollowUpStatus.CLOSED, now
         case.closed_by = actor if isinstance(actor, get_user_model()) else None
     case.save()
-    audit_record(tenant=case.tenant, actor=actor, verb="follow_up.closed" if close else "follow_up.updated", target=case,
+    audit_record(tenant=case.tenant, actor=actor, verb=SurveyVerb.FOLLOW_UP_CLOSED if close else SurveyVerb.FOLLOW_UP_UPDATED, target=case,
                  from_state="open", to_state=case.status)
     return case
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from prm.audit.services import audit_record
 
+from .audit_verbs import ApiVerb
 from .models import ApiKey
 
 KEY_PREFIX = "prm"
@@ -28,7 +29,7 @@ def api_key_create(*, tenant, actor, name):
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(tenant=tenant, name=name, prefix=prefix, key_hash=_hash(secret), created_by=actor)
-    audit_record(tenant=tenant, actor=actor, verb="api_key.created", target=key, to_state="active", data={"name": name})
+    audit_record(tenant=tenant, actor=actor, verb=ApiVerb.KEY_CREATED, target=key, to_state="active", data={"name": name})
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
@@ -37,7 +38,7 @@ def api_key_revoke(*, key, actor):
     if key.revoked_at:
         raise ValidationError("This key is already revoked.")
     ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
-    audit_record(tenant=key.tenant, actor=actor, verb="api_key.revoked", target=key, from_state="active", to_state="revoked")
+    audit_record(tenant=key.tenant, actor=actor, verb=ApiVerb.KEY_REVOKED, target=key, from_state="active", to_state="revoked")
 
 
 def api_key_verify(raw: str):

@@ -1,16 +1,25 @@
 from django.contrib.auth import get_user_model
 
 from .models import AuditEvent
+from .verbs import is_known_verb
 
 
-def audit_record(*, tenant, actor, verb, target, from_state="", to_state="", data=None):
-    """Append an audit row. `actor` is a User, or any object whose str() names the actor (API key, rule)."""
+class UnknownAuditVerb(ValueError):
+    """A verb no app declares in its audit_verbs.py: it would have no timeline label."""
+
+
+def audit_record(*, tenant, actor, verb: str, target, from_state: str = "", to_state: str = "",
+                 data: dict | None = None) -> AuditEvent:
+    """Append an audit row. `actor` is a User, or any object whose str() names the actor (API key, rule).
+    `verb` is a member of an app's audit verb enumeration (see prm.audit.verbs)."""
+    if not is_known_verb(verb):
+        raise UnknownAuditVerb(f"Unknown audit verb {verb!r}: declare it in the app's audit_verbs.py with its label.")
     is_user = isinstance(actor, get_user_model())
     return AuditEvent.unscoped.create(
         tenant=tenant,
         actor=actor if is_user else None,
         actor_label="" if is_user or actor is None else str(actor)[:200],
-        verb=verb,
+        verb=str(verb),
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         from_state=from_state or "",

@@ -13,6 +13,7 @@ from prm.outbox.services import email_render_and_enqueue
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import PARTNER_ROLES, Membership, Role
 
+from .audit_verbs import InvitationVerb
 from .models import Invitation
 from .rules import can_invite
 from .tokens import hash_token, new_token
@@ -54,7 +55,7 @@ def _issue(*, tenant, inviter, email, role, partner):
         invited_by=inviter,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
-    audit_record(tenant=tenant, actor=inviter, verb="invitation.created", target=invitation,
+    audit_record(tenant=tenant, actor=inviter, verb=InvitationVerb.CREATED, target=invitation,
                  to_state="pending", data={"email": email, "role": role, "partner_id": partner.pk if partner else None})
     invitation.email_message = email_render_and_enqueue(
         template="invitations/email/invite",
@@ -110,9 +111,9 @@ def invitation_accept(*, invitation, user=None, full_name="", password=""):
         user=user,
         defaults={"role": invitation.role, "partner": invitation.partner, "is_active": True},
     )
-    audit_record(tenant=invitation.tenant, actor=user, verb="invitation.accepted", target=invitation,
+    audit_record(tenant=invitation.tenant, actor=user, verb=InvitationVerb.ACCEPTED, target=invitation,
                  from_state="pending", to_state="accepted")
-    audit_record(tenant=invitation.tenant, actor=user, verb="membership.created", target=membership,
+    audit_record(tenant=invitation.tenant, actor=user, verb=InvitationVerb.MEMBERSHIP_CREATED, target=membership,
                  to_state="active", data={"role": membership.role})
     return membership
 
@@ -142,5 +143,5 @@ def invitation_revoke(*, invitation, actor_membership):
     if invitation.status != "pending":
         raise ValidationError(f"This invitation is already {invitation.status}.")
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
-    audit_record(tenant=invitation.tenant, actor=actor_membership.user, verb="invitation.revoked",
+    audit_record(tenant=invitation.tenant, actor=actor_membership.user, verb=InvitationVerb.REVOKED,
                  target=invitation, from_state="pending", to_state="revoked")

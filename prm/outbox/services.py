@@ -3,6 +3,7 @@
 import logging
 import secrets
 import smtplib
+from collections.abc import Sequence
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -13,6 +14,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from prm.enqueue import enqueue_on_commit
+
 from .models import EmailStatus, OutboundEmail
 from .signals import email_bounced
 
@@ -21,6 +24,7 @@ logger = logging.getLogger(__name__)
 # A send that hits the task's soft time limit (a hung SMTP server) is worth another try too.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, TimeoutError, SoftTimeLimitExceeded)
 STUCK_AFTER = timedelta(minutes=15)
+BATCH_SIZE = 50  # messages per task, sent over one SMTP connection
 
 
 REDACTED = "[erased after delivery: this message held a secret link]"
@@ -32,16 +36,31 @@ def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None,
 
     `send=False` leaves the sending to the caller, who batches many rows into one task.
     """
-    from .tasks import send_outbound_email
-
     email = email_build(tenant=tenant, to=to, subject=subject, body_text=body_text, body_html=body_html,
                         headers=headers, kind=kind, from_email=from_email, sensitive=sensitive)
     if send is None:
         return email  # unsaved: the caller bulk-creates many
     email.save(force_insert=True)
     if send:
-        transaction.on_commit(lambda: send_outbound_email.delay(email.pk))
+        enqueue_on_commit("prm.outbox.tasks.send_outbound_email", email_id=email.pk)
     return email
+
+
+def emails_store(*, emails: list[OutboundEmail]) -> list[int]:
+    """Insert unsaved rows (see email_build) in one statement; returns their ids for emails_send_later."""
+    return [email.pk for email in OutboundEmail.objects.bulk_create(emails)]
+
+
+def email_batches(email_ids: Sequence[int]) -> list[list[int]]:
+    """`email_ids` in slices of BATCH_SIZE: one task, over one SMTP connection, each."""
+    ids = list(email_ids)
+    return [ids[start:start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
+
+
+def emails_send_later(email_ids: Sequence[int]) -> None:
+    """Send these stored rows in batch tasks once the current transaction commits."""
+    for batch in email_batches(email_ids):
+        enqueue_on_commit("prm.outbox.tasks.send_outbound_batch", email_ids=batch)
 
 
 def email_build(*, tenant, to, subject, body_text, body_html="", headers=None, kind="", from_email=None,

@@ -1,8 +1,6 @@
 from celery import shared_task
 
-from .services import email_send, emails_due, emails_send
-
-BATCH_SIZE = 50
+from .services import email_batches, email_send, emails_due, emails_send
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -17,13 +15,8 @@ def send_outbound_batch(email_ids):
     emails_send(email_ids=email_ids)
 
 
-def enqueue_batches(email_ids):
-    """Queue `email_ids` in batches of BATCH_SIZE (call after commit)."""
-    for start in range(0, len(email_ids), BATCH_SIZE):
-        send_outbound_batch.delay(list(email_ids[start:start + BATCH_SIZE]))
-
-
 @shared_task(ignore_result=True)
 def flush_outbox():
     """Beat task: retries failed-but-retryable and stuck messages."""
-    enqueue_batches(emails_due())
+    for batch in email_batches(emails_due()):  # rows already committed: queue them now
+        send_outbound_batch.delay(batch)

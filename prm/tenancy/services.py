@@ -3,6 +3,7 @@ from django.db import transaction
 
 from prm.audit.services import audit_record
 
+from .audit_verbs import TenancyVerb
 from .models import RESERVED_SLUGS, STAFF_ROLES, Membership, Role, Tenant
 
 
@@ -30,7 +31,7 @@ def membership_deactivate(*, membership, actor_membership):
         if not other_admins.exists():
             raise ValidationError("A program needs at least one active tenant admin.")
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
-    audit_record(tenant=membership.tenant, actor=actor_membership.user, verb="membership.deactivated",
+    audit_record(tenant=membership.tenant, actor=actor_membership.user, verb=TenancyVerb.MEMBERSHIP_DEACTIVATED,
                  target=membership, from_state="active", to_state="inactive")
 
 
@@ -43,7 +44,7 @@ def membership_reactivate(*, membership, actor_membership):
     if membership.partner_id and not membership.partner.is_active:
         raise ValidationError("Reactivate the partner first.")
     Membership.objects.filter(pk=membership.pk).update(is_active=True)
-    audit_record(tenant=membership.tenant, actor=actor_membership.user, verb="membership.reactivated",
+    audit_record(tenant=membership.tenant, actor=actor_membership.user, verb=TenancyVerb.MEMBERSHIP_REACTIVATED,
                  target=membership, from_state="inactive", to_state="active")
 
 

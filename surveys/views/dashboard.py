@@ -3,24 +3,22 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
-from partners.selectors import access_partner_by_id
-from prm.tenancy.access import get_in_scope_or_404
+from partners.models import Partner
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import imports, selectors
 from ..export import leaderboard_response
 from ..forms import ImportForm, SurveyForm, SurveySettingsForm
-from ..models import ImportBatch, PracticeNote, Survey
+from ..models import Campaign, ImportBatch, PracticeNote, Survey
+from .. import services
 from ..services import settings_for
-from ..tasks import compute_rankings, dispatch_surveys
 
 
 class LeaderboardView(DashboardViewMixin, View):
@@ -36,22 +34,24 @@ class RunRankingsView(DashboardViewMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        transaction.on_commit(lambda: compute_rankings.delay(tenant_id=self.tenant.pk))
-        messages.success(request, "Rankings are being computed; refresh in a moment.")
+        services.rankings_refresh(tenant=self.tenant)
+        messages.success(request, _("Rankings are being computed; refresh in a moment."))
         return redirect("surveys:dashboard_home")
 
 
 class LeaderboardExportView(DashboardViewMixin, View):
+    formats = ("csv", "xlsx")  # urls.py admits only these
+
     def get(self, request, fmt):
-        if fmt not in ("csv", "xlsx"):
-            raise Http404
         run = selectors.latest_run()
         return leaderboard_response(run, selectors.leaderboard(run), fmt, tenant=self.tenant)
 
 
 class PartnerDrillDownView(DashboardViewMixin, View):
+    model = Partner
+
     def get(self, request, pk):
-        partner = access_partner_by_id(pk)
+        partner = self.get_object()
         run = selectors.latest_run()
         page = Paginator(selectors.answers(partner), 25).get_page(request.GET.get("page"))
         context = {"partner": partner, "run": run, "score": selectors.partner_score(run, partner),
@@ -78,35 +78,33 @@ class SurveysView(DashboardViewMixin, View):
         form = SurveyForm(request.POST)
         if form.is_valid():
             try:
-                survey = form.save(commit=False)
-                survey.tenant = self.tenant
-                with transaction.atomic():
-                    survey.save()
-            except IntegrityError:
-                form.add_error("for_won_deals", "Another active survey already goes to won deals; turn it off first.")
+                survey = services.survey_create(tenant=self.tenant, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
             else:
-                messages.success(request, f"Survey “{survey.name}” created.")
+                messages.success(request, _("Survey “%(name)s” created.") % {"name": survey.name})
                 return redirect("surveys:dashboard_surveys")
         return self.get(request, form=form, status=400)
 
 
 class SurveyEditView(DashboardViewMixin, View):
+    model = Survey
+
     def get(self, request, pk, form=None, status=200):
-        survey = get_in_scope_or_404(Survey.objects.all(), pk=pk)
+        survey = self.get_object()
         return render(request, "surveys/dashboard/survey_edit.html",
                       {"survey": survey, "form": form or SurveyForm(instance=survey)}, status=status)
 
     def post(self, request, pk):
-        survey = get_in_scope_or_404(Survey.objects.all(), pk=pk)
+        survey = self.get_object()
         form = SurveyForm(request.POST, instance=survey)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    form.save()
-            except IntegrityError:
-                form.add_error("for_won_deals", "Another active survey already goes to won deals; turn it off first.")
+                services.survey_update(survey=survey, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
             else:
-                messages.success(request, "Survey saved.")
+                messages.success(request, _("Survey saved."))
                 return redirect("surveys:dashboard_surveys")
         return self.get(request, pk, form=form, status=400)
 
@@ -124,8 +122,6 @@ class CampaignsMixin:
         return reverse("surveys:dashboard_campaign", args=[campaign.pk])
 
     def list_context(self):
-        from ..models import Campaign
-
         campaigns = Campaign.objects.select_related("survey").order_by("-created_at")
         if self.partner_scope is not None:
             campaigns = campaigns.filter(partner=self.partner_scope)
@@ -154,35 +150,32 @@ class CampaignsView(DashboardViewMixin, CampaignsMixin, View):
 
 
 class ImportConfirmMixin:
+    """Confirm an import batch (`model = ImportBatch`): the portal's scope adds the partner."""
+
     def post(self, request, pk):
-        batches = ImportBatch.objects.filter(partner=self.partner_scope) if self.partner_scope else ImportBatch.objects.all()
-        batch = get_in_scope_or_404(batches, pk=pk)
+        batch = self.get_object()
         try:
-            campaign = imports.confirm_batch(batch=batch, actor=request.user, now=timezone.now())
+            campaign = services.campaign_confirm(batch=batch, actor=request.user, now=timezone.now())
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.campaigns_url())
-        except IntegrityError:
-            messages.error(request, "Some of these contacts were invited to this survey meanwhile; nothing was "
-                                    "imported. Upload the file again to see which.")
-            return redirect(self.campaigns_url())
-        transaction.on_commit(lambda: dispatch_surveys.delay(tenant_id=self.tenant.pk))
-        messages.success(request, f"Campaign “{campaign.name}” created with {len(batch.rows)} contacts; sending has started.")
+        messages.success(request, _("Campaign “%(name)s” created with %(count)s contacts; sending has started.")
+                         % {"name": campaign.name, "count": len(batch.rows)})
         return redirect(self.campaign_url(campaign))
 
 
 class ImportConfirmView(DashboardViewMixin, ImportConfirmMixin, CampaignsMixin, View):
     http_method_names = ["post"]
+    model = ImportBatch
 
 
 class CampaignProgressMixin:
-    """The campaign page; htmx polls it for the progress block while sending runs."""
+    """The campaign page (`model = Campaign`); htmx polls it for the progress block while sending runs."""
 
     template_name = "surveys/dashboard/campaign.html"
-    partner_scope = None
 
     def get(self, request, pk):
-        campaign = selectors.access_campaign(pk, partner=self.partner_scope)
+        campaign = self.get_object()
         context = {"campaign": campaign, "progress": selectors.campaign_progress(campaign)}
         if request.htmx:
             return render(request, "surveys/includes/progress.html", context)
@@ -190,7 +183,7 @@ class CampaignProgressMixin:
 
 
 class CampaignView(DashboardViewMixin, CampaignProgressMixin, View):
-    pass
+    model = Campaign
 
 
 class SettingsView(TenantAdminViewMixin, View):
@@ -202,16 +195,18 @@ class SettingsView(TenantAdminViewMixin, View):
         form = SurveySettingsForm(request.POST, instance=settings_for(self.tenant))
         if not form.is_valid():
             return self.get(request, form=form, status=400)
-        form.save()
-        messages.success(request, "Survey settings saved.")
+        try:
+            services.survey_settings_update(tenant=self.tenant, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.get(request, form=form, status=400)
+        messages.success(request, _("Survey settings saved."))
         return redirect("surveys:settings")
 
 
 class PracticeHideView(DashboardViewMixin, ServiceActionView):
+    model = PracticeNote
     success_message = "The note is hidden from partners."
-
-    def get_object(self):
-        return get_in_scope_or_404(PracticeNote.objects.all(), pk=self.kwargs["pk"])
 
     def perform(self, note):
         from ..practices import practice_hide
