@@ -11,7 +11,10 @@ from .resolution import resolve_host
 class TenantMiddleware:
     """Resolves the tenant from the host and keeps it in force for the whole request.
 
-    An unknown host is a 404 before any view, session or login code runs.
+    An unknown host is a 404 before any view, session or login code runs. On PostgreSQL the tenant
+    in force also goes into every transaction of the request (`prm.tenant_id`, see rls.py), so
+    row-level security refuses other tenants' rows even to an `unscoped` query; on the root
+    domain no tenant is in force and tenant-owned tables show no rows.
     """
 
     def __init__(self, get_response):

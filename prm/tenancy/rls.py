@@ -1,0 +1,145 @@
+"""Row-level security on PostgreSQL: the database's own wall between tenants, behind the scoped managers.
+
+- Every table of a `TenantOwnedModel` gets RLS enabled and forced, with one policy that lets a
+  statement see and write only rows whose tenant is the one in `prm.tenant_id`
+  (`apply_policies`, run after every `migrate`, so a new app's tables get it without a migration
+  of their own).
+- The setting is transaction-local (`set_config(..., true)`), so it is safe under transaction
+  pooling. Django runs outside `atomic` blocks in autocommit mode, where each statement is its own
+  transaction; so a wrapper around every statement (`scope_statement`) sends
+  `SELECT set_config(...)` in front of it, in the same round trip, with the tenant of
+  `prm.tenancy.context`. Inside a transaction it does so before every statement too: the tenant
+  may change inside one transaction (tests, on-demand work), and a savepoint rolled back also
+  rolls back a setting made inside it, so a remembered "already set" could be wrong.
+- An unset tenant is the empty string and matches no row (NULLIF → NULL): a forgotten
+  `tenant_context` reads nothing and writes nothing (the insert is refused by WITH CHECK) rather
+  than failing somewhere later with a cast error. The ORM already raises `TenantNotSet` first.
+- `rls_bypass(reason=...)` makes the statements run as the batch role (BYPASSRLS, NOLOGIN, granted
+  to the app role): `set_config('role', ...)` is transaction-local like the tenant.
+
+The app connects as a role that owns nothing and cannot bypass RLS; migrations run as the owner
+(`MIGRATE_DATABASE_URL`, the "owner" alias). Without an owner alias the app connects as the owner,
+which must be a superuser or have BYPASSRLS; the policies then only describe the rule.
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+
+from .context import get_current_tenant, get_rls_bypass
+from .managers import TenantOwnedModel
+
+OWNER_ALIAS = "owner"
+POLICY_NAME = "prm_tenant_isolation"
+TENANT_SETTING = "prm.tenant_id"
+# NULLIF: an unset tenant ('' once any set_config ran on the connection, NULL before) matches nothing.
+TENANT_IN_FORCE = f"NULLIF(current_setting('{TENANT_SETTING}', true), '')::bigint"
+# Transaction control must reach the server alone: in a failed transaction only ROLLBACK TO works.
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+
+
+def tenant_owned_tables() -> dict[str, str]:
+    """{table: tenant column} of every concrete tenant-owned model."""
+    return {
+        model._meta.db_table: model._meta.get_field("tenant").column
+        for model in apps.get_models()
+        if issubclass(model, TenantOwnedModel) and model._meta.managed and not model._meta.proxy
+    }
+
+
+def statement_prefix(*, in_transaction: bool) -> str:
+    """The `SELECT set_config(...)` to send before a statement, or "" when none is needed.
+
+    In autocommit mode with no tenant and no bypass nothing is needed: transaction-local settings
+    of earlier statements are gone, so the tenant is unset and the role is the login role."""
+    tenant, bypass = get_current_tenant(), get_rls_bypass()
+    batch_role = settings.RLS_BATCH_ROLE
+    if not in_transaction and tenant is None and (bypass is None or batch_role is None):
+        return ""
+    tenant_id = "" if tenant is None or bypass is not None else str(int(tenant.pk))
+    calls = [f"set_config('{TENANT_SETTING}', '{tenant_id}', true)"]
+    if batch_role:
+        role = batch_role if bypass is not None else "none"
+        calls.append(f"set_config('role', '{role}', true)")
+    return f"SELECT {', '.join(calls)}; "
+
+
+def scope_statement(execute, sql, params, many, context):
+    """Execute wrapper: runs `sql` with the tenant (or the bypass) in force in its transaction."""
+    connection = context["connection"]
+    if isinstance(sql, str) and not sql.lstrip().upper().startswith(_TRANSACTION_CONTROL):
+        prefix = statement_prefix(in_transaction=not connection.get_autocommit())
+        if prefix:
+            sql = prefix + sql
+    return execute(sql, params, many, context)
+
+
+def install_on(connection, **kwargs) -> None:
+    """`connection_created` receiver: every PostgreSQL connection but the owner's gets the wrapper."""
+    if connection.vendor != "postgresql" or connection.alias == OWNER_ALIAS:
+        return
+    if scope_statement not in connection.execute_wrappers:
+        connection.execute_wrappers.append(scope_statement)
+
+
+def _policy_sql(table: str, column: str, quote) -> list[str]:
+    rule = f"{quote(column)} = {TENANT_IN_FORCE}"
+    return [
+        f"ALTER TABLE {quote(table)} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {quote(table)} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY {POLICY_NAME} ON {quote(table)} USING ({rule}) WITH CHECK ({rule})",
+    ]
+
+
+def apply_policies(*, using: str) -> list[str]:
+    """Enable and force RLS with the tenant policy on every tenant-owned table that lacks it, and
+    grant the app and batch roles their privileges. Idempotent; returns the tables changed."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return []
+    quote = connection.ops.quote_name
+    tables = tenant_owned_tables()
+    changed = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid "
+            "WHERE c.relrowsecurity AND c.relforcerowsecurity AND p.polname = %s "
+            "AND c.relnamespace = 'public'::regnamespace",
+            [POLICY_NAME],
+        )
+        done = {name for (name,) in cursor.fetchall()}
+        for table, column in sorted(tables.items()):
+            if table in done:
+                continue
+            cursor.execute(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {quote(table)}")
+            for statement in _policy_sql(table, column, quote):
+                cursor.execute(statement)
+            changed.append(table)
+    grant_privileges(using=using)
+    return changed
+
+
+def app_roles() -> list[str]:
+    """The roles the application runs as (the app role and its batch role), when configured."""
+    return [role for role in (settings.RLS_APP_ROLE, settings.RLS_BATCH_ROLE) if role]
+
+
+def grant_privileges(*, using: str) -> None:
+    """Data privileges (no DDL, no TRUNCATE) on every table and sequence of the schema, now and for
+    tables the owner creates later. Roles that do not exist yet are skipped (`db_roles` makes them)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", [app_roles()])
+        roles = ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
+        if not roles:
+            return
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {roles}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {roles}")
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {roles}")
+        cursor.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {roles}")
+        cursor.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {roles}")
+
+
+def after_migrate(sender, using, **kwargs) -> None:
+    """`post_migrate` receiver (sent once per app; the tenancy app's signal is enough)."""
+    apply_policies(using=using)
