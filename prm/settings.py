@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "prm.uploads.request_limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prm.tenancy.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,8 +105,27 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the dev server read while a write is in flight.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # Concurrent requests on the embedded default: WAL lets readers run beside the one writer;
+    # IMMEDIATE takes the write lock when a transaction starts, so a writer waits its turn (up to
+    # SQLITE_TIMEOUT seconds) instead of failing with "database is locked" when a transaction that
+    # began by reading tries to write; synchronous=NORMAL is safe under WAL and spares an fsync per commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_TIMEOUT", default=20),
+    })
+
+# Request bodies: PRM_MAX_REQUEST_BYTES for the whole body (prm/uploads/request_limits.py: 413
+# before reading, and counted while file parts stream in); form fields in memory up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE; a file part past FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file.
+PRM_MAX_REQUEST_BYTES = env.int("PRM_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated on purpose
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "prm.uploads.request_limits.BodyCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

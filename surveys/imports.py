@@ -1,85 +1,68 @@
 """Contact imports (CSV or XLSX): parsed with pandas, checked row by row, previewed, then
 confirmed all-or-nothing. Nothing is created from a file that has a single bad row."""
 
-import io
-
-import pandas as pd
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.models import Partner
 from prm.audit.services import audit_record
+from prm.uploads import read_table
 
-from .audit_verbs import SurveyVerb
 from .models import Campaign, ImportBatch, InvitationStatus, SurveyInvitation, Suppression
 
 REQUIRED = ["name", "email", "company", "partner"]
 MAX_ROWS = 20000
-MAX_BYTES = 5 * 1024 * 1024
-
-
-def _read(upload) -> pd.DataFrame:
-    name = (upload.name or "").lower()
-    if upload.size > MAX_BYTES:
-        raise ValidationError({"file": f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."})
-    data = upload.read()
-    try:
-        if name.endswith(".xlsx"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        elif name.endswith(".csv"):
-            frame = pd.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig", sep=None, engine="python")
-        else:
-            raise ValidationError({"file": "Upload a .csv or .xlsx file."})
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ValidationError({"file": f"This file could not be read as a spreadsheet: {exc}"}) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return frame.fillna("")
 
 
 def _check_columns(frame, partner_scope):
     needed = [c for c in REQUIRED if not (c == "partner" and partner_scope is not None)]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise ValidationError({"file": f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. "
-                                       f"The first row must name the columns {', '.join(REQUIRED)}."})
+        message = ngettext("Missing column: %(missing)s. The first row must name the columns %(required)s.",
+                           "Missing columns: %(missing)s. The first row must name the columns %(required)s.",
+                           len(missing))
+        raise ValidationError({"file": message % {"missing": ", ".join(missing), "required": ", ".join(REQUIRED)}})
     if len(frame) == 0:
-        raise ValidationError({"file": "The file has no contacts."})
-    if len(frame) > MAX_ROWS:
-        raise ValidationError({"file": f"The file has {len(frame):,} rows; import at most {MAX_ROWS:,} at a time."})
+        raise ValidationError({"file": _("The file has no contacts.")})
 
 
 def build_batch(*, tenant, actor, survey, name, upload, partner_scope=None):
     """Read and check the file; the batch keeps the clean rows and every problem, for the preview."""
-    frame = _read(upload)
+    frame = read_table(upload, max_rows=MAX_ROWS)
+    frame.columns = [column.lower() for column in frame.columns]
     _check_columns(frame, partner_scope)
     partners = {p.lname: p for p in Partner.objects.annotate(lname=Lower("name"))}
     suppressed = set(Suppression.objects.values_list("email", flat=True))
     already = set(SurveyInvitation.objects.filter(survey=survey).values_list("email", flat=True))
     rows, problems, seen = [], [], {}
-    for index, record in enumerate(frame.to_dict("records"), start=2):  # line 1 holds the headers
+    for index, record in zip(frame.index, frame.to_dict("records")):  # the row's number in the file
         email = str(record.get("email", "")).strip().lower()
         row_problems = []
         try:
             validate_email(email)
         except ValidationError:
-            row_problems.append(("email", f"“{email or '(empty)'}” is not an email address."))
+            row_problems.append(("email", _("“%(email)s” is not an email address.") % {"email": email or _("(empty)")}))
         if partner_scope is not None:
             partner = partner_scope
             named = str(record.get("partner", "")).strip()
             if named and named.lower() != partner.name.lower():
-                row_problems.append(("partner", f"You can import contacts of {partner.name} only, not “{named}”."))
+                row_problems.append(("partner", _("You can import contacts of %(partner)s only, not “%(named)s”.")
+                                     % {"partner": partner.name, "named": named}))
         else:
             partner = partners.get(str(record.get("partner", "")).strip().lower())
             if partner is None:
-                row_problems.append(("partner", f"No partner called “{record.get('partner', '')}” in this program."))
+                row_problems.append(("partner", _("No partner called “%(named)s” in this program.")
+                                     % {"named": record.get("partner", "")}))
             elif not partner.is_active:
-                row_problems.append(("partner", f"{partner.name} is deactivated."))
+                row_problems.append(("partner", _("%(partner)s is deactivated.") % {"partner": partner.name}))
         if email in seen:
-            row_problems.append(("email", f"Duplicate of line {seen[email]}."))
+            row_problems.append(("email", _("Duplicate of line %(line)s.") % {"line": seen[email]}))
         elif email in already:
-            row_problems.append(("email", "Already invited to this survey."))
+            row_problems.append(("email", _("Already invited to this survey.")))
         seen.setdefault(email, index)
         problems += [{"line": index, "column": column, "message": message} for column, message in row_problems]
         if not row_problems:
@@ -95,9 +78,9 @@ def confirm_batch(*, batch, actor, now):
     """Create the campaign and its invitations in one transaction; refuse a batch with problems."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.campaign_id:
-        raise ValidationError("This import was already confirmed.")
+        raise ValidationError(_("This import was already confirmed."))
     if batch.problems:
-        raise ValidationError("Fix the problems in the file and upload it again: nothing was imported.")
+        raise ValidationError(_("Fix the problems in the file and upload it again: nothing was imported."))
     campaign = Campaign.objects.create(tenant=batch.tenant, survey=batch.survey, name=batch.name,
                                        partner=batch.partner, created_by=actor)
     SurveyInvitation.objects.bulk_create([
@@ -108,6 +91,6 @@ def confirm_batch(*, batch, actor, now):
     ], batch_size=1000)
     batch.campaign = campaign
     batch.save(update_fields=["campaign"])
-    audit_record(tenant=batch.tenant, actor=actor, verb=SurveyVerb.CAMPAIGN_CREATED, target=campaign,
+    audit_record(tenant=batch.tenant, actor=actor, verb="campaign.created", target=campaign,
                  data={"contacts": len(batch.rows), "file": batch.filename})
     return campaign

@@ -12,6 +12,7 @@ from prm.tenancy.models import Role
 from surveys.models import Campaign, ImportBatch, InvitationStatus, SurveyInvitation
 
 from tests.factories import MembershipFactory, UserFactory
+from tests.uploads.hostile import HOSTILE
 
 from .helpers import make_invitation, make_survey
 
@@ -179,6 +180,17 @@ def test_an_unusable_file_is_refused_next_to_the_file_field(world, survey, manag
     assert f'<p class="error" id="id_file_error">{message}</p>' in response.content.decode()
     assert not ImportBatch.unscoped.exists()
     assert not Campaign.unscoped.exists()
+
+
+@pytest.mark.parametrize("label", sorted(HOSTILE))
+def test_a_hostile_file_gets_an_error_next_to_the_file_field_and_nothing_is_written(world, survey, manager, label):
+    name, data = HOSTILE[label]()
+    response = upload(manager, CAMPAIGNS, survey, SimpleUploadedFile(name, data))
+    assert response.status_code == 400
+    assert re.search(r'<p class="error" id="id_file_error">[^<]+</p>', response.content.decode())
+    assert not ImportBatch.unscoped.exists()
+    assert not Campaign.unscoped.exists()
+    assert invitation_emails() == ["sam@tailspin.example"]
 
 
 # --- partner admins -----------------------------------------------------------------------------

@@ -1,0 +1,70 @@
+"""check_file: files stored as they are (proofs, logos) are allowed by content and size, not by name."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from prm.uploads import check_file, read_capped
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+JPEG = b"\xff\xd8\xff\xe0" + bytes(64)
+PROOFS = ("pdf", "png", "jpeg")
+
+
+@pytest.mark.parametrize(("name", "data", "kind"), [
+    ("invoice.pdf", PDF, "pdf"), ("booth.PNG", PNG, "png"), ("booth.jpg", JPEG, "jpeg"), ("booth.jpeg", JPEG, "jpeg"),
+])
+def test_an_allowed_file_is_accepted_and_rewound(name, data, kind):
+    upload = SimpleUploadedFile(name, data)
+    assert check_file(upload, allowed_types=PROOFS, max_bytes=1024) == kind
+    assert upload.read() == data
+
+
+def refusal(name, data, max_bytes=1024, field="file"):
+    with pytest.raises(ValidationError) as caught:
+        check_file(SimpleUploadedFile(name, data), allowed_types=PROOFS, max_bytes=max_bytes, field=field)
+    assert list(caught.value.message_dict) == [field]
+    return caught.value.message_dict[field][0].replace("\xa0", " ")
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("invoice.exe", PDF, "Upload a .pdf, .png or .jpg file."),
+    ("invoice.pdf", b"<html><script>alert(1)</script>", "This file is named .pdf but its content is not a .pdf file."),
+    ("booth.png", JPEG, "This file is named .png but its content is not a .png file."),
+    ("booth.jpg", b"GIF89a" + bytes(10), "This file is named .jpg but its content is not a .jpg file."),
+], ids=["name", "html as pdf", "jpeg as png", "gif as jpg"])
+def test_a_file_whose_name_or_content_is_not_allowed_is_refused(name, data, message):
+    assert refusal(name, data) == message
+
+
+def test_a_file_over_the_cap_is_refused_on_the_given_field():
+    assert refusal("invoice.pdf", PDF + bytes(2000), field="proof") == \
+        "The file is larger than 1.0 KB; split it or make it smaller."
+
+
+class Endless(io.RawIOBase):
+    """A file that never ends and counts what was read from it."""
+
+    name = "endless.csv"
+    read_bytes = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        buffer[:] = b"a" * len(buffer)
+        self.read_bytes += len(buffer)
+        return len(buffer)
+
+    def seek(self, offset, whence=0):
+        return 0
+
+
+def test_reading_stops_past_the_cap_without_trusting_a_declared_size():
+    endless = Endless()
+    with pytest.raises(ValidationError):
+        read_capped(endless, max_bytes=1024 * 1024)
+    assert endless.read_bytes <= 1024 * 1024 + 64 * 1024  # one chunk past the cap at most
