@@ -12,6 +12,7 @@ from partners.models import Partner
 from prm.audit.services import audit_record
 from prm.uploads import read_table
 
+from .audit_verbs import SurveyVerb
 from .models import Campaign, ImportBatch, InvitationStatus, SurveyInvitation, Suppression
 
 REQUIRED = ["name", "email", "company", "partner"]
@@ -91,6 +92,6 @@ def confirm_batch(*, batch, actor, now):
     ], batch_size=1000)
     batch.campaign = campaign
     batch.save(update_fields=["campaign"])
-    audit_record(tenant=batch.tenant, actor=actor, verb="campaign.created", target=campaign,
+    audit_record(tenant=batch.tenant, actor=actor, verb=SurveyVerb.CAMPAIGN_CREATED, target=campaign,
                  data={"contacts": len(batch.rows), "file": batch.filename})
     return campaign
