@@ -24,10 +24,6 @@ class Conflict:
     reasons: list
     strong: bool
 
-    @property
-    def best_score(self):
-        return max((r.score or 0 for r in self.reasons), default=0)
-
 
 @dataclass(frozen=True)
 class Verdict:

@@ -1,13 +1,12 @@
 """Deal exports for spreadsheets, with formula injection neutralised."""
 
-import io
 from datetime import timezone as dt_timezone
 
 import pandas as pd
-from django.http import HttpResponse
 from django.utils import timezone
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from prm.spreadsheets import neutralise_frame, spreadsheet_response
+
 COLUMNS = {
     "reference": "Reference", "status": "Status", "partner": "Partner", "customer_name": "Customer",
     "customer_domain": "Customer domain", "customer_country": "Country", "contact_name": "Contact",
@@ -15,13 +14,6 @@ COLUMNS = {
     "expected_close_date": "Expected close", "submitted_at": "Submitted", "decided_at": "Decided",
     "decided_by": "Decided by", "protected_until": "Protected until",
 }
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _rows(deals):
@@ -45,23 +37,13 @@ def _naive(moment):
 
 def deals_frame(deals):
     frame = pd.DataFrame(list(_rows(deals.select_related("partner", "decided_by"))), columns=list(COLUMNS))
-    frame = frame.map(neutralise)
+    frame = neutralise_frame(frame)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     return frame.rename(columns={**COLUMNS, "submitted_at": "Submitted (UTC)", "decided_at": "Decided (UTC)",
                                  "protected_until": "Protected until (UTC)"})
 
 
 def export_response(deals, fmt, *, tenant):
-    frame = deals_frame(deals)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    filename = f"{tenant.slug}-deals-{stamp}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(frame.to_csv(index=False, float_format="%.2f"), content_type="text/csv; charset=utf-8")
-    else:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="Deals", engine="openpyxl")
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheet_response(deals_frame(deals), fmt, filename=f"{tenant.slug}-deals-{stamp}", sheet_name="Deals",
+                                float_format="%.2f")

@@ -175,11 +175,6 @@ def trigram_similarity(a: str, b: str) -> float:
     return common / (len(first) + len(second) - common)
 
 
-def name_similarity(a_raw: str, b_raw: str) -> float:
-    """Trigram similarity of two company names after normalisation."""
-    return trigram_similarity(normalize_company_name(a_raw), normalize_company_name(b_raw))
-
-
 @dataclass(frozen=True)
 class MatchReason:
     kind: str  # "same_domain" | "similar_name" | "same_email_domain" | "overlapping_products"

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from prm.tenancy.access import get_in_scope_or_404
 
-from .business_hours import business_hours_between
+from prm.business_hours import business_hours_between
 from .models import Deal, DealStatus
 
 

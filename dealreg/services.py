@@ -13,7 +13,7 @@ from prm.audit.services import audit_record
 
 from .audit_verbs import DealregVerb
 from . import matching, notifications, snapshots
-from .business_hours import add_business_hours
+from prm.business_hours import add_business_hours
 from .conflicts import find_conflicts, key_of
 from .models import Deal, DealStatus, ProductLine
 from .rules import rules_for

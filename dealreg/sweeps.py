@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import notifications
-from .business_hours import business_hours_between
+from prm.business_hours import business_hours_between
 from .models import Deal, DealStatus
 from .rules import rules_for
 from .services import deal_expire

@@ -1,35 +1,28 @@
 from celery import shared_task
 
 from prm.tenancy.context import tenant_context
+from prm.tenancy.loops import each_tenant
 from prm.tenancy.models import Tenant
 
 from . import snapshots, sweeps
 
 
-def _each_tenant(step):
-    results = {}
-    for tenant in Tenant.objects.filter(is_active=True):
-        with tenant_context(tenant):
-            results[tenant.slug] = step(tenant=tenant)
-    return results
-
-
 @shared_task(ignore_result=True)
 def check_approval_slas():
     """Hourly: remind channel managers before the approval SLA ends, escalate to tenant admins after."""
-    return _each_tenant(sweeps.remind_and_escalate)
+    return each_tenant(sweeps.remind_and_escalate)
 
 
 @shared_task(ignore_result=True)
 def expire_protection():
     """Nightly: approved deals past their protection become expired; partners are told."""
-    return _each_tenant(sweeps.expire_protection)
+    return each_tenant(sweeps.expire_protection)
 
 
 @shared_task(ignore_result=True)
 def warn_expiring_protection():
     """Nightly: partners hear 14 days before a protection ends."""
-    return _each_tenant(sweeps.warn_expiring)
+    return each_tenant(sweeps.warn_expiring)
 
 
 @shared_task(ignore_result=True)

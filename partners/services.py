@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prm.audit.services import audit_record
-from prm.invitations.models import Invitation
+from prm.invitations.services import invitations_revoke_for_partner
 
 from .audit_verbs import PartnerVerb
 from .domains import domain_from_website
@@ -68,7 +68,7 @@ def partner_deactivate(*, partner, actor, reason=""):
     previous = partner.status
     now = timezone.now()
     Partner.objects.filter(pk=partner.pk).update(status=PartnerStatus.INACTIVE, deactivated_at=now, updated_at=now)
-    Invitation.objects.filter(partner=partner, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    invitations_revoke_for_partner(partner=partner, actor=actor, now=now)
     partner.status, partner.deactivated_at = PartnerStatus.INACTIVE, now
     audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.DEACTIVATED, target=partner,
                  from_state=previous, to_state=PartnerStatus.INACTIVE, data={"reason": reason})

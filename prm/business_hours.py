@@ -1,4 +1,5 @@
-"""The approval clock counts business hours: Monday–Friday, 9:00–17:00 in the tenant's time zone."""
+"""Business hours, Monday–Friday 9:00–17:00 in the tenant's time zone: the deal approval clock and the
+survey follow-up deadlines count them."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo

@@ -1,11 +1,8 @@
 """Leaderboard export (CSV/XLSX), with spreadsheet formula injection neutralised."""
 
-import io
-
 import pandas as pd
-from django.http import HttpResponse
 
-from dealreg.export import neutralise
+from prm.spreadsheets import neutralise_frame, spreadsheet_response
 
 
 def leaderboard_frame(scores):
@@ -16,21 +13,11 @@ def leaderboard_frame(scores):
         for s in scores
     ], columns=["Rank", "Partner", "Tier", "Answers", "Promoters", "Passives", "Detractors", "NPS", "95% low",
                 "95% high", "Shrunk score", "Trend", "Trend significant"])
-    for column in ("Partner", "Tier"):
-        frame[column] = frame[column].map(neutralise)
+    frame = neutralise_frame(frame, ("Partner", "Tier"))
     frame["Rank"] = frame["Rank"].astype("Int64")  # "2", not "2.0", with blanks for partners not ranked
     return frame.round(1)
 
 
 def leaderboard_response(run, scores, fmt, *, tenant):
-    frame = leaderboard_frame(scores)
     stamp = run.run_date.isoformat() if run else "no-run"
-    if fmt == "csv":
-        response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
-    else:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="NPS", engine="openpyxl")
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{tenant.slug}-nps-{stamp}.{fmt}"'
-    return response
+    return spreadsheet_response(leaderboard_frame(scores), fmt, filename=f"{tenant.slug}-nps-{stamp}", sheet_name="NPS")

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealreg.business_hours import add_business_hours
+from prm.business_hours import add_business_hours
 from dealreg.selectors import won_deals
 from prm.audit.services import audit_record
 from prm.enqueue import enqueue_on_commit

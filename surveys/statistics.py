@@ -60,38 +60,6 @@ def adjusted_wald(promoters: int, detractors: int, n: int, z: float = Z95) -> tu
     return max(-100.0, centre - half), min(100.0, centre + half)
 
 
-def shrunk_nps(
-    promoters: int,
-    detractors: int,
-    n: int,
-    tenant_promoter_share: float,
-    tenant_detractor_share: float,
-    ghosts: int,
-) -> float:
-    """Shrunk NPS with m ghost answers in the tenant mix (p_t, d_t).
-
-    100 * ((P + m * p_t) - (D + m * d_t)) / (n + m). With n == 0 this is the tenant NPS
-    100 * (p_t - d_t) (also when m == 0, as the limit); with m == 0 it is the raw NPS.
-    """
-    m = ghosts
-    if n + m == 0:
-        return 100.0 * (tenant_promoter_share - tenant_detractor_share)
-    return 100.0 * ((promoters + m * tenant_promoter_share) - (detractors + m * tenant_detractor_share)) / (n + m)
-
-
-def nps_difference_z(
-    promoters_now: int, detractors_now: int, n_now: int,
-    promoters_before: int, detractors_before: int, n_before: int,
-) -> float:
-    """Two-sample z for a change in NPS, with the adjusted-Wald variance of each period.
-
-    z = (NPS'_1 - NPS'_0) / (100 * sqrt(var_1 + var_0)), var = (p' + d' - (p' - d')^2) / n'.
-    """
-    c1, v1 = _adjusted(promoters_now, detractors_now, n_now)
-    c0, v0 = _adjusted(promoters_before, detractors_before, n_before)
-    return float((c1 - c0) / (100.0 * np.sqrt(v1 + v0)))
-
-
 def ordinal(n: int) -> str:
     """English ordinal: 1st, 2nd, 3rd, 4th, 11th-13th, 21st, 101st, 111th, 112th."""
     last_two = abs(n) % 100
@@ -103,47 +71,6 @@ def ordinal(n: int) -> str:
 
 
 # --- frames ---------------------------------------------------------------------------------
-
-
-def _check_frame(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    """Require partner_id and integer, non-negative count columns; partner_id unique."""
-    missing = [c for c in ("partner_id", *columns) if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{what}: missing columns {missing}")
-    for column in columns:
-        if not pd.api.types.is_integer_dtype(frame[column]):
-            raise ValueError(f"{what}: column {column!r} must hold integers, not {frame[column].dtype}")
-        negative = frame[column].to_numpy() < 0
-        if negative.any():
-            partner = frame["partner_id"].to_numpy()[negative.argmax()]
-            raise ValueError(f"{what}: partner {partner}: {column} is negative")
-    duplicated = frame["partner_id"].duplicated()
-    if duplicated.any():
-        raise ValueError(f"{what}: partner {frame['partner_id'][duplicated].iloc[0]} appears more than once")
-
-
-def score_table(counts: pd.DataFrame, *, ghosts: int, min_answers: int, z: float = Z95) -> pd.DataFrame:
-    """Per-partner NPS, adjusted-Wald interval, shrunk score and rank.
-
-    Input: one row per partner with partner_id, n, promoters, passives, detractors (integers,
-    n = P + passives + D, else ValueError naming the partner). Adds:
-    nps = 100 * (P - D) / n (NaN when n == 0); ci_low/ci_high = adjusted Wald (see
-    `adjusted_wald`); shrunk = 100 * ((P + m * p_t) - (D + m * d_t)) / (n + m) with m = ghosts and
-    the tenant mix p_t = sum P / sum n, d_t = sum D / sum n over every row (0 and 0 if the tenant
-    has no answers); eligible = n >= min_answers and n >= 1; rank = 1 for the best shrunk score
-    among eligible partners, ties share the lower rank (method "min"; scores are compared to 9
-    decimals so float noise does not split real ties), <NA> for the others; ranked_of = number
-    of eligible partners.
-    """
-    if ghosts < 0:
-        raise ValueError("ghosts must be >= 0")
-    if min_answers < 0:
-        raise ValueError("min_answers must be >= 0")
-    _check_frame(counts, _COUNT_COLUMNS, "score_table")
-    _check_sums(counts, "score_table")
-    # One period: the many-period computation with a constant period column.
-    one = counts.assign(_period=0)
-    return score_tables(one, by="_period", ghosts=ghosts, min_answers=min_answers, z=z).drop(columns="_period")
 
 
 def _check_sums(frame: pd.DataFrame, what: str) -> None:
@@ -167,22 +94,16 @@ def _trend(n1, p1, d1, n0, p0, d0, z):
     return np.where(both, delta, np.nan), both & (np.abs(z_score) > z)
 
 
-def benchmarks(table: pd.DataFrame) -> dict:
-    """Benchmarks from a `score_table` result.
-
-    median and top_quartile: the 50th and 75th percentile of raw NPS among ranked partners,
-    with pandas' default linear interpolation (NPS 10, 20, 30, 40 gives 25 and 32.5); None if
-    nobody is ranked. tenant_nps = 100 * (sum P - sum D) / sum n over all rows (None without
-    answers). ranked = number of ranked partners.
-    """
-    return benchmarks_by(table.assign(_all=0), "_all").get(0, NO_BENCHMARKS)
-
-
 NO_BENCHMARKS = {"median": None, "top_quartile": None, "tenant_nps": None, "ranked": 0}
 
 
 def benchmarks_by(table: pd.DataFrame, by: str) -> dict:
-    """`benchmarks` for each value of the column `by` that has rows: {value: benchmarks}."""
+    """Benchmarks from a `score_tables` result, for each value of the column `by` that has rows.
+
+    median and top_quartile: the 50th and 75th percentile of raw NPS among ranked partners,
+    with pandas' default linear interpolation (NPS 10, 20, 30, 40 gives 25 and 32.5); None if
+    nobody is ranked. tenant_nps = 100 * (sum P - sum D) / sum n over all rows (None without
+    answers). ranked = number of ranked partners."""
     totals = table.groupby(by, sort=False)[["n", "promoters", "detractors"]].sum()
     ranked = table.loc[table["rank"].notna()].groupby(by, sort=False)["nps"]
     medians, top_quartiles, counts = ranked.median(), ranked.quantile(0.75), ranked.size()
@@ -198,33 +119,6 @@ def benchmarks_by(table: pd.DataFrame, by: str) -> dict:
     return result
 
 
-def trend_table(current: pd.DataFrame, previous: pd.DataFrame, *, z: float = Z95) -> pd.DataFrame:
-    """Change in NPS per partner between two periods, with a significance flag.
-
-    delta = NPS_now - NPS_before (NaN if either period has n == 0 or the partner is missing from
-    one frame). significant: |(NPS'_1 - NPS'_0) / (100 * sqrt(var_1 + var_0))| > z with the
-    adjusted-Wald var = (p' + d' - (p' - d')^2) / n' of each period, and both n >= 1.
-    Partners from either frame are returned, sorted by partner_id.
-    """
-    for frame, what in ((current, "trend_table current"), (previous, "trend_table previous")):
-        _check_frame(frame, _TREND_COLUMNS, what)
-        over = (frame["promoters"].to_numpy() + frame["detractors"].to_numpy()) > frame["n"].to_numpy()
-        if over.any():
-            raise ValueError(f"{what}: partner {frame['partner_id'].iloc[int(over.argmax())]}: promoters + detractors > n")
-
-    cols = ["partner_id", *_TREND_COLUMNS]
-    merged = current[cols].merge(previous[cols], on="partner_id", how="outer", suffixes=("_1", "_0"), sort=True)
-    n1 = merged["n_1"].to_numpy(dtype=float, na_value=0.0)
-    p1 = merged["promoters_1"].to_numpy(dtype=float, na_value=0.0)
-    d1 = merged["detractors_1"].to_numpy(dtype=float, na_value=0.0)
-    n0 = merged["n_0"].to_numpy(dtype=float, na_value=0.0)
-    p0 = merged["promoters_0"].to_numpy(dtype=float, na_value=0.0)
-    d0 = merged["detractors_0"].to_numpy(dtype=float, na_value=0.0)
-
-    delta, significant = _trend(n1, p1, d1, n0, p0, d0, z)
-    return pd.DataFrame({"partner_id": merged["partner_id"].to_numpy(), "delta": delta, "significant": significant})
-
-
 # --- many periods at once ---------------------------------------------------------------------
 
 
@@ -233,11 +127,21 @@ def _columns(by: str | list[str]) -> list[str]:
 
 
 def score_tables(counts: pd.DataFrame, *, by: str | list[str], ghosts, min_answers, z: float = Z95) -> pd.DataFrame:
-    """`score_table` for many periods in one pass: one row per (`by`, partner_id), where `by` is a
-    column or a list of columns (tenant and period, say). Each group is scored exactly as
-    `score_table` scores it alone: the tenant mix, eligibility, ranks and ranked_of are computed
-    within the group. `ghosts` and `min_answers` are numbers, or arrays with one value per row
-    (each tenant its own settings). Same columns as `score_table`."""
+    """Per-partner NPS, adjusted-Wald interval, shrunk score and rank, for many periods in one pass:
+    one row per (`by`, partner_id), where `by` is a column or a list of columns (tenant and period,
+    say). Each group is scored on its own: the tenant mix, eligibility, ranks and ranked_of are
+    computed within the group. `ghosts` and `min_answers` are numbers, or arrays with one value
+    per row (each tenant its own settings).
+
+    Input columns n, promoters, passives, detractors (integers, n = P + passives + D, else
+    ValueError naming the partner). Adds: nps = 100 * (P - D) / n (NaN when n == 0); ci_low/ci_high
+    = adjusted Wald (see `adjusted_wald`); shrunk = 100 * ((P + m * p_t) - (D + m * d_t)) / (n + m)
+    with m = ghosts and the group's mix p_t = sum P / sum n, d_t = sum D / sum n (0 and 0 without
+    answers); eligible = n >= min_answers and n >= 1; rank = 1 for the best shrunk score among
+    eligible partners, ties share the lower rank (method "min"; scores are compared to 9 decimals
+    so float noise does not split real ties), <NA> for the others; ranked_of = number of eligible
+    partners. tests/surveys/statistics_reference.py has the plain one-period form the tests
+    compare against."""
     ghosts = np.asarray(ghosts, dtype=float)
     min_answers = np.asarray(min_answers, dtype=float)
     if (ghosts < 0).any():
@@ -291,9 +195,13 @@ def nps_with_interval(n, promoters, detractors, z: float = Z95):
 
 
 def trend_tables(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | list[str], z: float = Z95) -> pd.DataFrame:
-    """`trend_table` for many periods at once, for the partners of `current` (one row per
-    (`by`, partner_id) of `current`; a partner missing from `previous` has no delta). `by` is a
-    column or a list of columns."""
+    """Change in NPS per partner between two periods, for many periods at once: one row per
+    (`by`, partner_id) of `current` (a partner missing from `previous` has no delta); `by` is a
+    column or a list of columns.
+
+    delta = NPS_now - NPS_before (NaN if either period has n == 0). significant:
+    |(NPS'_1 - NPS'_0) / (100 * sqrt(var_1 + var_0))| > z with the adjusted-Wald
+    var = (p' + d' - (p' - d')^2) / n' of each period, and both n >= 1."""
     keys = [*_columns(by), "partner_id"]
     cols = [*keys, *_TREND_COLUMNS]
     for frame, what in ((current, "current"), (previous, "previous")):

@@ -1,14 +1,22 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
+from django.db.models import Model
+
+from prm.tenancy.models import Tenant
 
 from .models import AuditEvent
 from .verbs import is_known_verb
+
+
+Actor = Any  # a User, or anything whose str() names who acted: an API key, a rule, a task
 
 
 class UnknownAuditVerb(ValueError):
     """A verb no app declares in its audit_verbs.py: it would have no timeline label."""
 
 
-def audit_record(*, tenant, actor, verb: str, target, from_state: str = "", to_state: str = "",
+def audit_record(*, tenant: Tenant, actor: Actor, verb: str, target: Model, from_state: str = "", to_state: str = "",
                  data: dict | None = None) -> AuditEvent:
     """Append an audit row. `actor` is a User, or any object whose str() names the actor (API key, rule).
     `verb` is a member of an app's audit verb enumeration (see prm.audit.verbs)."""

@@ -11,4 +11,3 @@ class InvitationVerb(TextChoices):
     CREATED = "invitation.created", _("Invitation sent")
     ACCEPTED = "invitation.accepted", _("Invitation accepted")
     REVOKED = "invitation.revoked", _("Invitation revoked")
-    MEMBERSHIP_CREATED = "membership.created", _("Joined")

@@ -1,17 +1,19 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from prm.audit.services import audit_record
+from prm.audit.services import Actor, audit_record
 from prm.outbox.services import email_render_and_enqueue
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import PARTNER_ROLES, Membership, Role
+from prm.tenancy.services import membership_grant
 
 from .audit_verbs import InvitationVerb
 from .models import Invitation
@@ -106,16 +108,9 @@ def invitation_accept(*, invitation, user=None, full_name="", password=""):
     if user.email.lower() != invitation.email.lower():
         raise PermissionDenied("This invitation was sent to another address.")
     Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
-    membership, _ = Membership.objects.update_or_create(
-        tenant=invitation.tenant,
-        user=user,
-        defaults={"role": invitation.role, "partner": invitation.partner, "is_active": True},
-    )
     audit_record(tenant=invitation.tenant, actor=user, verb=InvitationVerb.ACCEPTED, target=invitation,
                  from_state="pending", to_state="accepted")
-    audit_record(tenant=invitation.tenant, actor=user, verb=InvitationVerb.MEMBERSHIP_CREATED, target=membership,
-                 to_state="active", data={"role": membership.role})
-    return membership
+    return membership_grant(tenant=invitation.tenant, user=user, role=invitation.role, partner=invitation.partner, actor=user)
 
 
 def _create_invited_user(email, full_name, password):
@@ -145,3 +140,14 @@ def invitation_revoke(*, invitation, actor_membership):
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
     audit_record(tenant=invitation.tenant, actor=actor_membership.user, verb=InvitationVerb.REVOKED,
                  target=invitation, from_state="pending", to_state="revoked")
+
+
+@transaction.atomic
+def invitations_revoke_for_partner(*, partner: Model, actor: Actor, now: datetime | None = None) -> int:
+    """Revoke every pending invitation to `partner` (it was deactivated); one audit row each."""
+    pending = list(Invitation.objects.select_for_update().filter(partner=partner, accepted_at__isnull=True, revoked_at__isnull=True))
+    Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(revoked_at=now or timezone.now())
+    for invitation in pending:
+        audit_record(tenant=invitation.tenant, actor=actor, verb=InvitationVerb.REVOKED, target=invitation,
+                     from_state="pending", to_state="revoked", data={"reason": "partner deactivated"})
+    return len(pending)

@@ -8,5 +8,6 @@ from prm.audit.verbs import audit_verbs
 
 @audit_verbs
 class TenancyVerb(TextChoices):
+    MEMBERSHIP_GRANTED = "membership.created", _("Joined")
     MEMBERSHIP_DEACTIVATED = "membership.deactivated", _("Access removed")
     MEMBERSHIP_REACTIVATED = "membership.reactivated", _("Access restored")

@@ -1,10 +1,21 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from prm.audit.services import audit_record
+from prm.audit.services import Actor, audit_record
 
 from .audit_verbs import TenancyVerb
 from .models import RESERVED_SLUGS, STAFF_ROLES, Membership, Role, Tenant
+
+
+@transaction.atomic
+def membership_grant(*, tenant: Tenant, user, role: str, partner=None, actor: Actor) -> Membership:
+    """Give `user` access to `tenant` in `role` (for `partner`): a new membership, or the old one back."""
+    membership, _ = Membership.objects.update_or_create(
+        tenant=tenant, user=user, defaults={"role": role, "partner": partner, "is_active": True},
+    )
+    audit_record(tenant=tenant, actor=actor, verb=TenancyVerb.MEMBERSHIP_GRANTED, target=membership,
+                 to_state="active", data={"role": membership.role})
+    return membership
 
 
 def _may_manage(actor_membership, target):

@@ -47,7 +47,6 @@ def test_similar_name_with_its_score(acme):
     assert conflict.deal == deal
     assert [(r.kind, r.detail) for r in conflict.reasons] == [("similar_name", "similar name (score 0.84)")]
     assert conflict.reasons[0].score == pytest.approx(16 / 19)
-    assert conflict.best_score == pytest.approx(16 / 19)
     assert not conflict.strong
     [identical] = find_conflicts(key_for(customer_name="Northwind Traders Ltd"))
     assert identical.reasons[0].score == 1.0 and identical.strong

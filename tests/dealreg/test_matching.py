@@ -21,7 +21,6 @@ from dealreg.matching import (
     is_free_mail_domain,
     is_strong_match,
     match_reasons,
-    name_similarity,
     normalize_company_name,
     normalize_domain,
     trigram_similarity,
@@ -150,6 +149,11 @@ KNOWN_LIMITATIONS = {
     ("Prefeitura de São Paulo", "Prefeitura de Santos"): ("match", 4 / 7,
         "a shared generic prefix (city hall of ...) outweighs the city (0.57): weak match, vendor reviews"),
 }
+
+
+def name_similarity(a_raw: str, b_raw: str) -> float:
+    """Trigram similarity of two company names after normalisation, as the matcher scores them."""
+    return trigram_similarity(normalize_company_name(a_raw), normalize_company_name(b_raw))
 
 
 def _predicted(a_name, a_site, b_name, b_site):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from dealreg import services
-from dealreg.business_hours import add_business_hours, business_hours_between
+from prm.business_hours import add_business_hours, business_hours_between
 from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
 from partners.models import PartnerStatus

@@ -23,6 +23,7 @@ from surveys.models import PartnerScore, RankingRun
 from tests.factories import PartnerFactory, TenantFactory
 
 from .helpers import bulk_answers, make_survey, set_settings, utc
+from .statistics_reference import nps_difference_z
 
 RUN_DATE = date(2025, 3, 15)
 VALUES = ["partner_id", "period", "n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high", "shrunk",
@@ -92,7 +93,7 @@ def test_the_run_stores_window_and_monthly_rows_that_match_the_hand_computation(
 
     # Trend: Northwind's previous window (Oct–Dec) holds the two 0s: NPS −100 → 16.7.
     assert nw.trend_delta == pytest.approx(100 / 6 + 100)
-    assert nw.trend_significant == (abs(statistics.nps_difference_z(3, 2, 6, 0, 2, 2)) > statistics.Z95)
+    assert nw.trend_significant == (abs(nps_difference_z(3, 2, 6, 0, 2, 2)) > statistics.Z95)
     assert co.trend_delta is None and co.trend_significant is False
 
     months = {period: (s.n, s.promoters, s.passives, s.detractors) for (pid, period), s in scores.items() if pid == northwind}

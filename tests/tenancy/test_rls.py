@@ -13,12 +13,11 @@ from django.db import ProgrammingError, connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from dealreg import tasks as dealreg_tasks
 from partners.models import Partner
+from prm.tenancy import loops
 from prm.tenancy.context import rls_bypass, tenant_context
 from prm.tenancy.middleware import TenantMiddleware
 from prm.tenancy.rls import POLICY_NAME, TENANT_SETTING, statement_prefix, tenant_owned_tables
-from surveys import tasks as survey_tasks
 
 postgres_only = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL (DATABASE_URL)"
@@ -215,7 +214,7 @@ def test_in_autocommit_each_statement_carries_the_tenant(world, as_app_role):
 
 @pytest.mark.postgres
 @postgres_only
-@pytest.mark.parametrize("each_tenant", [dealreg_tasks._each_tenant, survey_tasks._each_tenant])
+@pytest.mark.parametrize("each_tenant", [loops.each_tenant])  # the one per-tenant loop of every app's tasks
 def test_a_task_step_sees_only_its_tenant(world, as_app_role, each_tenant):
     def step(tenant):
         return _tenants_in("partners_partner")
