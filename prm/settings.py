@@ -160,12 +160,26 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PRM] "
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses that have no account
+# Failed passwords: per client IP; per address from one IP ("key", see prm/accounts/limits.py) over
+# 5 minutes and a day; per address from anywhere over an hour, above what one IP can reach alone.
+# The emailed sign-in code is the way in that strangers cannot close: per IP, per address from one IP.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,5/5m/key,20/d/key",
+    "login_failed_address": "50/h/key",
+    "request_login_code": "20/m/ip",
+    "request_login_code_address_ip": "3/m/key,10/h/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_FORMS = {"request_login_code": "prm.accounts.forms.RequestSignInCodeForm"}
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "prm.accounts.tokens.HostBoundPasswordResetTokenGenerator"
+# Behind reverse proxies, the client IP that the limits count is the one the proxies set: the
+# number of proxies you run that append to X-Forwarded-For, or the header one of them sets.
+# 0 / unset: X-Forwarded-For is ignored (anyone can send it) and REMOTE_ADDR is used.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PRM"
 

@@ -1,14 +1,21 @@
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from prm.outbox.services import email_enqueue
+from prm.tenancy.links import public_site, public_url
 from prm.tenancy.models import Membership
 
-# Emails whose links are keys: their bodies are not kept once delivered.
-SENSITIVE = {"account/email/password_reset_key"}
+from . import limits
+
+# Emails that carry a key (a link or a sign-in code): sent only to people who may sign in on this
+# host, and their bodies are not kept once delivered.
+SENSITIVE = {"account/email/password_reset_key", "account/email/login_code"}
 
 
 def _may_sign_in_here(request, user):
@@ -17,6 +24,10 @@ def _may_sign_in_here(request, user):
     if tenant is None:
         return user.is_superuser
     return Membership.objects.filter(user=user, is_active=True).exclude(partner__status="inactive").exists()
+
+
+def _tenant_of(request):
+    return getattr(request, "tenant", None)
 
 
 class TenantAccountAdapter(DefaultAccountAdapter):
@@ -35,6 +46,32 @@ class TenantAccountAdapter(DefaultAccountAdapter):
             return None
         return user
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth's per-"key" failure count: per address and client IP, not per address (limits.py).
+        return limits.address_from_ip_key(request, credentials.get("email", ""))
+
+    def pre_authenticate(self, request, **credentials):
+        super().pre_authenticate(request, **credentials)
+        self._address_failure_usage = limits.consume_password_failure_per_address(request, credentials.get("email", ""))
+        if not self._address_failure_usage:
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self):
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_address_failure_usage", None)
+        if usage:
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        limits.clear_password_failures(request, credentials.get("email", ""))
+
+    def get_reset_password_from_key_url(self, key):
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return public_url(_tenant_of(allauth_context.request), path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return public_url(_tenant_of(request), reverse("account_confirm_email", args=[emailconfirmation.key]))
+
     def pre_login(self, request, user, **kwargs):
         if not _may_sign_in_here(request, user):
             messages.error(request, "This account cannot sign in to this program.")
@@ -48,20 +85,22 @@ class TenantAccountAdapter(DefaultAccountAdapter):
         host never mails people of other programs.
         """
         request = allauth_context.request
-        user = context.get("user")
-        if template_prefix in SENSITIVE and user is not None and not _may_sign_in_here(request, user):
-            return
+        if template_prefix in SENSITIVE:
+            user = context.get("user") or get_user_model().objects.filter(email__iexact=email).first()
+            if user is None or not _may_sign_in_here(request, user):
+                return
         ctx = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
-            "tenant": getattr(request, "tenant", None),
+            # Names and links come from the configured host, never from the request's Host header.
+            "current_site": public_site(_tenant_of(request)),
+            "tenant": _tenant_of(request),
             **context,
         }
         message = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
         email_enqueue(
-            tenant=getattr(request, "tenant", None),
+            tenant=_tenant_of(request),
             to=message.to,
             subject=message.subject,
             body_text=message.body,
