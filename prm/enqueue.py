@@ -22,4 +22,7 @@ def registered_task(name: str):
 def enqueue_on_commit(name: str, **kwargs: Any) -> None:
     """Queue the task `name` with these (JSON) keyword arguments once the current transaction commits."""
     task = registered_task(name)
-    transaction.on_commit(lambda: task.delay(**kwargs))
+    # robust: the write has committed, so a failing hand-off (broker down, or an eager task that
+    # fails in process) is logged instead of turning the request into a 500. Outbox rows left
+    # pending are picked up again by flush_outbox, or in eager mode by the next request.
+    transaction.on_commit(lambda: task.delay(**kwargs), robust=True)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "prm.uploads.request_limits.RequestBodyLimitMiddleware",
+    "prm.outbox.middleware.EagerOutboxRetryMiddleware",  # outside the tenant: it sweeps every tenant's mail
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prm.tenancy.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -293,4 +294,6 @@ LOGGING = {
 PRM_URL_SCHEME = env.str("PRM_URL_SCHEME", default="https" if PRODUCTION else "http")
 PRM_PUBLIC_PORT = env.str("PRM_PUBLIC_PORT", default="")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+# Eager mode (no broker, no beat): how often a request retries the due messages (prm/outbox/middleware.py).
+OUTBOX_EAGER_RETRY_SECONDS = env.int("OUTBOX_EAGER_RETRY_SECONDS", default=30)
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=60)

@@ -13,7 +13,7 @@ from prm.audit.services import audit_record
 from prm.uploads import read_table
 
 from .audit_verbs import SurveyVerb
-from .models import Campaign, ImportBatch, InvitationStatus, SurveyInvitation, Suppression
+from .models import Campaign, ImportBatch, InvitationStatus, Suppression, SurveyInvitation
 
 REQUIRED = ["name", "email", "company", "partner"]
 MAX_ROWS = 20000
@@ -40,7 +40,7 @@ def build_batch(*, tenant, actor, survey, name, upload, partner_scope=None):
     suppressed = set(Suppression.objects.values_list("email", flat=True))
     already = set(SurveyInvitation.objects.filter(survey=survey).values_list("email", flat=True))
     rows, problems, seen = [], [], {}
-    for index, record in zip(frame.index, frame.to_dict("records")):  # the row's number in the file
+    for index, record in zip(frame.index, frame.to_dict("records"), strict=True):  # the row's number in the file
         email = str(record.get("email", "")).strip().lower()
         row_problems = []
         try:

@@ -10,7 +10,6 @@ from openpyxl import Workbook
 
 from prm.tenancy.models import Role
 from surveys.models import Campaign, ImportBatch, InvitationStatus, SurveyInvitation
-
 from tests.factories import MembershipFactory, UserFactory
 from tests.uploads.hostile import HOSTILE
 
