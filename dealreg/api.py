@@ -1,6 +1,4 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -9,6 +7,7 @@ from partners.models import Partner
 from prm.api.viewsets import TenantScopedViewSet
 
 from . import services
+from .api_filters import DealListFilters
 from .conflicts import find_conflicts, key_for, verdict_for
 from .models import Deal
 from .selectors import deal_search
@@ -18,17 +17,6 @@ FIELDS = ("customer_name", "customer_website", "customer_country", "contact_name
           "value", "currency", "expected_close_date", "notes")
 
 
-def _drf_error(exc):
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc))
-    return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
-
-@extend_schema(parameters=[
-    OpenApiParameter("q", str, description="Search customer name, domain, contact."),
-    OpenApiParameter("status", str, enum=[s for s, _ in Deal._meta.get_field("status").choices]),
-    OpenApiParameter("partner", int),
-])
 class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, TenantScopedViewSet):
     """Deal registrations. Partner users work on their own partner's deals; staff and keys on all.
@@ -40,27 +28,25 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     partner_field = "partner"
     partner_write_actions = frozenset({"create", "update", "partial_update", "submit", "withdraw", "win", "lose", "extend", "check"})
     serializer_class = DealSerializer
+    filter_serializer_class = DealListFilters
 
     def narrow(self, queryset):
         queryset = queryset.select_related("partner").prefetch_related("products").order_by("-created_at")
         if self.action != "list":
             return queryset
-        params = self.request.query_params
-        partner = params.get("partner")
-        partner = Partner.objects.filter(pk=partner).first() if str(partner).isdigit() else None
-        if params.get("partner") and partner is None:
-            return queryset.none()  # an unknown partner has no deals (rather than every deal)
-        return deal_search(queryset, query=params.get("q", ""), status=params.get("status", ""), partner=partner)
+        partner = None
+        if "partner" in self.filters:
+            partner = Partner.objects.filter(pk=self.filters["partner"]).first()
+            if partner is None:
+                return queryset.none()  # an unknown partner has no deals (rather than every deal)
+        return deal_search(queryset, query=self.filters.get("q", ""), status=self.filters.get("status", ""), partner=partner)
 
     def _staff_only(self):
         if self.principal.is_partner:
             raise exceptions.PermissionDenied("Only the vendor decides on deals.")
 
     def _call(self, service, **kwargs):
-        try:
-            return service(actor=self.principal.actor, **kwargs)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _drf_error(exc) from None
+        return service(actor=self.principal.actor, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -66,7 +66,8 @@ class ConflictSerializer(serializers.Serializer):
     reference = serializers.CharField(source="deal.reference")
     partner = serializers.CharField(source="deal.partner.name")
     status = serializers.CharField(source="deal.status")
-    protected_until = serializers.DateTimeField(source="deal.protected_until")
+    # Empty while the matching deal still waits for approval: it is a conflict, not yet protected.
+    protected_until = serializers.DateTimeField(source="deal.protected_until", allow_null=True)
     strong = serializers.BooleanField()
     reasons = MatchReasonSerializer(many=True)
 

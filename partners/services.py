@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prm.audit.services import audit_record
 from prm.invitations.services import invitations_revoke_for_partner
@@ -39,12 +40,21 @@ def partner_create(*, tenant, actor, **fields):
 
 
 @transaction.atomic
+def _check_status_change(partner, status):
+    """Deactivation and reactivation are their own moves (side effects, audit verbs): an edit refuses them."""
+    if status == partner.status:
+        return
+    if status == PartnerStatus.INACTIVE:
+        raise ValidationError({"status": _("Use Deactivate to deactivate a partner.")})
+    if partner.status == PartnerStatus.INACTIVE:
+        raise ValidationError({"status": _("This partner is deactivated: use Reactivate to bring it back.")})
+
+
 def partner_update(*, partner, actor, **fields):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
-    if fields.get("status") == PartnerStatus.INACTIVE and partner.status != PartnerStatus.INACTIVE:
-        raise ValidationError({"status": "Use Deactivate to deactivate a partner."})
+    _check_status_change(partner, fields.get("status", partner.status))
     if "name" in fields:
         _check_unique_name(fields["name"], exclude_pk=partner.pk)
     before = {name: getattr(partner, name) for name in fields}

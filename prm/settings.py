@@ -232,8 +232,11 @@ REST_FRAMEWORK = {
         "prm.api.authentication.TenantSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["prm.api.permissions.IsTenantMember"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "prm.api.schema.TenantApiAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "prm.api.pagination.ValidatedPageNumberPagination",
+    # One error path: services' ValidationError/PermissionDenied → 400/403; non-field messages under "detail".
+    "EXCEPTION_HANDLER": "prm.api.exceptions.api_exception_handler",
+    "NON_FIELD_ERRORS_KEY": "detail",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["prm.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_KEY_RATE", default="600/min")},
@@ -249,6 +252,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"CountryEnum": "django_countries.countries"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "prm.api.schema.add_error_answers"],
 }
 
 # Security: strict in production, relaxed for the plain-HTTP demo.

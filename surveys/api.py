@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from prm.api.viewsets import TenantScopedViewSet
 
 from . import services
+from .api_filters import WINDOW, AnswerListFilters, FollowUpListFilters, InvitationListFilters, RankingListFilters
 from .models import Answer, FollowUpCase, PartnerScore, Survey, SurveyInvitation
 from .selectors import latest_run
 from .serializers import (
@@ -39,52 +40,47 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from None
 
 
-@extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("campaign", int), OpenApiParameter("survey", int)])
 class SurveyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Who was invited, and what happened (read-only). Partners see their own customers only."""
 
     model = SurveyInvitation
     partner_field = "partner"
     serializer_class = SurveyInvitationSerializer
+    filter_serializer_class = InvitationListFilters
 
     def narrow(self, queryset):
-        params = self.request.query_params
-        for name in ("status",):
-            if params.get(name):
-                queryset = queryset.filter(**{name: params[name]})
-        for name in ("campaign", "survey"):
-            if params.get(name, "").isdigit():
-                queryset = queryset.filter(**{f"{name}_id": params[name]})
+        for name, field in (("status", "status"), ("campaign", "campaign_id"), ("survey", "survey_id")):
+            if name in self.filters:
+                queryset = queryset.filter(**{field: self.filters[name]})
         return queryset.order_by("-created_at")
 
 
-@extend_schema(parameters=[OpenApiParameter("partner", int), OpenApiParameter("since", str, description="ISO date")])
 class AnswerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Answers with the end user's identity (read-only). Partners see their own customers' answers only."""
 
     model = Answer
     partner_field = "partner"
     serializer_class = AnswerSerializer
+    filter_serializer_class = AnswerListFilters
 
     def narrow(self, queryset):
-        params = self.request.query_params
-        if params.get("partner", "").isdigit():
-            queryset = queryset.filter(partner_id=params["partner"])
-        if params.get("since"):
-            queryset = queryset.filter(answered_at__date__gte=params["since"])
+        if "partner" in self.filters:
+            queryset = queryset.filter(partner_id=self.filters["partner"])
+        if "since" in self.filters:
+            queryset = queryset.filter(answered_at__date__gte=self.filters["since"])
         return queryset.select_related("invitation").order_by("-answered_at")
 
 
-@extend_schema(parameters=[OpenApiParameter("period", str, description="'window' (default) or YYYY-MM")])
 class RankingViewSet(mixins.ListModelMixin, TenantScopedViewSet):
     """The latest nightly ranking, one row per partner. Partners see their own row."""
 
     model = PartnerScore
     partner_field = "partner"
     serializer_class = PartnerScoreSerializer
+    filter_serializer_class = RankingListFilters
 
     def narrow(self, queryset):
-        period = self.request.query_params.get("period") or "window"
+        period = self.filters.get("period", WINDOW)
         return (queryset.filter(run=latest_run(), period=period, partner__isnull=False)
                 .select_related("partner", "run").order_by(F("rank").asc(nulls_last=True), "-shrunk"))
 
@@ -96,19 +92,18 @@ class FollowUpCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
     partner_field = "partner"
     partner_write_actions = frozenset({"record"})
     serializer_class = FollowUpCaseSerializer
+    filter_serializer_class = FollowUpListFilters
 
     def narrow(self, queryset):
-        status = self.request.query_params.get("status")
         queryset = queryset.select_related("answer__invitation")
-        return (queryset.filter(status=status) if status else queryset).order_by("status", "due_at")
+        if "status" in self.filters:
+            queryset = queryset.filter(status=self.filters["status"])
+        return queryset.order_by("status", "due_at")
 
     @extend_schema(request=FollowUpUpdateSerializer, responses=FollowUpCaseSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         body = FollowUpUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            case = services.follow_up_update(case=self.get_object(), actor=self.principal.actor, **body.validated_data)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from None
+        case = services.follow_up_update(case=self.get_object(), actor=self.principal.actor, **body.validated_data)
         return Response(FollowUpCaseSerializer(case).data)

@@ -1,6 +1,8 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from .key_status import key_inactive_reason
 from .principal import ApiKeyUser
 from .services import api_key_verify
 
@@ -19,6 +21,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = api_key_verify(header[len(self.keyword) + 1 :].strip())
         if key is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+        reason = key_inactive_reason(key)
+        if reason is not None:
+            raise exceptions.AuthenticationFailed(_("This API key is inactive: %(reason)s.") % {"reason": reason})
         return ApiKeyUser(key), key
 
     def authenticate_header(self, request):

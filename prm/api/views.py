@@ -10,6 +10,7 @@ from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import TenantAdminViewMixin
 
 from .forms import ApiKeyForm
+from .key_status import keys_with_status
 from .models import ApiKey
 from .services import api_key_create, api_key_revoke
 
@@ -19,7 +20,7 @@ NEW_KEY_SESSION = "prm_new_api_key"
 class ApiKeyListView(TenantAdminViewMixin, View):
     def get(self, request, form=None, status=200):
         context = {
-            "keys": ApiKey.objects.select_related("created_by"),
+            "keys": keys_with_status(ApiKey.objects.select_related("created_by")),
             "form": form or ApiKeyForm(),
             # Popped: the raw key is displayed exactly once.
             "new_key": request.session.pop(NEW_KEY_SESSION, None),

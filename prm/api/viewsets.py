@@ -5,11 +5,14 @@
 - writes need a staff role or an API key unless `partner_write_actions` lets partners in.
 
 Subclasses narrow in `narrow(queryset)`; defining `get_queryset` raises at import time.
+A list's query parameters are parsed by `filter_serializer_class` (see prm/api/filters.py) and
+reach `narrow()` as `self.filters`; a path id that cannot name a row is the same 404 as a missing one.
 """
 
 from django.http import Http404
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, generics, viewsets
 
+from .filters import is_valid_id
 from .principal import principal_for
 
 SAFE_ACTIONS = frozenset({"list", "retrieve"})
@@ -19,6 +22,8 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
     model = None
     partner_field: str | None = None
     partner_write_actions: frozenset = frozenset()
+    filter_serializer_class = None
+    filters: dict = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -39,6 +44,22 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
     def narrow(self, queryset):
         return queryset
 
+    def parse_filters(self) -> dict:
+        """The list's query parameters, validated (a ValidationError is a 400 naming the parameter)."""
+        if self.filter_serializer_class is None or self.action != "list":
+            return {}
+        parsed = self.filter_serializer_class(data=self.request.query_params)
+        parsed.is_valid(raise_exception=True)
+        # Blank values mean "no filter", like an absent parameter.
+        return {name: value for name, value in parsed.validated_data.items() if value not in ("", None)}
+
+    def get_object(self):
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if not is_valid_id(lookup):
+            # The very 404 a missing row gives, before the database sees an id it cannot compare.
+            generics.get_object_or_404(self.model.unscoped.none())
+        return super().get_object()
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no rows
             return self.model.unscoped.none()
@@ -46,4 +67,5 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         principal = getattr(self, "principal", None)
         if principal is not None and principal.is_partner:
             queryset = queryset.filter(**{self.partner_field: principal.partner_id})
+        self.filters = self.parse_filters()
         return self.narrow(queryset)

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from partners.models import Partner, PartnerStatus
+from partners.services import partner_deactivate
 from prm.api.services import api_key_create
 from prm.audit.models import AuditEvent
 from tests.factories import PartnerFactory
@@ -203,3 +204,37 @@ def test_memberships_partner_users_see_their_partners_team(world, session_client
 def test_memberships_are_read_only(world, key_client):
     assert key_client.post(MEMBERSHIPS, {"role": "tenant_admin"}, format="json").status_code == 405
     assert key_client.delete(f"{MEMBERSHIPS}{world.acme_manager.pk}/").status_code == 405
+
+
+def test_patch_or_put_cannot_reactivate_a_partner_around_the_reactivate_action(world, key_client, in_tenant):
+    with in_tenant(world.acme):
+        partner_deactivate(partner=world.northwind, actor=world.acme_admin.user, reason="Churned")
+    url = f"{PARTNERS}{world.northwind.pk}/"
+    body = {**key_client.get(url).json(), "status": "active"}
+    for response in (key_client.patch(url, {"status": "active"}, format="json"), key_client.put(url, body, format="json")):
+        assert response.status_code == 400
+        assert list(response.json()) == ["status"]
+        assert "Reactivate" in response.json()["status"][0]
+    partner = Partner.unscoped.get(pk=world.northwind.pk)
+    assert (partner.status, partner.deactivated_at is not None) == (PartnerStatus.INACTIVE, True)
+    assert not _audit(world.northwind.pk, "partner.updated").exists()
+    assert not _audit(world.northwind.pk, "partner.reactivated").exists()
+
+    # Other fields of a deactivated partner stay editable, its status sent unchanged.
+    response = key_client.patch(url, {"status": "inactive", "tier": "Gold"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "inactive"
+
+    # The action is the way back: deactivated_at cleared, one partner.reactivated row.
+    response = key_client.post(f"{url}reactivate/")
+    assert (response.json()["status"], response.json()["deactivated_at"]) == ("active", None)
+    assert _audit(world.northwind.pk, "partner.reactivated").count() == 1
+
+
+def test_patch_cannot_deactivate_a_partner_around_the_deactivate_action(world, key_client):
+    response = key_client.patch(f"{PARTNERS}{world.northwind.pk}/", {"status": "inactive"}, format="json")
+    assert response.status_code == 400
+    assert "Deactivate" in response.json()["status"][0]
+    assert Partner.unscoped.get(pk=world.northwind.pk).status == PartnerStatus.ACTIVE
+    assert not _audit(world.northwind.pk, "partner.deactivated").exists()
+    # onboarding ↔ active is an ordinary edit.
+    assert key_client.patch(f"{PARTNERS}{world.northwind.pk}/", {"status": "onboarding"}, format="json").status_code == 200

@@ -143,9 +143,14 @@ def test_list_and_filters_for_staff(world, api, listed):
     assert _customers(client.get(DEALS, {"partner": world.northwind.pk, "status": "draft"})) == ["Trey Research"]
     assert _customers(client.get(DEALS, {"q": "treyresearch.example"})) == ["Trey Research"]
     assert _customers(client.get(DEALS, {"q": "coho"})) == ["Coho Winery"]
-    # Another tenant's partner, a missing one or a malformed id: no deals (never every deal).
-    for unknown in (world.initech.pk, 987654, "northwind"):
+    # Another tenant's partner or a missing one: no deals (never every deal).
+    for unknown in (world.initech.pk, 987654):
         assert _customers(client.get(DEALS, {"partner": unknown})) == []
+    # A malformed id is an input error that names the parameter.
+    for malformed in ("northwind", "²", "1" * 20, "-3"):
+        response = client.get(DEALS, {"partner": malformed})
+        assert response.status_code == 400, malformed
+        assert list(response.json()) == ["partner"]
 
 
 def test_partner_users_list_only_their_own_deals(world, api, listed):
