@@ -1,13 +1,18 @@
 from django.urls import path
 
+from prm.tenancy.converters import register_choices
+
 from .views import dashboard, portal, public, relationship
 
 app_name = "surveys"
 
+# Only the formats the export view makes: anything else is a 404 before a view runs.
+register_choices("nps_export_format", dashboard.LeaderboardExportView.formats)
+
 urlpatterns = [
     path("manage/nps/", dashboard.LeaderboardView.as_view(), name="dashboard_home"),
     path("manage/nps/run/", dashboard.RunRankingsView.as_view(), name="dashboard_run"),
-    path("manage/nps/export.<str:fmt>", dashboard.LeaderboardExportView.as_view(), name="dashboard_export"),
+    path("manage/nps/export.<nps_export_format:fmt>", dashboard.LeaderboardExportView.as_view(), name="dashboard_export"),
     path("manage/nps/partners/<int:pk>/", dashboard.PartnerDrillDownView.as_view(), name="dashboard_partner"),
     path("manage/nps/follow-ups/", dashboard.FollowUpsView.as_view(), name="dashboard_follow_ups"),
     path("manage/nps/practices/<int:pk>/hide/", dashboard.PracticeHideView.as_view(), name="dashboard_practice_hide"),

@@ -30,6 +30,11 @@ def _member(tenant, email, role, partner=None):
 @pytest.fixture
 def world(db):
     """acme (partners northwind, contoso) and globex (partner initech), with a member in every role."""
+    return build_world()
+
+
+def build_world():
+    """The `world` fixture's rows; the cross-tenant matrix builds them once for all its tests."""
     acme = TenantFactory(slug="acme", name="Acme Networks")
     globex = TenantFactory(slug="globex", name="Globex Systems")
     northwind = PartnerFactory(tenant=acme, name="Northwind Traders", website="https://northwind.example", domain="northwind.example")

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -11,7 +10,6 @@ from django.views.generic import ListView
 from partners.models import Partner
 from partners.selectors import partner_tiers
 from prm.audit.selectors import audit_events_for
-from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
@@ -21,7 +19,7 @@ from ..export import export_response
 from ..forms import DealFilterForm, ProductLineForm, QuestionForm, ReasonForm, RulesForm
 from ..models import Deal, ProductLine
 from ..rules import rules_for
-from ..selectors import access_deal, deal_search, review_queue, with_clocks
+from ..selectors import deal_search, review_queue, with_clocks
 from .lists import DealClocksMixin
 from ..states import allowed_actions
 
@@ -64,16 +62,25 @@ class DealListView(DashboardViewMixin, DealClocksMixin, ListView):
 
 
 class DealExportView(DashboardViewMixin, View):
+    formats = ("csv", "xlsx")  # urls.py admits only these
+
     def get(self, request, fmt):
-        if fmt not in ("csv", "xlsx"):
-            raise Http404
         _, deals = _filtered(request, Deal.objects.select_related("partner").prefetch_related("products"))
         return export_response(deals.order_by("-created_at"), fmt, tenant=self.tenant)
 
 
-class DealDetailView(DashboardViewMixin, View):
+class DealObjectMixin(DashboardViewMixin):
+    """Views of one deal of the tenant in force, with what its pages show."""
+
+    model = Deal
+
+    def narrow(self, queryset):
+        return queryset.select_related("partner", "tenant").prefetch_related("products")
+
+
+class DealDetailView(DealObjectMixin, View):
     def get(self, request, pk, reason_form=None, question_form=None, status=200):
-        deal = access_deal(pk)
+        deal = self.get_object()
         with_clocks([deal], self.tenant.time_zone)
         context = {
             "deal": deal,
@@ -86,11 +93,8 @@ class DealDetailView(DashboardViewMixin, View):
         return render(request, "dealreg/dashboard/detail.html", context, status=status)
 
 
-class DealApproveView(DashboardViewMixin, ServiceActionView):
+class DealApproveView(DealObjectMixin, ServiceActionView):
     success_message = "{obj.reference} is approved and protected."
-
-    def get_object(self):
-        return access_deal(self.kwargs["pk"])
 
     def perform(self, deal):
         services.deal_approve(deal=deal, actor=self.request.user)
@@ -99,20 +103,21 @@ class DealApproveView(DashboardViewMixin, ServiceActionView):
         return reverse("dealreg:dashboard_detail", args=[deal.pk])
 
 
-class DealDecisionWithTextView(DashboardViewMixin, View):
+# decision in the URL → (form, its text field, service, message); urls.py admits only these keys.
+DECISIONS = {
+    "reject": (ReasonForm, "reason", services.deal_reject, "{ref} is rejected; the partner sees your reason."),
+    "request-info": (QuestionForm, "question", services.deal_request_info, "{ref} went back to the partner with your question."),
+}
+
+
+class DealDecisionWithTextView(DealObjectMixin, View):
     """Reject (with a reason) or ask for more information (with a question): the text is required."""
 
     http_method_names = ["post"]
-    decisions = {
-        "reject": (ReasonForm, "reason", services.deal_reject, "{ref} is rejected; the partner sees your reason."),
-        "request-info": (QuestionForm, "question", services.deal_request_info, "{ref} went back to the partner with your question."),
-    }
 
     def post(self, request, pk, decision):
-        if decision not in self.decisions:
-            raise Http404
-        form_class, field, service, message = self.decisions[decision]
-        deal = access_deal(pk)
+        form_class, field, service, message = DECISIONS[decision]  # the URL converter admits only these
+        deal = self.get_object()
         form = form_class(request.POST)
         if form.is_valid():
             try:
@@ -179,10 +184,8 @@ class ProductLinesView(DashboardViewMixin, View):
 
 
 class ProductLineToggleView(DashboardViewMixin, ServiceActionView):
+    model = ProductLine
     success_message = "{obj.name} updated."
-
-    def get_object(self):
-        return get_in_scope_or_404(ProductLine.objects.all(), pk=self.kwargs["pk"])
 
     def perform(self, product_line):
         services.product_line_toggle(product_line=product_line, actor=self.request.user)

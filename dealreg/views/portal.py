@@ -1,10 +1,9 @@
 """Partner users register and follow their own partner's deals."""
 
+import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from ..conflicts import find_conflicts, key_for, verdict_for
 from ..forms import ConflictCheckForm, DealFilterForm, DealForm
 from ..models import Deal
 from ..rules import rules_for
-from ..selectors import access_partner_deal, deal_search, with_clocks
+from ..selectors import deal_search, with_clocks
 from .lists import DealClocksMixin
 from ..states import allowed_actions
 
@@ -47,16 +46,13 @@ class DealFormMixin:
         return render(self.request, self.template_name, {"form": form, "deal": deal}, status=status)
 
     def save_and_maybe_submit(self, form, write, deal=None):
-        """`write()` saves the form; 'Save draft' keeps it a draft, 'Submit' also submits.
+        """`write(submit)` saves the form; 'Save draft' keeps it a draft, 'Submit' also submits.
 
         All or nothing: when the submit is refused, the write is rolled back too (no stray draft).
         Service errors land next to fields."""
         submit = self.request.POST.get("submit") == "1"
         try:
-            with transaction.atomic():
-                saved = write()
-                if submit:
-                    saved = services.deal_submit(deal=saved, actor=self.request.user)
+            saved = write(submit)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.render_form(form, deal, status=400)
@@ -82,32 +78,44 @@ class PortalDealCreateView(PortalViewMixin, DealFormMixin, View):
             return self.render_form(form, status=400)
         fields, products = form.service_fields()
         return self.save_and_maybe_submit(
-            form, lambda: services.deal_create(partner=self.partner, actor=request.user, products=products, **fields)
+            form, lambda submit: services.deal_create(partner=self.partner, actor=request.user, products=products, submit=submit,
+                                                      **fields)
         )
 
 
-class PortalDealEditView(PortalViewMixin, DealFormMixin, View):
+class PortalDealObjectMixin(PortalViewMixin):
+    """Views of one deal of the member's own partner: another partner's is the 404 of a missing one."""
+
+    model = Deal
+
+    def narrow(self, queryset):
+        return queryset.select_related("partner", "tenant").prefetch_related("products")
+
+
+class PortalDealEditView(PortalDealObjectMixin, DealFormMixin, View):
     def get(self, request, pk):
-        deal = access_partner_deal(self.partner, pk)
+        deal = self.get_object()
         if not deal.is_editable:
             messages.info(request, f"A {deal.get_status_display().lower()} deal cannot be edited.")
             return redirect("dealreg:portal_detail", pk=deal.pk)
         return self.render_form(DealForm(instance=deal, tenant=self.tenant), deal)
 
     def post(self, request, pk):
-        deal = access_partner_deal(self.partner, pk)
-        form = DealForm(request.POST, instance=access_partner_deal(self.partner, pk), tenant=self.tenant)
+        deal = self.get_object()
+        # The form validates a copy: the service must still see the old values to audit what changed.
+        form = DealForm(request.POST, instance=copy.copy(deal), tenant=self.tenant)
         if not form.is_valid():
             return self.render_form(form, deal, status=400)
         fields, products = form.service_fields()
         return self.save_and_maybe_submit(
-            form, lambda: services.deal_update(deal=deal, actor=request.user, products=products, **fields), deal
+            form, lambda submit: services.deal_update(deal=deal, actor=request.user, products=products, submit=submit, **fields),
+            deal
         )
 
 
-class PortalDealDetailView(PortalViewMixin, View):
+class PortalDealDetailView(PortalDealObjectMixin, View):
     def get(self, request, pk):
-        deal = access_partner_deal(self.partner, pk)
+        deal = self.get_object()
         with_clocks([deal], self.tenant.time_zone)
         rules = rules_for(self.tenant)
         context = {
@@ -129,13 +137,9 @@ PORTAL_ACTIONS = {
 }
 
 
-class PortalDealActionView(PortalViewMixin, ServiceActionView):
-    def get_object(self):
-        return access_partner_deal(self.partner, self.kwargs["pk"])
-
+class PortalDealActionView(PortalDealObjectMixin, ServiceActionView):
     def post(self, request, *args, **kwargs):
-        if kwargs["action"] not in PORTAL_ACTIONS:
-            raise Http404
+        # urls.py admits only the keys of PORTAL_ACTIONS.
         self.service, self.success_message = PORTAL_ACTIONS[kwargs["action"]]
         return super().post(request, *args, **kwargs)
 

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -18,7 +20,7 @@ from prm.tenancy.views import DashboardViewMixin
 from .. import services
 from ..forms import DeactivateForm, PartnerFilterForm, PartnerForm
 from ..models import Partner, PartnerStatus
-from ..selectors import access_partner_by_id, partner_search, partner_team, partner_tiers
+from ..selectors import partner_search, partner_team, partner_tiers
 
 
 class DashboardHomeView(DashboardViewMixin, View):
@@ -79,13 +81,17 @@ class PartnerCreateView(DashboardViewMixin, PartnerFormMixin, View):
 
 
 class PartnerEditView(DashboardViewMixin, PartnerFormMixin, View):
+    model = Partner
+
     def get(self, request, pk):
-        partner = access_partner_by_id(pk)
+        partner = self.get_object()
         return render(request, "partners/dashboard/form.html", {"form": PartnerForm(instance=partner), "partner": partner})
 
     def post(self, request, pk):
-        self.partner = access_partner_by_id(pk)
-        form = PartnerForm(request.POST, instance=access_partner_by_id(pk))
+        self.partner = self.get_object()
+        # Validating sets the new values on the form's instance; the service must still see the old
+        # ones to audit what changed, so the form gets a copy (one fetch, one scope).
+        form = PartnerForm(request.POST, instance=copy.copy(self.partner))
         return self.handle(request, form, instance=self.partner)
 
     def save(self, form):
@@ -96,8 +102,10 @@ class PartnerEditView(DashboardViewMixin, PartnerFormMixin, View):
 
 
 class PartnerDetailView(DashboardViewMixin, View):
+    model = Partner
+
     def get(self, request, pk, invite_form=None, status=200):
-        partner = access_partner_by_id(pk)
+        partner = self.get_object()
         context = {
             "partner": partner,
             "team": partner_team(partner),
@@ -115,7 +123,7 @@ class PartnerInviteView(PartnerDetailView):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        partner = access_partner_by_id(pk)
+        partner = self.get_object()
         form = InviteForm(request.POST, membership=self.membership, fixed_partner=partner)
         if form.is_valid():
             try:
@@ -130,10 +138,8 @@ class PartnerInviteView(PartnerDetailView):
 
 
 class PartnerDeactivateView(DashboardViewMixin, ServiceActionView):
+    model = Partner
     success_message = "{obj.name} is deactivated; its users can no longer sign in."
-
-    def get_object(self):
-        return access_partner_by_id(self.kwargs["pk"])
 
     def perform(self, partner):
         form = DeactivateForm(self.request.POST)

@@ -7,7 +7,6 @@ from django.views import View
 from prm.invitations.forms import InviteForm
 from prm.invitations.models import Invitation
 from prm.invitations.services import invitation_create, invitation_resend, invitation_revoke
-from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.models import Membership
 from prm.tenancy.services import membership_deactivate, membership_reactivate
@@ -63,11 +62,13 @@ class PortalTeamView(PortalViewMixin, View):
 
 
 class PortalMembershipDeactivateView(PartnerAdminViewMixin, ServiceActionView):
+    """Scoped to the admin's own partner by the portal base: another partner's id is a 404."""
+
+    model = Membership
     success_message = "{obj.user} can no longer sign in."
 
-    def get_object(self):
-        # Narrowed to the admin's own partner: another partner's id is a 404.
-        return get_in_scope_or_404(self.scope(Membership.objects.select_related("user", "partner")), pk=self.kwargs["pk"])
+    def narrow(self, queryset):
+        return queryset.select_related("user", "partner")
 
     def perform(self, membership):
         membership_deactivate(membership=membership, actor_membership=self.membership)
@@ -84,10 +85,11 @@ class PortalMembershipReactivateView(PortalMembershipDeactivateView):
 
 
 class PortalInvitationRevokeView(PartnerAdminViewMixin, ServiceActionView):
+    model = Invitation
     success_message = "The invitation to {obj.email} is revoked."
 
-    def get_object(self):
-        return get_in_scope_or_404(self.scope(Invitation.objects.select_related("partner")), pk=self.kwargs["pk"])
+    def narrow(self, queryset):
+        return queryset.select_related("partner")
 
     def perform(self, invitation):
         invitation_revoke(invitation=invitation, actor_membership=self.membership)

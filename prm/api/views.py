@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import TenantAdminViewMixin
 
@@ -41,10 +40,8 @@ class ApiKeyListView(TenantAdminViewMixin, View):
 
 
 class ApiKeyRevokeView(TenantAdminViewMixin, ServiceActionView):
+    model = ApiKey
     success_message = "{obj} is revoked; integrations using it now get 401."
-
-    def get_object(self):
-        return get_in_scope_or_404(ApiKey.objects.all(), pk=self.kwargs["pk"])
 
     def perform(self, key):
         api_key_revoke(key=key, actor=self.request.user)

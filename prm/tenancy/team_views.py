@@ -10,7 +10,6 @@ from prm.invitations.forms import InviteForm
 from prm.invitations.models import Invitation
 from prm.invitations.services import invitation_create, invitation_resend, invitation_revoke
 
-from .access import get_in_scope_or_404
 from .actions import ServiceActionView, add_service_errors
 from .models import STAFF_ROLES, Membership
 from .services import membership_deactivate, membership_reactivate, staff_memberships
@@ -48,10 +47,11 @@ def _back_to(membership_or_invitation):
 
 
 class MembershipDeactivateView(DashboardViewMixin, ServiceActionView):
+    model = Membership
     success_message = "{obj.user} can no longer sign in to this program."
 
-    def get_object(self):
-        return get_in_scope_or_404(Membership.objects.select_related("user", "partner"), pk=self.kwargs["pk"])
+    def narrow(self, queryset):
+        return queryset.select_related("user", "partner")
 
     def perform(self, membership):
         membership_deactivate(membership=membership, actor_membership=self.membership)
@@ -68,10 +68,11 @@ class MembershipReactivateView(MembershipDeactivateView):
 
 
 class InvitationRevokeView(DashboardViewMixin, ServiceActionView):
+    model = Invitation
     success_message = "The invitation to {obj.email} is revoked; its link no longer works."
 
-    def get_object(self):
-        return get_in_scope_or_404(Invitation.objects.select_related("partner"), pk=self.kwargs["pk"])
+    def narrow(self, queryset):
+        return queryset.select_related("partner")
 
     def perform(self, invitation):
         invitation_revoke(invitation=invitation, actor_membership=self.membership)

@@ -13,6 +13,7 @@ from prm.tenancy.views import PartnerAdminViewMixin, PortalViewMixin
 
 from .. import selectors, services
 from ..forms import FollowUpForm, PracticeForm
+from ..models import Campaign, FollowUpCase, ImportBatch
 from ..practices import practice_publish
 from .dashboard import CampaignProgressMixin, CampaignsMixin, ImportConfirmMixin
 
@@ -55,14 +56,19 @@ class PortalFollowUpsView(PortalViewMixin, View):
 
 
 class PortalFollowUpView(PortalViewMixin, View):
+    model = FollowUpCase
+
+    def narrow(self, queryset):
+        return queryset.select_related("answer__invitation", "partner")
+
     def get(self, request, pk, form=None, status=200):
-        case = selectors.access_follow_up(pk, partner=self.partner)
+        case = self.get_object()
         form = form or FollowUpForm(initial={"contacted": bool(case.contacted_at), "root_cause": case.root_cause,
                                              "action_taken": case.action_taken})
         return render(request, "surveys/portal/follow_up.html", {"case": case, "form": form}, status=status)
 
     def post(self, request, pk):
-        case = selectors.access_follow_up(pk, partner=self.partner)
+        case = self.get_object()
         form = FollowUpForm(request.POST)
         if form.is_valid():
             if case.status == "closed":
@@ -103,7 +109,8 @@ class PortalCampaignsView(PartnerAdminViewMixin, PortalScopeMixin, CampaignsMixi
 
 class PortalImportConfirmView(PartnerAdminViewMixin, PortalScopeMixin, ImportConfirmMixin, View):
     http_method_names = ["post"]
+    model = ImportBatch
 
 
 class PortalCampaignView(PartnerAdminViewMixin, PortalScopeMixin, CampaignProgressMixin, View):
-    pass
+    model = Campaign

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
-from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.actions import add_service_errors
 from prm.tenancy.views import DashboardViewMixin
 
@@ -42,8 +41,10 @@ class RelationshipSurveysView(DashboardViewMixin, View):
 
 
 class RelationshipResultsView(DashboardViewMixin, View):
+    model = RelationshipSurvey
+
     def get(self, request, pk):
-        survey = get_in_scope_or_404(RelationshipSurvey.objects.all(), pk=pk)
+        survey = self.get_object()
         context = {"survey": survey, "results": relationship.relationship_results(survey), "min_group": relationship.MIN_GROUP}
         return render(request, "surveys/dashboard/relationship_results.html", context)
 

@@ -1,9 +1,12 @@
-"""The scoped base classes refuse subclasses that replace get_queryset (they may only narrow)."""
+"""The scoped base classes refuse subclasses that replace get_queryset, get_object or scope (they may only narrow)."""
 
 import pytest
+from django.http import Http404
+from django.views import View
 from django.views.generic import ListView
 
 from partners.models import Partner
+from prm.tenancy.models import Membership
 from prm.api.viewsets import TenantScopedViewSet
 from prm.tenancy.views import DashboardViewMixin, PortalViewMixin, ScopedViewMixin
 
@@ -62,3 +65,51 @@ def test_viewset_base_accepts_narrow_and_keeps_the_tenant_scope(world, in_tenant
     view.principal = None
     with in_tenant(world.acme):
         assert [p.name for p in view.get_queryset()] == ["Contoso Integration"]
+
+
+@pytest.mark.parametrize("base", [ScopedViewMixin, DashboardViewMixin, PortalViewMixin])
+def test_view_base_refuses_get_object_override(base):
+    with pytest.raises(TypeError, match="get_object"):
+
+        class Leaky(base, View):
+            model = Partner
+
+            def get_object(self):
+                return Partner.unscoped.get(pk=self.kwargs["pk"])
+
+
+@pytest.mark.parametrize("base", [ScopedViewMixin, DashboardViewMixin, PortalViewMixin])
+def test_view_base_refuses_scope_override(base):
+    with pytest.raises(TypeError, match="scope"):
+
+        class Unscoped(base, View):
+            model = Partner
+
+            def scope(self, queryset):
+                return Partner.unscoped.all()
+
+
+def test_view_base_refuses_an_override_from_a_mixin_placed_before_it():
+    class FetchesItsOwn:
+        def get_object(self):
+            return Partner.unscoped.get(pk=self.kwargs["pk"])
+
+    with pytest.raises(TypeError, match="get_object"):
+
+        class Leaky(FetchesItsOwn, DashboardViewMixin, View):
+            model = Partner
+
+
+def test_view_base_get_object_stays_in_the_scope(world, in_tenant):
+    class Detail(PortalViewMixin, View):
+        model = Membership
+
+    view = Detail()
+    view.partner = world.northwind
+    with in_tenant(world.acme):
+        view.kwargs = {"pk": world.northwind_rep.pk}
+        assert view.get_object() == world.northwind_rep
+        for other in (world.contoso_rep, world.initech_admin):  # another partner, another tenant
+            view.kwargs = {"pk": other.pk}
+            with pytest.raises(Http404):
+                view.get_object()

@@ -1,0 +1,116 @@
+"""The API table: one entry per operation of the OpenAPI schema (path, method).
+
+`own` points an operation at Northwind's object; `other_tenant` and `other_partner` at objects it
+must reach only as a 404. Every entry's own, foreign and created rows are watched on writes like
+the pages' (probe.py): a refused write changes nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Callable
+
+from drf_spectacular.generators import SchemaGenerator
+
+from dealreg.models import Deal
+from partners.models import Partner
+from surveys.models import Survey
+
+from .pages import EVERYONE, STAFF, Ref
+
+# The API's URL names are covered operation by operation below.
+API_NAMES = {"survey-list", "survey-detail", "survey-invitation-list", "survey-invitation-detail", "survey-answer-list",
+             "survey-answer-detail", "ranking-list", "follow-up-list", "follow-up-detail", "follow-up-record",
+             "partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
+             "membership-detail", "deal-list", "deal-detail", "deal-check", "deal-submit", "deal-withdraw", "deal-win",
+             "deal-lose", "deal-extend", "deal-approve", "deal-reject", "deal-request-info"}
+
+
+class _AnswerRef(Ref):
+    """The detractor answer of a partner's follow-up case (or, with `via`, the invitation behind it)."""
+
+    def __init__(self, partner_key, via=None):
+        super().__init__(f"{partner_key}_case")
+        object.__setattr__(self, "via", via)
+
+    def __call__(self, w):
+        answer = getattr(w, self.attr).answer
+        return getattr(answer, self.via) if self.via else answer
+
+
+def _pk(attr):
+    return Ref(attr)
+
+
+@dataclass
+class Op:
+    allowed: frozenset  # roles by session; the tenant's API key acts as a channel manager
+    own: Ref | None = None
+    other_tenant: list = field(default_factory=list)  # Refs: 404 for everyone
+    other_partner: list = field(default_factory=list)  # Refs, same tenant: 404 for partner users only
+    body: Callable = lambda w: {}
+    ok: tuple = (200,)
+    partner_sees_own_only: bool = False
+    creates: type | None = None  # a create operation: the model whose Acme rows must not grow when refused
+
+
+def _new_partner(w):
+    return {"name": "Brand New Partner", "country": "FR"}
+
+
+def _new_deal(w):
+    return {"partner": w.northwind.pk, "customer_name": "Initrode", "customer_website": "initrode.example",
+            "contact_name": "Kim Ro", "contact_email": "kim@initrode.example", "value": "12000.00",
+            "currency": "USD", "expected_close_date": str(date.today() + timedelta(days=30))}
+
+
+def _deal_op(allowed=EVERYONE, **kwargs):
+    """A deal operation on Northwind's draft deal; the outcome may be a refused transition (400)."""
+    kwargs.setdefault("ok", (200, 400))
+    return Op(allowed, _pk("northwind_deal"), [_pk("initech_deal")], [_pk("contoso_deal")], **kwargs)
+
+
+API = {
+    ("/api/v1/partners/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/partners/", "post"): Op(STAFF, body=_new_partner, ok=(201,), creates=Partner),
+    ("/api/v1/partners/{id}/", "get"): Op(EVERYONE, _pk("northwind"), [_pk("initech")], [_pk("contoso")]),
+    ("/api/v1/partners/{id}/", "put"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"name": "Northwind Traders", "tier": "Platinum"}),
+    ("/api/v1/partners/{id}/", "patch"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"tier": "Platinum"}),
+    ("/api/v1/partners/{id}/deactivate/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], body=lambda w: {"reason": "test"}),
+    ("/api/v1/partners/{id}/reactivate/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400)),
+    ("/api/v1/memberships/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/memberships/{id}/", "get"): Op(EVERYONE, _pk("northwind_rep"), [_pk("initech_admin")], [_pk("contoso_rep")]),
+    ("/api/v1/deals/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/deals/", "post"): Op(EVERYONE, body=_new_deal, ok=(201,), creates=Deal),
+    ("/api/v1/deals/conflict-check/", "post"): Op(EVERYONE, body=lambda w: {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}),
+    ("/api/v1/deals/{id}/", "get"): _deal_op(ok=(200,)),
+    ("/api/v1/deals/{id}/", "put"): _deal_op(body=lambda w: {**_new_deal(w), "customer_name": "Fabrikam Inc"}, ok=(200,)),
+    ("/api/v1/deals/{id}/", "patch"): _deal_op(body=lambda w: {"notes": "Budget confirmed"}, ok=(200,)),
+    ("/api/v1/deals/{id}/submit/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/withdraw/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/win/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/lose/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/extend/", "post"): _deal_op(),
+    ("/api/v1/deals/{id}/approve/", "post"): _deal_op(STAFF),
+    ("/api/v1/deals/{id}/reject/", "post"): _deal_op(STAFF, body=lambda w: {"text": "Direct account"}),
+    ("/api/v1/deals/{id}/request-info/", "post"): _deal_op(STAFF, body=lambda w: {"text": "Which sites?"}),
+    ("/api/v1/surveys/", "get"): Op(STAFF),
+    ("/api/v1/surveys/", "post"): Op(STAFF, body=lambda w: {"name": "Quarterly pulse", "language": "de"}, ok=(201,), creates=Survey),
+    ("/api/v1/surveys/{id}/", "get"): Op(STAFF, _pk("acme_survey"), [_pk("globex_survey")]),
+    ("/api/v1/surveys/{id}/", "put"): Op(STAFF, _pk("acme_survey"), [_pk("globex_survey")], body=lambda w: {"name": "Renamed"}),
+    ("/api/v1/surveys/{id}/", "patch"): Op(STAFF, _pk("acme_survey"), [_pk("globex_survey")], body=lambda w: {"ask_effort": False}),
+    ("/api/v1/survey-invitations/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/survey-invitations/{id}/", "get"): Op(EVERYONE, _AnswerRef("northwind", "invitation"),
+                                                    [_AnswerRef("initech", "invitation")], [_AnswerRef("contoso", "invitation")]),
+    ("/api/v1/survey-answers/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/survey-answers/{id}/", "get"): Op(EVERYONE, _AnswerRef("northwind"), [_AnswerRef("initech")], [_AnswerRef("contoso")]),
+    ("/api/v1/rankings/", "get"): Op(EVERYONE),
+    ("/api/v1/follow-ups/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/follow-ups/{id}/", "get"): Op(EVERYONE, _pk("northwind_case"), [_pk("initech_case")], [_pk("contoso_case")]),
+    ("/api/v1/follow-ups/{id}/record/", "post"): Op(EVERYONE, _pk("northwind_case"), [_pk("initech_case")], [_pk("contoso_case")],
+                                                    body=lambda w: {"contacted": True, "root_cause": "Slow support"}),
+}
+
+
+def api_operations():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {(path, method) for path, item in schema["paths"].items() for method in item if path.startswith("/api/v1/")}

@@ -1,0 +1,278 @@
+"""The page table: one entry per (URL name, HTTP method, choice) handler of the dashboard and portal.
+
+Each entry says who may use the handler, which object of the world its URL points at (and which
+objects of another tenant or partner it must not reach), and for a write: the form data that makes
+an allowed request really change something, and what to prepare first (e.g. submit a deal before
+approving it). tests/tenancy/matrix/test_pages.py runs every entry as every kind of visitor.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Callable
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dealreg.forms import DealForm, RulesForm
+from dealreg.models import Deal, ProductLine
+from dealreg.rules import rules_for
+from dealreg.services import deal_approve, deal_submit
+from partners.forms import PartnerForm
+from partners.models import Partner
+from partners.services import partner_deactivate
+from prm.api.models import ApiKey
+from prm.invitations.models import Invitation
+from prm.tenancy.context import tenant_context
+from prm.tenancy.models import Role
+from prm.tenancy.services import membership_deactivate
+from surveys.forms import SurveyForm, SurveySettingsForm
+from surveys.models import ImportBatch, PracticeNote, RelationshipSurvey, Survey
+from surveys.services import settings_for
+
+from .probe import fresh
+
+TA, CM, PA, PU = Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_USER
+STAFF = frozenset({TA, CM})
+PARTNER = frozenset({PA, PU})
+EVERYONE = STAFF | PARTNER
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An object of the world, by attribute; its pk goes into the URL and it is the write's target."""
+
+    attr: str
+
+    def __call__(self, w):
+        return getattr(w, self.attr)
+
+
+@dataclass
+class Page:
+    allowed: frozenset
+    own: Ref | None = None  # the object our URL points at (pk pages)
+    foreign: tuple = ()  # objects of another tenant, or of another partner, that must be a 404
+    ok: tuple = (200,)
+    data: Callable = lambda w, obj: {}  # data(w, target): the request body of a write
+    prepare: Callable | None = None  # prepare(w, obj): put the target in a state the write can change
+    target: Callable | None = None  # target(w): the row a write without a pk would change
+    creates: type | None = None  # the model a create page adds rows to
+    effect: bool = True  # the allowed write changes something (so that "unchanged" means refused)
+
+    def target_of(self, w, obj=None):
+        return obj if obj is not None else (self.target(w) if self.target else None)
+
+
+def _form_data(form_class, instance, **changes):
+    """What the edit page's form would post back, with `changes` made."""
+    form = form_class(instance=instance, **({"tenant": instance.tenant} if form_class is DealForm else {}))
+    data = {}
+    for name, bound in form.fields.items():
+        value = form.initial.get(name, bound.initial)
+        if hasattr(value, "all"):
+            value = list(value.all())
+        if isinstance(value, (list, tuple)):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif value is None or value is False:
+            continue
+        elif value is True:
+            data[name] = "on"
+        else:
+            data[name] = getattr(value, "pk", value)
+    data.update(changes)
+    return data
+
+
+def _in_acme(per_tenant_row, w):
+    with tenant_context(w.acme):
+        return per_tenant_row(w.acme)
+
+
+def _admin_of(w, obj):
+    return w.acme_admin if obj.tenant_id == w.acme.pk else w.globex_admin
+
+
+def _submitted(w, deal):
+    with tenant_context(deal.tenant):
+        deal_submit(deal=fresh(deal), actor=None)
+
+
+def _approved(w, deal):
+    _submitted(w, deal)
+    with tenant_context(deal.tenant):
+        deal_approve(deal=fresh(deal), actor=_admin_of(w, deal).user)
+
+
+def _partner_deactivated(w, partner):
+    with tenant_context(partner.tenant):
+        partner_deactivate(partner=fresh(partner), actor=_admin_of(w, partner).user, reason="matrix")
+
+
+def _member_deactivated(w, membership):
+    with tenant_context(membership.tenant):
+        membership_deactivate(membership=fresh(membership), actor_membership=_admin_of(w, membership))
+
+
+def _deal_data(w, obj=None, **changes):
+    return {"customer_name": "Initrode", "customer_website": "initrode.example", "contact_name": "Kim Ro",
+            "contact_email": "kim@initrode.example", "value": "30000", "currency": "USD",
+            "expected_close_date": str(date.today() + timedelta(days=30)), **changes}
+
+
+def _upload(w, obj=None):
+    csv = b"name,email,company,partner\nAna,ana@fresh-customer.example,Fresh Co,Northwind Traders\n"
+    return {"name": "Spring", "survey": w.acme_survey.pk, "file": SimpleUploadedFile("contacts.csv", csv, "text/csv")}
+
+
+NORTHWIND, INITECH, CONTOSO = Ref("northwind"), Ref("initech"), Ref("contoso")
+N_DEAL, C_DEAL, I_DEAL = Ref("northwind_deal"), Ref("contoso_deal"), Ref("initech_deal")
+
+
+def _portal_deal_action(prepare):
+    return Page(PARTNER, N_DEAL, (C_DEAL, I_DEAL), ok=(302,), prepare=prepare)
+
+
+PAGES = {
+    ("dashboard_home", "get", ""): Page(STAFF),
+    ("partners:dashboard_list", "get", ""): Page(STAFF),
+    ("partners:dashboard_create", "get", ""): Page(STAFF),
+    ("partners:dashboard_create", "post", ""): Page(STAFF, ok=(302,), creates=Partner,
+                                                    data=lambda w, obj: {"name": "Brand New Partner", "status": "active", "country": "FR"}),
+    ("partners:dashboard_detail", "get", ""): Page(STAFF, NORTHWIND, (INITECH,)),
+    ("partners:dashboard_edit", "get", ""): Page(STAFF, NORTHWIND, (INITECH,)),
+    ("partners:dashboard_edit", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,),
+                                                  data=lambda w, obj: _form_data(PartnerForm, obj, notes="Changed by the matrix")),
+    ("partners:dashboard_invite", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), creates=Invitation,
+                                                    data=lambda w, obj: {"email": "fresh@northwind.example", "role": PU}),
+    ("partners:dashboard_deactivate", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), data=lambda w, obj: {"reason": "matrix"}),
+    # Contoso, not Northwind: deactivating Northwind would sign out the partner visitors of the matrix.
+    ("partners:dashboard_reactivate", "post", ""): Page(STAFF, CONTOSO, (INITECH,), ok=(302,), prepare=_partner_deactivated),
+    ("team", "get", ""): Page(frozenset({TA})),
+    ("team", "post", ""): Page(frozenset({TA}), ok=(302,), creates=Invitation,
+                               data=lambda w, obj: {"email": "fresh@acme.example", "role": CM}),
+    ("membership_deactivate", "post", ""): Page(STAFF, Ref("northwind_rep"), (Ref("initech_admin"),), ok=(302,)),
+    ("membership_reactivate", "post", ""): Page(STAFF, Ref("northwind_alumnus"), (Ref("initech_admin"),), ok=(302,),
+                                                prepare=_member_deactivated),
+    ("invitation_revoke", "post", ""): Page(STAFF, Ref("northwind_invitation"), (Ref("initech_invitation"),), ok=(302,)),
+    ("invitation_resend", "post", ""): Page(STAFF, Ref("northwind_invitation"), (Ref("initech_invitation"),), ok=(302,)),
+    ("api_keys", "get", ""): Page(frozenset({TA})),
+    ("api_keys", "post", ""): Page(frozenset({TA}), ok=(302,), creates=ApiKey, data=lambda w, obj: {"name": "Matrix key"}),
+    ("api_key_revoke", "post", ""): Page(frozenset({TA}), Ref("acme_key"), (Ref("globex_key"),), ok=(302,)),
+    ("dealreg:dashboard_list", "get", ""): Page(STAFF),
+    ("dealreg:dashboard_queue", "get", ""): Page(STAFF),
+    # Ids of deals not in the tenant's queue are skipped, not refused: the target stays untouched.
+    ("dealreg:dashboard_bulk_approve", "post", ""): Page(STAFF, ok=(302,), target=N_DEAL,
+                                                         prepare=lambda w, obj: _submitted(w, w.northwind_deal),
+                                                         data=lambda w, obj: {"deal": [w.northwind_deal.pk]}),
+    ("dealreg:dashboard_export", "get", "csv"): Page(STAFF),
+    ("dealreg:dashboard_export", "get", "xlsx"): Page(STAFF),
+    ("dealreg:dashboard_detail", "get", ""): Page(STAFF, N_DEAL, (I_DEAL,)),
+    ("dealreg:dashboard_approve", "post", ""): Page(STAFF, N_DEAL, (I_DEAL,), ok=(302,), prepare=_submitted),
+    ("dealreg:dashboard_decide", "post", "reject"): Page(STAFF, N_DEAL, (I_DEAL,), ok=(302,), prepare=_submitted,
+                                                         data=lambda w, obj: {"reason": "Direct account"}),
+    ("dealreg:dashboard_decide", "post", "request-info"): Page(STAFF, N_DEAL, (I_DEAL,), ok=(302,), prepare=_submitted,
+                                                               data=lambda w, obj: {"question": "Which sites?"}),
+    ("dealreg:rules", "get", ""): Page(frozenset({TA})),
+    ("dealreg:rules", "post", ""): Page(frozenset({TA}), ok=(302,), target=lambda w: _in_acme(rules_for, w),
+                                        data=lambda w, obj: _form_data(RulesForm, _in_acme(rules_for, w), protection_days=77)),
+    ("dealreg:product_lines", "get", ""): Page(STAFF),
+    ("dealreg:product_lines", "post", ""): Page(STAFF, ok=(302,), creates=ProductLine, data=lambda w, obj: {"name": "Switches"}),
+    ("dealreg:product_line_toggle", "post", ""): Page(STAFF, Ref("acme_product"), (Ref("globex_product"),), ok=(302,)),
+    ("dealreg:portal_list", "get", ""): Page(PARTNER),
+    ("dealreg:portal_create", "get", ""): Page(PARTNER),
+    ("dealreg:portal_create", "post", ""): Page(PARTNER, ok=(302,), creates=Deal, data=_deal_data),
+    # The live conflict check reads only.
+    ("dealreg:portal_check", "post", ""): Page(PARTNER, effect=False, data=lambda w, obj: {"customer_name": "Fabrikam"}),
+    ("dealreg:portal_detail", "get", ""): Page(PARTNER, N_DEAL, (C_DEAL, I_DEAL)),
+    ("dealreg:portal_edit", "get", ""): Page(PARTNER, N_DEAL, (C_DEAL, I_DEAL)),
+    ("dealreg:portal_edit", "post", ""): Page(PARTNER, N_DEAL, (C_DEAL, I_DEAL), ok=(302,),
+                                              data=lambda w, obj: _deal_data(w, customer_name="Fabrikam Incorporated")),
+    ("dealreg:portal_action", "post", "submit"): _portal_deal_action(None),
+    ("dealreg:portal_action", "post", "withdraw"): _portal_deal_action(None),
+    ("dealreg:portal_action", "post", "extend"): _portal_deal_action(_approved),
+    ("dealreg:portal_action", "post", "win"): _portal_deal_action(_approved),
+    ("dealreg:portal_action", "post", "lose"): _portal_deal_action(_approved),
+    ("surveys:dashboard_home", "get", ""): Page(STAFF),
+    # Enqueues the ranking task after commit; the test's transaction never commits.
+    ("surveys:dashboard_run", "post", ""): Page(STAFF, ok=(302,), effect=False),
+    ("surveys:dashboard_export", "get", "csv"): Page(STAFF),
+    ("surveys:dashboard_export", "get", "xlsx"): Page(STAFF),
+    ("surveys:dashboard_partner", "get", ""): Page(STAFF, NORTHWIND, (INITECH,)),
+    ("surveys:dashboard_follow_ups", "get", ""): Page(STAFF),
+    ("surveys:dashboard_practice_hide", "post", ""): Page(STAFF, Ref("acme_note"), (Ref("globex_note"),), ok=(302,)),
+    ("surveys:dashboard_surveys", "get", ""): Page(STAFF),
+    ("surveys:dashboard_surveys", "post", ""): Page(STAFF, ok=(302,), creates=Survey,
+                                                    data=lambda w, obj: {"name": "Quarterly", "language": "en", "nps_question": "How likely?"}),
+    ("surveys:dashboard_survey_edit", "get", ""): Page(STAFF, Ref("acme_survey"), (Ref("globex_survey"),)),
+    ("surveys:dashboard_survey_edit", "post", ""): Page(STAFF, Ref("acme_survey"), (Ref("globex_survey"),), ok=(302,),
+                                                        data=lambda w, obj: _form_data(SurveyForm, obj, name="Renamed")),
+    ("surveys:dashboard_campaigns", "get", ""): Page(STAFF),
+    ("surveys:dashboard_campaigns", "post", ""): Page(STAFF, creates=ImportBatch, data=_upload),
+    ("surveys:dashboard_import_confirm", "post", ""): Page(STAFF, Ref("northwind_batch"), (Ref("initech_batch"),), ok=(302,)),
+    ("surveys:dashboard_campaign", "get", ""): Page(STAFF, Ref("northwind_campaign"), (Ref("initech_campaign"),)),
+    ("surveys:settings", "get", ""): Page(frozenset({TA})),
+    ("surveys:settings", "post", ""): Page(frozenset({TA}), ok=(302,), target=lambda w: _in_acme(settings_for, w),
+                                           data=lambda w, obj: _form_data(SurveySettingsForm, _in_acme(settings_for, w), quarantine_days=45)),
+    ("surveys:relationship_list", "get", ""): Page(STAFF),
+    ("surveys:relationship_list", "post", ""): Page(STAFF, ok=(302,), creates=RelationshipSurvey,
+                                                    data=lambda w, obj: {"name": "Autumn pulse", "closes_on": str(date.today() + timedelta(days=14))}),
+    ("surveys:relationship_results", "get", ""): Page(STAFF, Ref("acme_pulse"), (Ref("globex_pulse"),)),
+    ("surveys:portal_home", "get", ""): Page(PARTNER),
+    # Publishing needs a top-quartile score, which no partner of the world has: refused by the service.
+    ("surveys:portal_home", "post", ""): Page(PARTNER, ok=(302,), creates=PracticeNote, effect=False,
+                                              data=lambda w, obj: {"text": "We call back within the hour."}),
+    ("surveys:portal_follow_ups", "get", ""): Page(PARTNER),
+    ("surveys:portal_follow_up", "get", ""): Page(PARTNER, Ref("northwind_case"), (Ref("contoso_case"), Ref("initech_case"))),
+    ("surveys:portal_follow_up", "post", ""): Page(PARTNER, Ref("northwind_case"), (Ref("contoso_case"), Ref("initech_case")),
+                                                   ok=(302,), data=lambda w, obj: {"contacted": "on", "root_cause": "Slow support"}),
+    ("surveys:portal_campaigns", "get", ""): Page(frozenset({PA})),
+    ("surveys:portal_campaigns", "post", ""): Page(frozenset({PA}), creates=ImportBatch, data=_upload),
+    ("surveys:portal_import_confirm", "post", ""): Page(frozenset({PA}), Ref("northwind_batch"),
+                                                        (Ref("contoso_batch"), Ref("initech_batch")), ok=(302,)),
+    ("surveys:portal_campaign", "get", ""): Page(frozenset({PA}), Ref("northwind_campaign"),
+                                                 (Ref("contoso_campaign"), Ref("initech_campaign"))),
+    ("portal_home", "get", ""): Page(PARTNER),
+    ("portal:team", "get", ""): Page(PARTNER),
+    # The team page is for every partner user; inviting from it is for partner admins only.
+    ("portal:team", "post", ""): Page(frozenset({PA}), ok=(302,), creates=Invitation,
+                                      data=lambda w, obj: {"email": "fresh@northwind.example", "role": PU}),
+    ("portal:member_deactivate", "post", ""): Page(frozenset({PA}), Ref("northwind_rep"), (Ref("contoso_rep"), Ref("initech_admin")), ok=(302,)),
+    ("portal:member_reactivate", "post", ""): Page(frozenset({PA}), Ref("northwind_alumnus"), (Ref("contoso_rep"), Ref("initech_admin")), ok=(302,),
+                                                   prepare=_member_deactivated),
+    ("portal:invitation_resend", "post", ""): Page(frozenset({PA}), Ref("northwind_invitation"),
+                                                   (Ref("contoso_invitation"), Ref("initech_invitation")), ok=(302,)),
+    ("portal:invitation_revoke", "post", ""): Page(frozenset({PA}), Ref("northwind_invitation"),
+                                                   (Ref("contoso_invitation"), Ref("initech_invitation")), ok=(302,)),
+}
+
+# Public pages: reachable without an account on a tenant host; 404 on unknown hosts. Every method
+# their views handle is tried (see handlers.py); the kwargs point at nothing real.
+PUBLIC = {
+    "home": {},
+    "invitation_accept": {"token": "not-a-real-token"},
+    "api_schema": {},
+    "api_docs": {},
+    "account_login": {},
+    "account_signup": {},
+    "account_inactive": {},
+    "account_reset_password": {},
+    "account_reset_password_done": {},
+    "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
+    "account_reset_password_from_key_done": {},
+    "account_email_verification_sent": {},
+    "account_confirm_email": {"key": "bogus-key"},
+    "account_confirm_login_code": {},
+    "account_request_login_code": {},
+    "mfa_authenticate": {},
+    "account_logout": {},
+    "survey_thanks": {},
+    "survey_answer": {"token": "forged-token"},
+    "survey_unsubscribe": {"token": "forged-token"},
+    "relationship_answer": {"token": "forged-token"},
+}
+
+# Account pages: about the signed-in person only, so the checks are "sign in first" and "no 5xx".
+ACCOUNT = [
+    "account_reauthenticate", "account_email", "account_change_password", "account_set_password",
+    "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
+    "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
+]
