@@ -104,6 +104,16 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# PostgreSQL with row-level security (prm/tenancy/rls.py): DATABASE_URL is the app role, which owns
+# no table and cannot bypass RLS; MIGRATE_DATABASE_URL is the owner, used by `migrate` and
+# `db_roles` only. Cross-tenant batches switch to RLS_BATCH_ROLE (BYPASSRLS, granted to the app role).
+if env.str("MIGRATE_DATABASE_URL", default=""):
+    DATABASES["owner"] = env.db("MIGRATE_DATABASE_URL")
+RLS_APP_ROLE = DATABASES["default"].get("USER") if "owner" in DATABASES else None
+RLS_BATCH_ROLE = env.str("RLS_BATCH_ROLE", default="prm_batch") if "owner" in DATABASES else None
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Server-side cursors outlive the statement the tenant is set for, and break under transaction pooling.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent requests on the embedded default: WAL lets readers run beside the one writer;
