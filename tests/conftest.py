@@ -1,13 +1,18 @@
 """Shared fixtures: two tenants, two partners in one tenant, and a person in every role."""
 
+import io
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 
-from prm.tenancy.context import tenant_context
+from prm.tenancy.context import rls_bypass, tenant_context
 from prm.tenancy.models import Role
+from prm.tenancy.rls import OWNER_ALIAS
 
 from .factories import MembershipFactory, PartnerFactory, TenantFactory, UserFactory
 
@@ -21,6 +26,54 @@ def _isolate(settings, tmp_path):
     cache.clear()  # rate-limit counters must not leak between tests
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _test_code_crosses_tenants():
+    """Test code itself (factories, fixtures, assertions) reads and writes across tenants. What the
+    app does under test (a request, a task's per-tenant step, anything in `tenant_context`) runs
+    with row-level security in force: entering a tenant ends the bypass."""
+    with rls_bypass(reason="test set-up and assertions"):
+        yield
+
+
+_APP_ROLE_LOGIN = {}  # the app role's user and password while the owner makes the test database
+
+
+def _connect_default_as(user, password):
+    databases = django_settings.DATABASES
+    databases["default"]["USER"], databases["default"]["PASSWORD"] = user, password
+    connections["default"].close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, django_db_blocker):
+    """With two roles (MIGRATE_DATABASE_URL set), the owner makes the roles and then creates and
+    migrates the test database, as `migrate` does in production (see django_db_setup below)."""
+    databases = django_settings.DATABASES
+    if OWNER_ALIAS in databases:
+        with django_db_blocker.unblock():
+            call_command("db_roles", verbosity=0, stdout=io.StringIO())
+        _APP_ROLE_LOGIN.update(user=databases["default"]["USER"], password=databases["default"].get("PASSWORD"))
+        _connect_default_as(databases[OWNER_ALIAS]["USER"], databases[OWNER_ALIAS].get("PASSWORD"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Once the owner has made the test database, the suite connects as the app role."""
+    databases = django_settings.DATABASES
+    if OWNER_ALIAS not in databases:
+        yield
+        return
+    connections[OWNER_ALIAS].close()  # it was open on the configured database, for db_roles
+    databases[OWNER_ALIAS]["NAME"] = databases["default"]["NAME"]
+    with django_db_blocker.unblock(), connections[OWNER_ALIAS].cursor() as cursor:
+        # Test-only: pytest-django empties the tables after each transactional test with TRUNCATE.
+        cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {django_settings.RLS_APP_ROLE}")
+    connections[OWNER_ALIAS].close()
+    _connect_default_as(**_APP_ROLE_LOGIN)
+    yield
+    _connect_default_as(databases[OWNER_ALIAS]["USER"], databases[OWNER_ALIAS].get("PASSWORD"))  # it drops the test database
 
 
 def _member(tenant, email, role, partner=None):

@@ -201,7 +201,7 @@ def test_a_tenant_switch_inside_one_transaction_and_a_rolled_back_savepoint_keep
 
 @pytest.mark.postgres
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_in_autocommit_each_statement_carries_the_tenant(world, as_app_role):
     assert connection.get_autocommit()
     with tenant_context(None):
