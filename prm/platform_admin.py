@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from prm.tenancy.context import rls_bypass
+
 
 class PlatformAdminSite(admin.AdminSite):
     site_header = "PRM platform administration"
@@ -47,7 +49,15 @@ def _root_domain_only(view):
     def wrapper(request, *args, **kwargs):
         if getattr(request, "tenant", None) is not None:
             raise Http404
-        return view(request, *args, **kwargs)
+        if not (request.user.is_active and request.user.is_superuser):
+            return view(request, *args, **kwargs)
+        # Operators work across tenants: on PostgreSQL as the batch role that row-level security
+        # lets through. Rendered inside, since a template response reads its rows while rendering.
+        with rls_bypass(reason="platform admin: operators manage every tenant"):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
 
     wrapper.root_domain_only = True
     return wrapper

@@ -8,6 +8,7 @@ Running it twice for the same day replaces that day's rows: the result is the sa
 
 import math
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from datetime import date, datetime, timedelta, timezone as dt_timezone
 
 import numpy as np
@@ -17,6 +18,7 @@ from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncMonth
 
 from prm.pgcopy import copy_frame
+from prm.tenancy.context import rls_bypass
 
 from . import statistics
 from .models import Answer, PartnerScore, RankingRun, SurveySettings
@@ -132,7 +134,12 @@ def rank_tenants(tenants, *, run_date: date) -> dict:
     replaces them). On PostgreSQL the next batch's aggregate runs on a second connection while this
     one's rows are written, so the database's two costs overlap; not inside a caller's transaction,
     whose uncommitted rows a second connection would not see."""
-    tenants = list(tenants)
+    # Across tenants on purpose: on PostgreSQL as the batch role, which row-level security lets through.
+    with rls_bypass(reason="rankings aggregate and store many tenants in shared batches"):
+        return _rank_in_batches(list(tenants), run_date)
+
+
+def _rank_in_batches(tenants, run_date):
     settings = _settings_of(tenants)
     size = max(1, math.ceil(len(tenants) / BATCHES))
     batches = []
@@ -165,7 +172,9 @@ def _counts_of(batches, run_date, *, ahead):
             for index in range(len(batches)):
                 while len(pending) < min(index + 2, len(batches)):  # this batch and the next
                     ids, months = batches[len(pending)]
-                    pending.append(fetcher.submit(monthly_counts, ids, *_frame_bounds(run_date, months)))
+                    # In a copy of this context, so the worker's statements carry the same bypass.
+                    pending.append(fetcher.submit(copy_context().run, monthly_counts, ids,
+                                                  *_frame_bounds(run_date, months)))
                 yield pending[index].result()
         finally:
             for future in pending:
