@@ -66,7 +66,6 @@ class DealStatus(models.TextChoices):
 
 # Registrations that hold (or may soon hold) a customer: they are what conflicts are checked against.
 ACTIVE_STATUSES = (DealStatus.SUBMITTED, DealStatus.MORE_INFO, DealStatus.APPROVED)
-OPEN_FOR_REVIEW = (DealStatus.SUBMITTED,)
 
 
 class Deal(TenantOwnedModel):

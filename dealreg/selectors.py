@@ -1,7 +1,6 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from prm.tenancy.access import get_in_scope_or_404
 
 from prm.business_hours import business_hours_between
 from .models import Deal, DealStatus
@@ -22,28 +21,9 @@ def deal_search(base, *, query="", status="", partner=None):
     return deals
 
 
-def partner_deals(partner):
-    return Deal.objects.filter(partner=partner).prefetch_related("products").order_by("-created_at")
-
-
-def all_deals():
-    return Deal.objects.select_related("partner").prefetch_related("products").order_by("-created_at")
-
-
 def review_queue():
     """Deals waiting for the vendor, the most urgent approval clock first."""
     return Deal.objects.filter(status=DealStatus.SUBMITTED).select_related("partner").order_by("sla_due_at", "pk")
-
-
-def access_deal(pk):
-    return get_in_scope_or_404(Deal.objects.select_related("partner", "tenant").prefetch_related("products"), pk=pk)
-
-
-def access_partner_deal(partner, pk):
-    """A deal of the member's own partner; another partner's deal is the same 404 as a missing one."""
-    return get_in_scope_or_404(
-        Deal.objects.filter(partner=partner).select_related("partner", "tenant").prefetch_related("products"), pk=pk
-    )
 
 
 def approval_clock(deal, time_zone, now=None):

@@ -2,14 +2,17 @@
 clear message, takes the row with a conditional update (so two clicks cannot both win), and writes
 an audit row naming the person or the rule that decided."""
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from prm.audit.services import audit_record
+from partners.models import Partner
+from prm.audit.services import Actor, audit_record
 
 from .audit_verbs import DealregVerb
 from . import matching, notifications, snapshots
@@ -71,25 +74,29 @@ def _move(deal, action, actor, *, note="", rule="", extra=None, data=None):
 
 
 @transaction.atomic
-def deal_create(*, partner, actor, products=(), **fields):
-    """A draft registration for `partner`. Nothing is checked against other deals until submit."""
+def deal_create(*, partner: Partner, actor: Actor, products: Iterable[ProductLine] = (), submit: bool = False,
+                **fields: Any) -> Deal:
+    """A draft registration for `partner`. Nothing is checked against other deals until submit.
+    With `submit`, it is submitted too, all or nothing: a refused submit leaves no draft behind."""
     if not partner.is_active:
         raise ValidationError("This partner is deactivated and cannot register deals.")
     deal = Deal(tenant=partner.tenant, partner=partner, registered_by=_user_or_none(actor))
     _apply_fields(deal, fields, list(products))
     audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_CREATED, target=deal, to_state=DealStatus.DRAFT)
-    return deal
+    return deal_submit(deal=deal, actor=actor) if submit else deal
 
 
 @transaction.atomic
-def deal_update(*, deal, actor, products=None, **fields):
+def deal_update(*, deal: Deal, actor: Actor, products: Iterable[ProductLine] | None = None, submit: bool = False,
+                **fields: Any) -> Deal:
+    """Edit a deal that is still editable; with `submit`, submit it too, all or nothing."""
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.is_editable:
         raise ValidationError(f"A {deal.get_status_display().lower()} deal cannot be edited.")
     _apply_fields(deal, fields, None if products is None else list(products))
     audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_UPDATED, target=deal,
                  from_state=deal.status, to_state=deal.status, data={"fields": sorted(fields)})
-    return deal
+    return deal_submit(deal=deal, actor=actor) if submit else deal
 
 
 @transaction.atomic

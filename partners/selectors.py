@@ -1,7 +1,6 @@
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 
-from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.models import PARTNER_ROLES, Membership
 
 from .models import Partner
@@ -31,11 +30,6 @@ def partner_search(*, query="", status="", tier="", base=None):
 
 def partner_tiers():
     return list(Partner.objects.exclude(tier="").order_by("tier").values_list("tier", flat=True).distinct())
-
-
-def access_partner_by_id(partner_id):
-    """A partner of the tenant in force by id; missing or foreign is the same 404."""
-    return get_in_scope_or_404(Partner.objects.all(), pk=partner_id)
 
 
 def partner_team(partner):

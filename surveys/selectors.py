@@ -1,9 +1,8 @@
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from prm.tenancy.access import get_in_scope_or_404
 
-from .models import Answer, Campaign, FollowUpCase, FollowUpStatus, PartnerScore, PracticeNote, RankingRun
+from .models import Answer, FollowUpCase, FollowUpStatus, PartnerScore, PracticeNote, RankingRun
 
 
 def latest_run():
@@ -57,25 +56,11 @@ def follow_ups(partner=None):
     return cases.filter(partner=partner) if partner is not None else cases
 
 
-def access_follow_up(pk, partner=None):
-    cases = FollowUpCase.objects.select_related("answer__invitation", "partner")
-    if partner is not None:
-        cases = cases.filter(partner=partner)
-    return get_in_scope_or_404(cases, pk=pk)
-
-
 def campaign_progress(campaign):
     counts = dict(campaign.invitations.values_list("status").annotate(n=Count("id")))
     total = sum(counts.values())
     done = total - counts.get("queued", 0) - counts.get("scheduled", 0)
     return {"counts": counts, "total": total, "done": done, "running": done < total}
-
-
-def access_campaign(pk, partner=None):
-    campaigns = Campaign.objects.select_related("survey")
-    if partner is not None:
-        campaigns = campaigns.filter(partner=partner)
-    return get_in_scope_or_404(campaigns, pk=pk)
 
 
 def visible_practices():

@@ -157,20 +157,9 @@ def is_suppressed(email):
     return Suppression.objects.filter(email=email.lower()).exists()
 
 
-def invitation_send(*, invitation_id, now=None):
-    """Send one due invitation, or skip it (suppressed, quarantined): `invitations_send` for one.
-
-    Returns "noop", "skipped", or the id of the outbox row to deliver (the caller batches them)."""
-    tenant = SurveyInvitation.objects.select_related("tenant").get(pk=invitation_id).tenant
-    outcomes, to_deliver = invitations_send(tenant=tenant, invitation_ids=[invitation_id], now=now)
-    if to_deliver:
-        return to_deliver[0]
-    return "skipped" if outcomes["skipped"] else "noop"
-
-
 @transaction.atomic
 def invitations_send(*, tenant, invitation_ids, now=None, survey_emails=None):
-    """invitation_send for a batch: the same decisions (claim, suppression, quarantine, one email
+    """Send a batch of due invitations, or skip them: the decisions (claim, suppression, quarantine, one email
     per contact) with a fixed number of queries per batch, one transaction and one bulk insert.
     Idempotent: rows are claimed under a lock and only while pending, so a second call for the
     same ids does nothing. Returns (outcomes, outbox ids to deliver)."""

@@ -92,8 +92,11 @@ def invitation_find(*, token):
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, user=None, full_name="", password=""):
+def invitation_accept(*, invitation: Invitation, user=None, full_name: str = "", password: str = "",
+                      second_factor=None) -> Membership:
     """Use the invitation once: create the account if needed and the membership. Returns the membership.
+    `second_factor` is allauth's validated code form of an existing account with two-factor: saving it
+    records the code's use, as after allauth's own two-factor step.
 
     The conditional update is the single-use guarantee: of two concurrent accepts, one wins.
     """
@@ -110,7 +113,11 @@ def invitation_accept(*, invitation, user=None, full_name="", password=""):
     Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
     audit_record(tenant=invitation.tenant, actor=user, verb=InvitationVerb.ACCEPTED, target=invitation,
                  from_state="pending", to_state="accepted")
-    return membership_grant(tenant=invitation.tenant, user=user, role=invitation.role, partner=invitation.partner, actor=user)
+    membership = membership_grant(tenant=invitation.tenant, user=user, role=invitation.role, partner=invitation.partner,
+                                  actor=user)
+    if second_factor is not None:
+        second_factor.save()
+    return membership
 
 
 def _create_invited_user(email, full_name, password):

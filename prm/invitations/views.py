@@ -40,7 +40,7 @@ class AcceptInvitationView(View):
             return self.render_form(form, status=400)
         try:
             if self.existing_user is not None:
-                invitation_accept(invitation=self.invitation, user=form.user)
+                invitation_accept(invitation=self.invitation, user=form.user, second_factor=form.second_factor)
                 user = form.user
             else:
                 membership = invitation_accept(
@@ -51,8 +51,6 @@ class AcceptInvitationView(View):
                 user = membership.user
         except (InvitationUnusable, PermissionDenied):
             return render(request, "invitations/unusable.html", status=410)
-        if getattr(form, "second_factor", None) is not None:
-            form.second_factor.save()  # allauth records the code's use, as after its own two-factor step
         login(request, user, backend=LOGIN_BACKEND)
         return redirect("home")
 

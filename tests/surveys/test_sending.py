@@ -144,9 +144,11 @@ def test_the_task_run_twice_sends_once(acme, survey, committed, mailoutbox):
 
 def test_sending_the_same_invitation_twice_is_a_noop(acme, survey):
     invitation = due(survey, acme.northwind, "dana@fabrikam.example")
-    email_id = services.invitation_send(invitation_id=invitation.pk, now=T0)  # the outbox row, for the caller to batch
-    assert services.invitation_send(invitation_id=invitation.pk, now=T0) == "noop"
-    assert [row.pk for row in outbound(INVITATION_KIND)] == [email_id]
+    outcomes, email_ids = services.invitations_send(tenant=acme.acme, invitation_ids=[invitation.pk], now=T0)
+    assert (outcomes["sent"], len(email_ids)) == (1, 1)  # the outbox row, for the caller to batch
+    again, none = services.invitations_send(tenant=acme.acme, invitation_ids=[invitation.pk], now=T0)
+    assert (again["noop"], none) == (1, [])
+    assert [row.pk for row in outbound(INVITATION_KIND)] == email_ids
     assert outbound(INVITATION_KIND)[0].to == ["dana@fabrikam.example"]
 
 
