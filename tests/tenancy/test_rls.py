@@ -9,9 +9,10 @@ import os
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import ProgrammingError, connection, transaction
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from partners.models import Partner
 from prm.tenancy import loops
@@ -222,3 +223,18 @@ def test_a_task_step_sees_only_its_tenant(world, as_app_role, each_tenant):
     with tenant_context(None):  # a worker process has no bypass
         seen = each_tenant(step)
     assert seen == {"acme": {world.acme.pk}, "globex": {world.globex.pk}}
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_the_platform_admin_crosses_tenants_for_an_operator(world, as_app_role):
+    operator = get_user_model().objects.create_superuser(email="ops@prm.example", password="operator-pass-0987")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+
+    with tenant_context(None):  # as a request arrives: no bypass of the test's own
+        response = client.get("/admin/partners/partner/")
+        assert response.status_code == 200
+        assert b"Northwind Traders" in response.content and b"Initech Solutions" in response.content
+        # The root domain without the admin: no tenant in force, so no tenant's rows.
+        assert _rows("SELECT count(*) FROM partners_partner") == [(0,)]
