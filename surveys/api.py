@@ -1,7 +1,6 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -25,19 +24,12 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     serializer_class = SurveySerializer
 
     def perform_create(self, serializer):
-        serializer.instance = self._call(services.survey_create, tenant=self.request._request.tenant,
-                                         actor=self.principal.actor, **serializer.validated_data)
+        serializer.instance = services.survey_create(tenant=self.request._request.tenant, actor=self.principal.actor,
+                                                     **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = self._call(services.survey_update, survey=serializer.instance, actor=self.principal.actor,
-                                         **serializer.validated_data)
-
-    @staticmethod
-    def _call(service, **kwargs):
-        try:
-            return service(**kwargs)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from None
+        serializer.instance = services.survey_update(survey=serializer.instance, actor=self.principal.actor,
+                                                     **serializer.validated_data)
 
 
 class SurveyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
