@@ -5,9 +5,9 @@ must reach only as a 404. Every entry's own, foreign and created rows are watche
 the pages' (probe.py): a refused write changes nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
 
 from drf_spectacular.generators import SchemaGenerator
 

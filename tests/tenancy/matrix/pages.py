@@ -6,9 +6,9 @@ an allowed request really change something, and what to prepare first (e.g. subm
 approving it). tests/tenancy/matrix/test_pages.py runs every entry as every kind of visitor.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from .api_table import API
-from .pages import PARTNER, PU, TA, CM, PA
+from .pages import CM, PA, PARTNER, PU, TA
 from .probe import assert_unchanged, send
 
 MISSING_ID = 987654321

@@ -11,10 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .handlers import choice_of, pattern_of
-from .pages import PAGES, PUBLIC, STAFF, TA, CM, PA, PU
+from .handlers import choice_of, handlers, pattern_of
+from .pages import CM, PA, PAGES, PU, PUBLIC, STAFF, TA
 from .probe import WRITES, assert_unchanged, is_login_redirect, send
-from .handlers import handlers
 
 MISSING_ID = 987654321
 UNKNOWN_HOSTS = ["nope.localhost", "acme.example.com", "a.acme.localhost"]
