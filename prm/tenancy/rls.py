@@ -35,6 +35,11 @@ TENANT_SETTING = "prm.tenant_id"
 # NULLIF: an unset tenant ('' once any set_config ran on the connection, NULL before) matches nothing.
 TENANT_IN_FORCE = f"NULLIF(current_setting('{TENANT_SETTING}', true), '')::bigint"
 # Transaction control must reach the server alone: in a failed transaction only ROLLBACK TO works.
+# Under a policy the planner may use an index only for LEAKPROOF operators. pg_trgm's `%`
+# (similarity_op, the conflict check's name match) ships unmarked although it only computes a
+# similarity and raises no error that depends on its arguments; unmarked, every conflict check
+# scans all of the tenant's active deals. Marking it needs a superuser owner.
+LEAKPROOF_FUNCTIONS = ("similarity_op(text, text)",)
 _TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
 
@@ -115,8 +120,20 @@ def apply_policies(*, using: str) -> list[str]:
             for statement in _policy_sql(table, column, quote):
                 cursor.execute(statement)
             changed.append(table)
+        _mark_leakproof(cursor)
     grant_privileges(using=using)
     return changed
+
+
+def _mark_leakproof(cursor) -> None:
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if not cursor.fetchone()[0]:
+        return
+    for signature in LEAKPROOF_FUNCTIONS:
+        cursor.execute("SELECT proleakproof FROM pg_proc WHERE oid = to_regprocedure(%s)", [signature])
+        row = cursor.fetchone()
+        if row is not None and not row[0]:
+            cursor.execute(f"ALTER FUNCTION {signature} LEAKPROOF")
 
 
 def app_roles() -> list[str]:

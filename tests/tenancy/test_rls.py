@@ -18,7 +18,7 @@ from partners.models import Partner
 from prm.tenancy import loops
 from prm.tenancy.context import rls_bypass, tenant_context
 from prm.tenancy.middleware import TenantMiddleware
-from prm.tenancy.rls import POLICY_NAME, TENANT_SETTING, statement_prefix, tenant_owned_tables
+from prm.tenancy.rls import LEAKPROOF_FUNCTIONS, POLICY_NAME, TENANT_SETTING, statement_prefix, tenant_owned_tables
 
 postgres_only = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL (DATABASE_URL)"
@@ -238,3 +238,10 @@ def test_the_platform_admin_crosses_tenants_for_an_operator(world, as_app_role):
         assert b"Northwind Traders" in response.content and b"Initech Solutions" in response.content
         # The root domain without the admin: no tenant in force, so no tenant's rows.
         assert _rows("SELECT count(*) FROM partners_partner") == [(0,)]
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_the_trigram_operator_is_leakproof_so_conflict_checks_use_its_index_under_the_policy(db):
+    for signature in LEAKPROOF_FUNCTIONS:
+        assert _rows("SELECT proleakproof FROM pg_proc WHERE oid = to_regprocedure(%s)", [signature]) == [(True,)]
