@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import rlsmode  # bench/, beside this script
 from pgserver import POSTGRES_SCHEMES, PostgresServer  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ def parse_args(argv=None):
     p.add_argument("--reuse", action="store_true", help="measure an existing bench database (from --keep) without reloading")
     p.add_argument("--explain", action="store_true", help="also print EXPLAIN ANALYZE of the main queries (PostgreSQL)")
     p.add_argument("--seed", type=int, default=20261122)
+    rlsmode.add_option(p)
     args = p.parse_args(argv)
     if args.deals is None:
         args.deals = 5_000 if args.small else 1_000_000
@@ -118,7 +120,7 @@ def setup_django(db):
 
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
     warnings.filterwarnings("ignore", message="No directory at")
-    os.environ["DATABASE_URL"] = db.url
+    rlsmode.environment(db.args.rls, db.url)
     os.environ["DEBUG"] = "False"
     os.environ["PRM_DOMAIN"] = "localhost"
     os.environ["ALLOWED_HOSTS"] = "localhost,.localhost"
@@ -128,6 +130,7 @@ def setup_django(db):
     from django.conf import settings
 
     django.setup()
+    rlsmode.after_setup(db.args.rls)
     settings.DEBUG = False
     settings.PRM_DOMAIN = "localhost"
     if ".localhost" not in settings.ALLOWED_HOSTS:
@@ -732,7 +735,8 @@ def measure_conflicts(world, rng, samples):
     from dealreg.conflicts import _candidate_filter, active_registrations, find_conflicts
     from prm.tenancy.context import tenant_context
 
-    queries = conflict_queries(world, rng, samples)
+    with rlsmode.bench_setup():
+        queries = conflict_queries(world, rng, samples)
     # Warm-up (plans, caches), not timed.
     for kind, tenant, key, _ in queries[: min(20, len(queries))]:
         with tenant_context(tenant):
@@ -760,13 +764,15 @@ def measure_conflicts(world, rng, samples):
            "AND status IN ('submitted', 'more_info', 'approved') LIMIT 50")
     with connection.cursor() as cursor:
         for _, tenant, _, domain in queries[:10]:
-            cursor.execute(sql, [tenant.pk, domain])
-            cursor.fetchall()
+            with tenant_context(tenant):  # as the app's statements run (with --rls on, under the policy)
+                cursor.execute(sql, [tenant.pk, domain])
+                cursor.fetchall()
         for _, tenant, _, domain in queries:
-            start = time.perf_counter()
-            cursor.execute(sql, [tenant.pk, domain])
-            cursor.fetchall()
-            base.append((time.perf_counter() - start) * 1000)
+            with tenant_context(tenant):
+                start = time.perf_counter()
+                cursor.execute(sql, [tenant.pk, domain])
+                cursor.fetchall()
+                base.append((time.perf_counter() - start) * 1000)
     return {
         "stat": Stat("conflict check", times), "baseline": Stat("indexed lookup", base),
         "by_kind": {k: Stat(k, v) for k, v in by_kind.items()},
@@ -997,15 +1003,20 @@ def main(argv=None):
             start = time.perf_counter()
             call_command("migrate", verbosity=0, interactive=False)
             print(f"migrated in {time.perf_counter() - start:.1f}s; loading…")
-            load_seconds = load(args, db, rng)
+            with rlsmode.as_owner():
+                load_seconds = load(args, db, rng)
             print(f"data loaded in {load_seconds:.1f}s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('dealreg_deal')), "
-                               "(SELECT count(*) FROM dealreg_deal)")
-                size, n = cursor.fetchone()
-            print(f"dealreg_deal: {n:,} rows, {size} with indexes")
-        world = make_users(rng)
+        rlsmode.grant_app_role()
+        print(f"row-level security: {args.rls}" + (f" (measured as {connection.settings_dict['USER']})"
+                                                   if connection.vendor == "postgresql" else " (SQLite)"))
+        with rlsmode.bench_setup():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('dealreg_deal')), "
+                                   "(SELECT count(*) FROM dealreg_deal)")
+                    size, n = cursor.fetchone()
+                print(f"dealreg_deal: {n:,} rows, {size} with indexes")
+            world = make_users(rng)
         for w in world:
             print(f"  tenant {w['tenant'].slug}: {w['deals']:,} deals, {w['submitted']:,} submitted; "
                   f"largest partner {w['reps']['largest'][2]:,} deals, small partner {w['reps']['small'][2]:,}")
@@ -1018,7 +1029,10 @@ def main(argv=None):
         report(conf, pages, load_seconds)
         queue_breakdown(pages)
         if args.explain and connection.vendor == "postgresql":
-            explain(world)
+            from prm.tenancy.context import tenant_context
+
+            with tenant_context(world[0]["tenant"]):  # the plans as the app's statements get them
+                explain(world)
     finally:
         if args.keep:
             print(f"\nkept {db.label} (--reuse to measure it again; DROP DATABASE {args.db_name} when done)")

@@ -43,6 +43,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import rlsmode  # bench/, beside this script
 from pgserver import POSTGRES_SCHEMES, PostgresServer  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +86,7 @@ def parse_args(argv=None):
     r.add_argument("--repeat", type=int, default=3, help="timed runs of each, after one warm-up run (default 3)")
     r.add_argument("--reuse", action="store_true", help="measure a kept database (--keep) without reloading")
     r.add_argument("--explain", action="store_true", help="also print EXPLAIN (ANALYZE, BUFFERS) of both queries")
+    rlsmode.add_option(r)
 
     s = sub.add_parser("sending", help="survey sending through a real Celery worker vs one SMTP connection")
     common(s, "prm_bench_surveys_sending")  # its own name: a kept ranking database survives a sending run
@@ -102,6 +104,7 @@ def parse_args(argv=None):
     m.add_argument("--project", default=str(ROOT))
     m.add_argument("--repeat", type=int, default=3)
     m.add_argument("--explain", action="store_true")
+    m.add_argument("--rls", choices=["on", "off"], default="off")
 
     b = sub.add_parser("_smtp-baseline")  # internal: the smtplib client in its own process
     b.add_argument("--port", type=int, required=True)
@@ -139,11 +142,11 @@ class BenchDatabase:
         self.server.drop(self.name)
 
 
-def setup_django(db_url, redis_url=None):
+def setup_django(db_url, redis_url=None, rls="off"):
     import warnings
 
     warnings.filterwarnings("ignore", message="No directory at")
-    os.environ["DATABASE_URL"] = db_url
+    rlsmode.environment(rls, db_url)
     if redis_url:
         os.environ["REDIS_URL"] = redis_url
     else:
@@ -155,6 +158,7 @@ def setup_django(db_url, redis_url=None):
     import django
 
     django.setup()
+    rlsmode.after_setup(rls)
 
 
 def maxrss_mb():
@@ -495,7 +499,7 @@ def ranking_measure(args):
     if not sys.stdin.readline().strip():
         return  # the parent gave up
     rss_start = maxrss_mb()
-    setup_django(args.db_url)
+    setup_django(args.db_url, rls=args.rls)
     from django.db import connection
     from django.utils import timezone
 
@@ -508,14 +512,16 @@ def ranking_measure(args):
     window_months = 12
     try:
         from surveys.models import SurveySettings
-        window_months = max(SurveySettings.unscoped.values_list("window_months", flat=True).distinct())
+        with rlsmode.bench_setup():
+            window_months = max(SurveySettings.unscoped.values_list("window_months", flat=True).distinct())
     except Exception:  # noqa: BLE001
         pass
     start = rankings._utc(rankings._month_start(today, 2 * window_months - 1))
     sql, params = bare_sql(start)
 
     def run_bare():
-        with connection.cursor() as cursor:
+        # The same baseline with RLS on or off: the bare aggregate, which no policy filters.
+        with rlsmode.bench_setup(), connection.cursor() as cursor:
             t = time.perf_counter()
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -526,9 +532,11 @@ def ranking_measure(args):
     def fresh_day():
         """Untimed: each timed run is the night's first run (nothing of the day to replace), on
         vacuumed score tables, as the nightly job finds them."""
-        RankingRun.unscoped.filter(run_date=today).delete()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) surveys_partnerscore, surveys_rankingrun")
+        with rlsmode.as_owner():  # VACUUM is the owner's
+            RankingRun.unscoped.filter(run_date=today).delete()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE) surveys_partnerscore, surveys_rankingrun")
+        connection.ensure_connection()  # a reconnection is not part of the timed run
 
     def run_job():
         fresh_day()
@@ -548,8 +556,9 @@ def ranking_measure(args):
         out["job"].append(run_job()[0])
     out["rss_after_job_mb"] = maxrss_mb()
     out["vmhwm_mb"] = vmhwm_mb()
-    out["scores"] = PartnerScore.unscoped.count()
-    out["answers"] = Answer.unscoped.count()
+    with rlsmode.bench_setup():
+        out["scores"] = PartnerScore.unscoped.count()
+        out["answers"] = Answer.unscoped.count()
 
     # One more (untimed) job run with SQL timed by statement kind: where the job's time goes.
     kinds = Counter()
@@ -594,7 +603,7 @@ def ranking_measure(args):
 
         plans = {}
         tenant = Tenant.objects.order_by("pk").first()
-        with connection.cursor() as cursor:
+        with rlsmode.bench_setup(), connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             plans["bare aggregate"] = [r[0] for r in cursor.fetchall()]
             with tenant_context(tenant):
@@ -621,12 +630,12 @@ def run_ranking(args):
         sys.exit(f"--reuse: database {args.db_name} does not exist (run once with --keep)")
     # The measuring process starts now, while this one is small, and waits for "go".
     cmd = [sys.executable, str(BENCH), "_ranking-measure", "--db-url", db.url, "--project", args.project,
-           "--repeat", str(args.repeat)] + (["--explain"] if args.explain else [])
+           "--repeat", str(args.repeat), "--rls", args.rls] + (["--explain"] if args.explain else [])
     measurer = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 cwd=args.project)
     if not args.reuse:
         db.create()
-    setup_django(db.url)
+    setup_django(db.url, rls=args.rls)
     from django.core.management import call_command
     from django.db import connection
 
@@ -636,8 +645,11 @@ def run_ranking(args):
             t = time.perf_counter()
             call_command("migrate", verbosity=0, interactive=False)
             print(f"migrated in {time.perf_counter() - t:.1f}s; loading…", flush=True)
-            summary = ranking_load(args)
-        with connection.cursor() as cursor:
+            with rlsmode.as_owner():
+                summary = ranking_load(args)
+        rlsmode.grant_app_role()
+        print(f"row-level security: {args.rls} (the job measured as {connection.settings_dict['USER']})")
+        with rlsmode.bench_setup(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_size_pretty(pg_relation_size('surveys_answer')), "
                            "pg_size_pretty(pg_total_relation_size('surveys_answer')), "
                            "pg_size_pretty(pg_total_relation_size('surveys_surveyinvitation')), "
