@@ -11,7 +11,11 @@ from .api_filters import WINDOW, AnswerListFilters, FollowUpListFilters, Invitat
 from .models import Answer, FollowUpCase, PartnerScore, Survey, SurveyInvitation
 from .selectors import latest_run
 from .serializers import (
-    AnswerSerializer, FollowUpCaseSerializer, FollowUpUpdateSerializer, PartnerScoreSerializer, SurveyInvitationSerializer,
+    AnswerSerializer,
+    FollowUpCaseSerializer,
+    FollowUpUpdateSerializer,
+    PartnerScoreSerializer,
+    SurveyInvitationSerializer,
     SurveySerializer,
 )
 

@@ -5,14 +5,14 @@ Services raise Django's `ValidationError` (field errors in `error_dict`, or plai
 
 - `ValidationError` with fields → 400 `{"field": ["message", …]}` (`__all__` becomes `detail`);
 - `ValidationError` without fields → 400 `{"detail": ["message", …]}`;
+- a body that is not JSON → 400 `{"detail": ["JSON parse error …"]}`, like any other bad input;
 - `PermissionDenied` → 403, `Http404` → 404 `{"detail": "…"}` (DRF's own handling).
 
 Everything else is DRF's default. Anything not handled stays a server error on purpose: a 500
 is a bug to fix, not an input to hide.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
@@ -31,4 +31,6 @@ def as_drf_validation_error(exc: DjangoValidationError) -> exceptions.Validation
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_validation_error(exc)
+    elif isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
     return exception_handler(exc, context)

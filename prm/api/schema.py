@@ -25,6 +25,7 @@ ERROR_ANSWERS = {
     "404": ("Error", "No such object in this tenant (or not visible to the caller), or a page past the end."),
     "429": ("Error", "Too many requests with this API key; retry after the `Retry-After` seconds."),
 }
+BODY_ERROR_ANSWERS = {"415": ("Error", "The body is not in a supported media type (send JSON).")}
 
 
 class TenantApiAutoSchema(AutoSchema):
@@ -43,7 +44,8 @@ def add_error_answers(result, generator, request, public):
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            for code, (component, description) in ERROR_ANSWERS.items():
+            answers = {**ERROR_ANSWERS, **(BODY_ERROR_ANSWERS if "requestBody" in operation else {})}
+            for code, (component, description) in answers.items():
                 responses.setdefault(code, {
                     "description": description,
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},

@@ -1,12 +1,14 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from dealreg.api import DealViewSet
 from partners.api import MembershipViewSet, PartnerViewSet
 from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
+
+from .fallback import ApiNotFound
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -28,4 +30,6 @@ urlpatterns = [
         csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api_schema")),
         name="api_docs",
     ),
+    # Last: ends in "/" so that APPEND_SLASH still redirects a URL missing its slash.
+    re_path(r"^.*/$", ApiNotFound.as_view()),
 ]

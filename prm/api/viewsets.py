@@ -24,6 +24,8 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
     partner_write_actions: frozenset = frozenset()
     filter_serializer_class = None
     filters: dict = {}
+    # Any path segment reaches get_object (and its 404), not the HTML page of an unmatched URL.
+    lookup_value_regex = "[^/]+"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -3,8 +3,7 @@
 import inspect
 
 import pytest
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework.test import APIClient
 
@@ -106,7 +105,7 @@ def test_a_page_past_the_end_is_404(world, key_client):
     assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})
 
 
-@pytest.mark.parametrize("bad_id", [TWENTY_DIGITS, str(2**63), "abc", "0", "１２"])
+@pytest.mark.parametrize("bad_id", [TWENTY_DIGITS, str(2**63), "abc", "0", "１２", "0.5", "-2.8e-256"])
 @pytest.mark.parametrize("suffix", ["", "deactivate/"])
 def test_an_id_that_cannot_exist_is_the_same_404_as_a_missing_or_foreign_one(world, key_client, bad_id, suffix):
     method = key_client.post if suffix else key_client.get
@@ -115,6 +114,22 @@ def test_an_id_that_cannot_exist_is_the_same_404_as_a_missing_or_foreign_one(wor
     bad = method(f"/api/v1/partners/{bad_id}/{suffix}")
     assert missing.status_code == foreign.status_code == bad.status_code == 404
     assert missing.content == foreign.content == bad.content
+
+
+def test_an_unmatched_api_url_is_a_json_404_and_a_missing_slash_still_redirects(world, key_client):
+    for path in ("/api/v1/nothing-here/", "/api/v1/deals/1/2/3/", "/api/v2/partners/"):
+        response = key_client.get(path)
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json"), path
+        assert response.json() == {"detail": "Not found."}
+    assert key_client.get("/api/v1/partners").status_code == 301
+
+
+@pytest.mark.parametrize("body", [b"\x00", b"{not json", b"\xaa\xff"])
+def test_a_body_that_is_not_json_is_a_400_like_any_bad_input(world, key_client, body):
+    response = key_client.generic("POST", "/api/v1/partners/", body, content_type="application/json")
+    assert response.status_code == 400
+    [message] = response.json()["detail"]
+    assert message.startswith("JSON parse error")
 
 
 def _list_viewsets():
@@ -141,6 +156,8 @@ def test_the_schema_documents_each_lists_parameters_from_its_filter_serializer(w
     assert since["schema"] == {"type": "string", "format": "date"}
     status = next(p for p in schema["paths"]["/api/v1/partners/"]["get"]["parameters"] if p["name"] == "status")
     assert {"onboarding", "active", "inactive"} <= set(status["schema"]["enum"])
+    assert "415" in schema["paths"]["/api/v1/partners/"]["post"]["responses"]
+    assert "415" not in schema["paths"]["/api/v1/partners/"]["get"]["responses"]
     # A retrieve takes no list filters.
     retrieve = schema["paths"]["/api/v1/partners/{id}/"]["get"]
     assert {p["name"] for p in retrieve["parameters"]} == {"id"}
