@@ -1,12 +1,16 @@
-from django.db.models import Q
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-
+from partners.models import Partner
 from prm.business_hours import business_hours_between
+
 from .models import Deal, DealStatus
 
 
-def deal_search(base, *, query="", status="", partner=None):
+def deal_search(base: QuerySet[Deal], *, query: str = "", status: str = "", partner: Partner | None = None) -> QuerySet[Deal]:
     deals = base
     query = (query or "").strip()
     if query:
@@ -21,19 +25,19 @@ def deal_search(base, *, query="", status="", partner=None):
     return deals
 
 
-def review_queue():
+def review_queue() -> QuerySet[Deal]:
     """Deals waiting for the vendor, the most urgent approval clock first."""
     return Deal.objects.filter(status=DealStatus.SUBMITTED).select_related("partner").order_by("sla_due_at", "pk")
 
 
-def approval_clock(deal, time_zone, now=None):
+def approval_clock(deal: Deal, time_zone: str, now: datetime | None = None) -> float | None:
     """Business hours left before the approval SLA (negative when overdue), or None if not waiting."""
     if deal.status != DealStatus.SUBMITTED or deal.sla_due_at is None:
         return None
     return business_hours_between(now or timezone.now(), deal.sla_due_at, time_zone)
 
 
-def with_clocks(deals, time_zone):
+def with_clocks(deals: Iterable[Deal], time_zone: str) -> Iterable[Deal]:
     """Annotate each deal in a page with `clock_hours` and `protection_days` for display."""
     now = timezone.now()
     for deal in deals:
@@ -42,12 +46,12 @@ def with_clocks(deals, time_zone):
     return deals
 
 
-def protection_days_left(deal, now=None):
+def protection_days_left(deal: Deal, now: datetime | None = None) -> int | None:
     if deal.status != DealStatus.APPROVED or deal.protected_until is None:
         return None
     return (deal.protected_until - (now or timezone.now())).days
 
 
-def won_deals():
+def won_deals() -> QuerySet[Deal]:
     """Won deals of the tenant in force, with the end-customer contact to survey."""
     return Deal.objects.filter(status=DealStatus.WON).order_by("closed_at", "pk")

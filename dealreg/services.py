@@ -3,7 +3,7 @@ clear message, takes the row with a conditional update (so two clicks cannot bot
 an audit row naming the person or the rule that decided."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,13 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from partners.models import Partner
+from prm.accounts.models import User
 from prm.audit.services import Actor, audit_record
-
-from .audit_verbs import DealregVerb
-from . import matching, notifications, snapshots
 from prm.business_hours import add_business_hours
-from .conflicts import find_conflicts, key_of
-from .models import Deal, DealStatus, ProductLine
+from prm.tenancy.models import Tenant
+
+from . import matching, notifications, snapshots
+from .audit_verbs import DealregVerb
+from .conflicts import Conflict, find_conflicts, key_of
+from .models import Deal, DealStatus, ProductLine, RulesOfEngagement
 from .rules import rules_for
 from .states import TRANSITIONS, illegal_message
 
@@ -31,11 +33,11 @@ EDITABLE_FIELDS = (
 )
 
 
-def _user_or_none(actor):
+def _user_or_none(actor: Actor) -> User | None:
     return actor if isinstance(actor, get_user_model()) else None
 
 
-def _apply_fields(deal, fields, products):
+def _apply_fields(deal: Deal, fields: dict[str, Any], products: list[ProductLine] | None) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown deal fields: {', '.join(sorted(unknown))}")
@@ -54,7 +56,8 @@ def _apply_fields(deal, fields, products):
         deal.products.set(products)
 
 
-def _move(deal, action, actor, *, note="", rule="", extra=None, data=None):
+def _move(deal: Deal, action: str, actor: Actor, *, note: str = "", rule: str = "", extra: dict[str, Any] | None = None,
+          data: dict[str, Any] | None = None) -> Deal:
     """Move `deal` along one edge of the lifecycle, or refuse with the reason."""
     sources, target, _ = TRANSITIONS[action]
     now = timezone.now()
@@ -100,7 +103,7 @@ def deal_update(*, deal: Deal, actor: Actor, products: Iterable[ProductLine] | N
 
 
 @transaction.atomic
-def deal_submit(*, deal, actor):
+def deal_submit(*, deal: Deal, actor: Actor) -> Deal:
     """Submit for approval: minimum value, approval clock, then automatic approval if the rules allow."""
     rules = rules_for(deal.tenant)
     if deal.currency == deal.tenant.currency and deal.value < rules.minimum_value:
@@ -126,7 +129,7 @@ def deal_submit(*, deal, actor):
     return deal
 
 
-def _auto_approval_rule(deal, rules, conflicts):
+def _auto_approval_rule(deal: Deal, rules: RulesOfEngagement, conflicts: list[Conflict]) -> str:
     """The rule's name if this deal qualifies for automatic approval, else ''."""
     if not rules.auto_approve or deal.partner.tier not in (rules.auto_approve_tiers or []):
         return ""
@@ -141,7 +144,7 @@ def _auto_approval_rule(deal, rules, conflicts):
 
 
 @transaction.atomic
-def deal_approve(*, deal, actor, rule=""):
+def deal_approve(*, deal: Deal, actor: Actor, rule: str = "") -> Deal:
     """Approve and protect. Under first-approved-wins, a customer already protected is refused.
 
     The rules row is locked for the whole decision, so two approvals of the same customer are
@@ -169,7 +172,7 @@ def deal_approve(*, deal, actor, rule=""):
 
 
 @transaction.atomic
-def deal_reject(*, deal, actor, reason):
+def deal_reject(*, deal: Deal, actor: Actor, reason: str) -> Deal:
     if not (reason or "").strip():
         raise ValidationError({"reason": "Tell the partner why: they will see this reason."})
     _move(deal, "reject", actor, note=reason, extra={
@@ -180,7 +183,7 @@ def deal_reject(*, deal, actor, reason):
 
 
 @transaction.atomic
-def deal_request_info(*, deal, actor, question):
+def deal_request_info(*, deal: Deal, actor: Actor, question: str) -> Deal:
     if not (question or "").strip():
         raise ValidationError({"question": "Say what information the partner should add."})
     _move(deal, "request_info", actor, note=question, extra={"decision_note": question.strip()})
@@ -189,22 +192,22 @@ def deal_request_info(*, deal, actor, question):
 
 
 @transaction.atomic
-def deal_withdraw(*, deal, actor):
+def deal_withdraw(*, deal: Deal, actor: Actor) -> Deal:
     return _move(deal, "withdraw", actor)
 
 
 @transaction.atomic
-def deal_mark_won(*, deal, actor):
+def deal_mark_won(*, deal: Deal, actor: Actor) -> Deal:
     return _move(deal, "win", actor, extra={"closed_at": timezone.now()})
 
 
 @transaction.atomic
-def deal_mark_lost(*, deal, actor):
+def deal_mark_lost(*, deal: Deal, actor: Actor) -> Deal:
     return _move(deal, "lose", actor, extra={"closed_at": timezone.now()})
 
 
 @transaction.atomic
-def deal_extend_protection(*, deal, actor):
+def deal_extend_protection(*, deal: Deal, actor: Actor) -> Deal:
     """Add the tenant's extension period, up to its maximum number of extensions."""
     rules = rules_for(deal.tenant)
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
@@ -224,7 +227,7 @@ def deal_extend_protection(*, deal, actor):
 
 
 @transaction.atomic
-def deal_expire(*, deal, now=None):
+def deal_expire(*, deal: Deal, now: datetime | None = None) -> Deal:
     """Protection ran out (nightly task; `now` is the moment the sweep runs for)."""
     if deal.protected_until is None or deal.protected_until > (now or timezone.now()):
         raise ValidationError("This deal is still protected.")
@@ -233,7 +236,7 @@ def deal_expire(*, deal, now=None):
     return deal
 
 
-def deals_bulk_approve(*, deals, actor):
+def deals_bulk_approve(*, deals: Iterable[Deal], actor: Actor) -> tuple[list[Deal], list[tuple[Deal, str]]]:
     """Approve every deal without conflicts; returns (approved, skipped) with a reason per skip."""
     approved, skipped = [], []
     for deal in deals:
@@ -248,7 +251,7 @@ def deals_bulk_approve(*, deals, actor):
 
 
 @transaction.atomic
-def rules_update(*, rules, actor, **fields):
+def rules_update(*, rules: RulesOfEngagement, actor: Actor, **fields: Any) -> RulesOfEngagement:
     before = {name: getattr(rules, name) for name in fields}
     for name, value in fields.items():
         setattr(rules, name, value)
@@ -261,7 +264,7 @@ def rules_update(*, rules, actor, **fields):
 
 
 @transaction.atomic
-def product_line_create(*, tenant, actor, name):
+def product_line_create(*, tenant: Tenant, actor: Actor, name: str) -> ProductLine:
     name = name.strip()
     if ProductLine.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": "This product line already exists."})
@@ -271,7 +274,7 @@ def product_line_create(*, tenant, actor, name):
 
 
 @transaction.atomic
-def product_line_toggle(*, product_line, actor):
+def product_line_toggle(*, product_line: ProductLine, actor: Actor) -> ProductLine:
     """Retire a product line from new registrations (deals keep it), or bring it back."""
     product_line.is_active = not product_line.is_active
     product_line.save(update_fields=["is_active"])

@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from prm.tenancy.models import PARTNER_ROLES, Membership
@@ -6,7 +6,7 @@ from prm.tenancy.models import PARTNER_ROLES, Membership
 from .models import Partner
 
 
-def partner_search(*, query="", status="", tier="", base=None):
+def partner_search(*, query: str = "", status: str = "", tier: str = "", base: QuerySet[Partner] | None = None) -> QuerySet[Partner]:
     """Partners of the tenant in force (or of `base`), filtered, each with its count of active users."""
     partners = (Partner.objects.all() if base is None else base).annotate(
         active_users=Count("memberships", filter=Q(memberships__is_active=True))
@@ -28,18 +28,18 @@ def partner_search(*, query="", status="", tier="", base=None):
     return partners.order_by("name")
 
 
-def partner_tiers():
+def partner_tiers() -> list[str]:
     return list(Partner.objects.exclude(tier="").order_by("tier").values_list("tier", flat=True).distinct())
 
 
-def partner_team(partner):
+def partner_team(partner: Partner) -> QuerySet[Membership]:
     return Membership.objects.filter(partner=partner, role__in=PARTNER_ROLES).select_related("user").order_by("user__email")
 
 
 NAME_TAKEN = "Another partner in this program already has this name."
 
 
-def partner_name_taken(name, exclude_pk=None):
+def partner_name_taken(name: str, exclude_pk: int | None = None) -> bool:
     """Names are unique per tenant whatever their case, as the database constraint says."""
     clash = Partner.objects.annotate(lname=Lower("name")).filter(lname=(name or "").strip().lower())
     if exclude_pk:

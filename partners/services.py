@@ -1,11 +1,14 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm.audit.services import audit_record
+from prm.audit.services import Actor, audit_record
 from prm.invitations.services import invitations_revoke_for_partner
+from prm.tenancy.models import Tenant
 
 from .audit_verbs import PartnerVerb
 from .domains import domain_from_website
@@ -18,13 +21,13 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check_unique_name(name, exclude_pk=None):
+def _check_unique_name(name: str, exclude_pk: int | None = None) -> None:
     if partner_name_taken(name, exclude_pk=exclude_pk):
         raise ValidationError({"name": NAME_TAKEN})
 
 
 @transaction.atomic
-def partner_create(*, tenant, actor, **fields):
+def partner_create(*, tenant: Tenant, actor: Actor, **fields: Any) -> Partner:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
@@ -40,7 +43,7 @@ def partner_create(*, tenant, actor, **fields):
 
 
 @transaction.atomic
-def _check_status_change(partner, status):
+def _check_status_change(partner: Partner, status: str) -> None:
     """Deactivation and reactivation are their own moves (side effects, audit verbs): an edit refuses them."""
     if status == partner.status:
         return
@@ -50,7 +53,7 @@ def _check_status_change(partner, status):
         raise ValidationError({"status": _("This partner is deactivated: use Reactivate to bring it back.")})
 
 
-def partner_update(*, partner, actor, **fields):
+def partner_update(*, partner: Partner, actor: Actor, **fields: Any) -> Partner:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
@@ -71,7 +74,7 @@ def partner_update(*, partner, actor, **fields):
 
 
 @transaction.atomic
-def partner_deactivate(*, partner, actor, reason=""):
+def partner_deactivate(*, partner: Partner, actor: Actor, reason: str = "") -> Partner:
     """Deactivated partners' users lose portal access at once; pending invitations are revoked."""
     if partner.status == PartnerStatus.INACTIVE:
         raise ValidationError("This partner is already deactivated.")
@@ -86,7 +89,7 @@ def partner_deactivate(*, partner, actor, reason=""):
 
 
 @transaction.atomic
-def partner_reactivate(*, partner, actor):
+def partner_reactivate(*, partner: Partner, actor: Actor) -> Partner:
     if partner.status != PartnerStatus.INACTIVE:
         raise ValidationError("This partner is not deactivated.")
     now = timezone.now()

@@ -1,15 +1,18 @@
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
+from partners.models import Partner
 
-from .models import Answer, FollowUpCase, FollowUpStatus, PartnerScore, PracticeNote, RankingRun
+from .models import Answer, Campaign, FollowUpCase, FollowUpStatus, PartnerScore, PracticeNote, RankingRun
 
 
-def latest_run():
+def latest_run() -> RankingRun | None:
     return RankingRun.objects.order_by("-run_date").first()
 
 
-def leaderboard(run):
+def leaderboard(run: RankingRun | None) -> QuerySet[PartnerScore]:
     """The window's scores, ranked partners first (best first), then the rest by shrunk score."""
     if run is None:
         return PartnerScore.objects.none()
@@ -17,13 +20,13 @@ def leaderboard(run):
             .select_related("partner").order_by(F("rank").asc(nulls_last=True), "-shrunk", "partner__name"))
 
 
-def partner_score(run, partner):
+def partner_score(run: RankingRun | None, partner: Partner) -> PartnerScore | None:
     if run is None:
         return None
     return PartnerScore.objects.filter(run=run, period="window", partner=partner).first()
 
 
-def series(run, partner=None):
+def series(run: RankingRun | None, partner: Partner | None = None) -> list[PartnerScore]:
     """Monthly scores, oldest first: the whole program (partner=None) or one partner."""
     if run is None:
         return []
@@ -32,12 +35,12 @@ def series(run, partner=None):
     return list(scores.order_by("period"))
 
 
-def answers(partner=None):
+def answers(partner: Partner | None = None) -> QuerySet[Answer]:
     rows = Answer.objects.select_related("invitation", "partner").order_by("-answered_at")
     return rows.filter(partner=partner) if partner is not None else rows
 
 
-def follow_up_summary(partner=None):
+def follow_up_summary(partner: Partner | None = None) -> dict[str, Any]:
     now = timezone.now()
     cases = FollowUpCase.objects.all() if partner is None else FollowUpCase.objects.filter(partner=partner)
     time_to_close = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
@@ -51,23 +54,23 @@ def follow_up_summary(partner=None):
     return {**totals, "avg_close_hours": hours}
 
 
-def follow_ups(partner=None):
+def follow_ups(partner: Partner | None = None) -> QuerySet[FollowUpCase]:
     cases = FollowUpCase.objects.select_related("answer__invitation", "partner").order_by("status", "due_at")
     return cases.filter(partner=partner) if partner is not None else cases
 
 
-def campaign_progress(campaign):
+def campaign_progress(campaign: Campaign) -> dict[str, Any]:
     counts = dict(campaign.invitations.values_list("status").annotate(n=Count("id")))
     total = sum(counts.values())
     done = total - counts.get("queued", 0) - counts.get("scheduled", 0)
     return {"counts": counts, "total": total, "done": done, "running": done < total}
 
 
-def visible_practices():
+def visible_practices() -> QuerySet[PracticeNote]:
     return PracticeNote.objects.filter(hidden_at__isnull=True).select_related("partner")
 
 
-def is_top_quartile(run, partner):
+def is_top_quartile(run: RankingRun, partner: Partner) -> bool:
     score = partner_score(run, partner)
     return bool(score and score.rank and run.top_quartile_nps is not None and score.nps is not None
                 and score.nps >= run.top_quartile_nps)

@@ -1,6 +1,7 @@
 """Every write of the survey app: scheduling, sending, reminding, answering, unsubscribing, following up."""
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,17 +13,25 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm.business_hours import add_business_hours
 from dealreg.selectors import won_deals
-from prm.audit.services import audit_record
+from prm.audit.services import Actor, audit_record
+from prm.business_hours import add_business_hours
 from prm.enqueue import enqueue_on_commit
-from prm.tenancy.models import Tenant
 from prm.outbox.services import BATCH_SIZE as OUTBOX_BATCH, emails_send_later, emails_store
+from prm.tenancy.models import Tenant
 
-from .audit_verbs import SurveyVerb
 from . import emails, imports, throttle
+from .audit_verbs import SurveyVerb
 from .models import (
-    Answer, Campaign, FollowUpCase, FollowUpStatus, ImportBatch, InvitationStatus, Suppression, Survey, SurveyInvitation,
+    Answer,
+    Campaign,
+    FollowUpCase,
+    FollowUpStatus,
+    ImportBatch,
+    InvitationStatus,
+    Suppression,
+    Survey,
+    SurveyInvitation,
     SurveySettings,
 )
 
@@ -34,12 +43,12 @@ class AlreadyAnswered(Exception):
     """The invitation has its answer; a second one is refused by the database."""
 
 
-def settings_for(tenant):
+def settings_for(tenant: Tenant) -> SurveySettings:
     settings, _ = SurveySettings.objects.get_or_create(tenant=tenant)
     return settings
 
 
-def won_deal_survey():
+def won_deal_survey() -> Survey | None:
     return Survey.objects.filter(for_won_deals=True, is_active=True).first()
 
 
@@ -73,7 +82,7 @@ def _save_survey(survey: Survey) -> None:
 
 
 @transaction.atomic
-def survey_create(*, tenant: Tenant, actor: Any, **fields: Any) -> Survey:
+def survey_create(*, tenant: Tenant, actor: Actor, **fields: Any) -> Survey:
     """A new survey definition; at most one active survey goes to the customers of won deals."""
     survey = Survey(tenant=tenant)
     _set_fields(survey, fields, SURVEY_FIELDS)
@@ -84,7 +93,7 @@ def survey_create(*, tenant: Tenant, actor: Any, **fields: Any) -> Survey:
 
 
 @transaction.atomic
-def survey_update(*, survey: Survey, actor: Any, **fields: Any) -> Survey:
+def survey_update(*, survey: Survey, actor: Actor, **fields: Any) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     was_active = survey.is_active
     changed = _set_fields(survey, fields, SURVEY_FIELDS)
@@ -97,7 +106,7 @@ def survey_update(*, survey: Survey, actor: Any, **fields: Any) -> Survey:
 
 
 @transaction.atomic
-def survey_settings_update(*, tenant: Tenant, actor: Any, **fields: Any) -> SurveySettings:
+def survey_settings_update(*, tenant: Tenant, actor: Actor, **fields: Any) -> SurveySettings:
     settings = SurveySettings.objects.select_for_update().get(pk=settings_for(tenant).pk)
     changed = _set_fields(settings, fields, SETTINGS_FIELDS)
     if changed:
@@ -111,7 +120,7 @@ def rankings_refresh(*, tenant: Tenant) -> None:
     enqueue_on_commit("surveys.tasks.compute_rankings", tenant_id=tenant.pk)
 
 
-def campaign_confirm(*, batch: ImportBatch, actor: Any, now: datetime) -> Campaign:
+def campaign_confirm(*, batch: ImportBatch, actor: Actor, now: datetime) -> Campaign:
     """Create the campaign of a previewed import and start sending it once committed."""
     try:
         campaign = imports.confirm_batch(batch=batch, actor=actor, now=now)
@@ -125,7 +134,7 @@ def campaign_confirm(*, batch: ImportBatch, actor: Any, now: datetime) -> Campai
 # --- Scheduling -------------------------------------------------------------------------------
 
 
-def schedule_won_deals(*, tenant, now=None):
+def schedule_won_deals(*, tenant: Tenant, now: datetime | None = None) -> int:
     """Invite the customer contact of every won deal not yet invited, `days_after_won` after the win."""
     survey = won_deal_survey()
     if survey is None:
@@ -153,12 +162,13 @@ def schedule_won_deals(*, tenant, now=None):
 # --- Sending ----------------------------------------------------------------------------------
 
 
-def is_suppressed(email):
+def is_suppressed(email: str) -> bool:
     return Suppression.objects.filter(email=email.lower()).exists()
 
 
 @transaction.atomic
-def invitations_send(*, tenant, invitation_ids, now=None, survey_emails=None):
+def invitations_send(*, tenant: Tenant, invitation_ids: Iterable[int], now: datetime | None = None,
+                     survey_emails: emails.SurveyEmails | None = None) -> tuple[Counter, list[int]]:
     """Send a batch of due invitations, or skip them: the decisions (claim, suppression, quarantine, one email
     per contact) with a fixed number of queries per batch, one transaction and one bulk insert.
     Idempotent: rows are claimed under a lock and only while pending, so a second call for the
@@ -206,7 +216,7 @@ def invitations_send(*, tenant, invitation_ids, now=None, survey_emails=None):
     return outcomes, created
 
 
-def dispatch_due(*, tenant, now=None):
+def dispatch_due(*, tenant: Tenant, now: datetime | None = None) -> dict[str, int]:
     """Send what is due, within the tenant's shared per-minute budget. Returns counts by outcome."""
     now = now or timezone.now()
     settings = settings_for(tenant)
@@ -225,7 +235,7 @@ def dispatch_due(*, tenant, now=None):
     return outcomes
 
 
-def send_reminders(*, tenant, now=None):
+def send_reminders(*, tenant: Tenant, now: datetime | None = None) -> int:
     """Up to `reminders` reminders, `reminder_interval_days` apart; an answer or opt-out stops them."""
     now = now or timezone.now()
     settings = settings_for(tenant)
@@ -241,7 +251,7 @@ def send_reminders(*, tenant, now=None):
 
 
 @transaction.atomic
-def _remind(invitation_id, count, settings, now):
+def _remind(invitation_id: int, count: int, settings: SurveySettings, now: datetime) -> int | None:
     last = count + 1 >= settings.reminders
     claimed = SurveyInvitation.objects.filter(pk=invitation_id, status=InvitationStatus.SENT, reminders_sent=count).update(
         reminders_sent=F("reminders_sent") + 1,
@@ -261,7 +271,8 @@ def _remind(invitation_id, count, settings, now):
 
 
 @transaction.atomic
-def answer_record(*, invitation, score, effort=None, comment="", now=None):
+def answer_record(*, invitation: SurveyInvitation, score: int, effort: int | None = None, comment: str = "",
+                  now: datetime | None = None) -> Answer:
     """Record the one answer of an invitation; a detractor answer opens a follow-up case."""
     now = now or timezone.now()
     if not 0 <= int(score) <= 10:
@@ -285,7 +296,7 @@ def answer_record(*, invitation, score, effort=None, comment="", now=None):
     return answer
 
 
-def _open_follow_up(answer, now):
+def _open_follow_up(answer: Answer, now: datetime) -> FollowUpCase:
     tenant = answer.tenant
     days = settings_for(tenant).follow_up_business_days
     case = FollowUpCase.objects.create(
@@ -299,7 +310,7 @@ def _open_follow_up(answer, now):
 
 
 @transaction.atomic
-def unsubscribe(*, tenant, email, reason="unsubscribe"):
+def unsubscribe(*, tenant: Tenant, email: str, reason: str = "unsubscribe") -> int:
     """Add the address to the tenant's suppression list and stop everything still to be sent to it."""
     email = email.strip().lower()
     Suppression.objects.get_or_create(tenant=tenant, email=email, defaults={"reason": reason})
@@ -312,7 +323,8 @@ def unsubscribe(*, tenant, email, reason="unsubscribe"):
 
 
 @transaction.atomic
-def follow_up_update(*, case, actor, contacted=False, root_cause="", action_taken="", close=False):
+def follow_up_update(*, case: FollowUpCase, actor: Actor, contacted: bool = False, root_cause: str = "",
+                     action_taken: str = "", close: bool = False) -> FollowUpCase:
     """Partners record the call, the cause and what they did; closing needs all three."""
     case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
     if case.status == FollowUpStatus.CLOSED:
@@ -340,7 +352,7 @@ def follow_up_update(*, case, actor, contacted=False, root_cause="", action_take
     return case
 
 
-def escalate_overdue_follow_ups(*, tenant, now=None):
+def escalate_overdue_follow_ups(*, tenant: Tenant, now: datetime | None = None) -> int:
     """Open cases past their due date are escalated to the channel managers, once."""
     now = now or timezone.now()
     escalated = 0

@@ -442,3 +442,34 @@ def test_the_dead_code_check_catches_a_helper_only_tests_call():
     module = ast.parse("LIMIT = 3\n\ndef used():\n    return LIMIT\n\ndef only_tests_call_me():\n    return 1\n\n"
                        "@register.filter\ndef a_filter(x):\n    return x\n")
     assert unused_definitions("app.statistics", module, {"used": {"app.views"}}) == ["app.statistics.only_tests_call_me"]
+
+
+# --- 7. typed service and selector signatures ---------------------------------------------------
+
+
+def untyped_functions(name: str, module: ast.Module) -> list[str]:
+    """Functions of a services or selectors module with a parameter or the return left unannotated."""
+    found = []
+    for node in module.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        arguments = node.args
+        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                      *filter(None, (arguments.vararg, arguments.kwarg))]
+        missing = [p.arg for p in parameters if p.annotation is None]
+        if node.returns is None:
+            missing.append("return")
+        if missing:
+            found.append(f"{name}.{node.name}: {', '.join(missing)}")
+    return found
+
+
+def test_service_and_selector_signatures_are_typed():
+    checked = [name for name in modules() if name.rpartition(".")[2] in ("services", "selectors")]
+    assert len(checked) >= 10
+    assert [entry for name in checked for entry in untyped_functions(name, tree(name))] == []
+
+
+def test_the_type_check_names_what_is_missing():
+    module = ast.parse("def a(*, deal: int, actor) -> int:\n    pass\n\ndef b(x: int, **fields):\n    pass\n")
+    assert untyped_functions("app.services", module) == ["app.services.a: actor", "app.services.b: fields, return"]

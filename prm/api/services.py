@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from prm.audit.services import audit_record
+from prm.audit.services import Actor, audit_record
+from prm.tenancy.models import Tenant
 
 from .audit_verbs import ApiVerb
 from .models import ApiKey
@@ -21,7 +22,7 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, tenant, actor, name):
+def api_key_create(*, tenant: Tenant, actor: Actor, name: str) -> tuple[ApiKey, str]:
     """Returns (key, raw) — `raw` is shown to the admin once and never stored."""
     name = name.strip()
     if not name:
@@ -34,14 +35,14 @@ def api_key_create(*, tenant, actor, name):
 
 
 @transaction.atomic
-def api_key_revoke(*, key, actor):
+def api_key_revoke(*, key: ApiKey, actor: Actor) -> ApiKey:
     if key.revoked_at:
         raise ValidationError("This key is already revoked.")
     ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
     audit_record(tenant=key.tenant, actor=actor, verb=ApiVerb.KEY_REVOKED, target=key, from_state="active", to_state="revoked")
 
 
-def api_key_verify(raw: str):
+def api_key_verify(raw: str) -> ApiKey | None:
     """The active key of the tenant in force matching `raw`, or None. Constant-time comparison."""
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:

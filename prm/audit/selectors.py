@@ -1,7 +1,9 @@
+from django.db.models import Model, QuerySet
+
 from .models import AuditEvent
 
 
-def audit_events_for(target, limit=50):
+def audit_events_for(target: Model, limit: int = 50) -> QuerySet[AuditEvent]:
     """Timeline of one object, newest first, in the tenant in force."""
     return (
         AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))

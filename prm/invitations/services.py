@@ -6,13 +6,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.forms import BaseForm
 from django.urls import reverse
 from django.utils import timezone
 
+from prm.accounts.models import User
 from prm.audit.services import Actor, audit_record
 from prm.outbox.services import email_render_and_enqueue
 from prm.tenancy.links import tenant_url
-from prm.tenancy.models import PARTNER_ROLES, Membership, Role
+from prm.tenancy.models import PARTNER_ROLES, Membership, Role, Tenant
 from prm.tenancy.services import membership_grant
 
 from .audit_verbs import InvitationVerb
@@ -26,7 +28,8 @@ class InvitationUnusable(Exception):
 
 
 @transaction.atomic
-def invitation_create(*, tenant, actor_membership, email, role, partner=None):
+def invitation_create(*, tenant: Tenant, actor_membership: Membership, email: str, role: str,
+                      partner: Model | None = None) -> tuple[Invitation, str]:
     """Invite `email` to `tenant` as `role`; returns (invitation, raw_token). Emails the link."""
     email = email.strip().lower()
     if role in PARTNER_ROLES and partner is None:
@@ -42,7 +45,7 @@ def invitation_create(*, tenant, actor_membership, email, role, partner=None):
     return _issue(tenant=tenant, inviter=actor_membership.user, email=email, role=role, partner=partner)
 
 
-def _issue(*, tenant, inviter, email, role, partner):
+def _issue(*, tenant: Tenant, inviter: User | None, email: str, role: str, partner: Model | None) -> tuple[Invitation, str]:
     # A new invitation replaces any earlier pending one for the same address.
     Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -77,7 +80,7 @@ def _issue(*, tenant, inviter, email, role, partner):
 
 
 @transaction.atomic
-def invitation_create_first_admin(*, tenant, email):
+def invitation_create_first_admin(*, tenant: Tenant, email: str) -> tuple[Invitation, str]:
     """Platform operators invite a new tenant's first admin (no member exists yet to do it)."""
     email = email.strip().lower()
     if Membership.objects.filter(role=Role.TENANT_ADMIN, is_active=True).exists():
@@ -85,15 +88,15 @@ def invitation_create_first_admin(*, tenant, email):
     return _issue(tenant=tenant, inviter=None, email=email, role=Role.TENANT_ADMIN, partner=None)
 
 
-def invitation_find(*, token):
+def invitation_find(*, token: str) -> Invitation | None:
     """The pending invitation for a raw token in the tenant in force, or None."""
     invitation = Invitation.objects.select_related("partner").filter(token_hash=hash_token(token)).first()
     return invitation if invitation is not None and invitation.is_usable else None
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user=None, full_name: str = "", password: str = "",
-                      second_factor=None) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = "",
+                      second_factor: BaseForm | None = None) -> Membership:
     """Use the invitation once: create the account if needed and the membership. Returns the membership.
     `second_factor` is allauth's validated code form of an existing account with two-factor: saving it
     records the code's use, as after allauth's own two-factor step.
@@ -120,7 +123,7 @@ def invitation_accept(*, invitation: Invitation, user=None, full_name: str = "",
     return membership
 
 
-def _create_invited_user(email, full_name, password):
+def _create_invited_user(email: str, full_name: str, password: str) -> User:
     user = get_user_model().objects.create_user(email=email, password=password, full_name=full_name)
     # Following the emailed link proves the address.
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
@@ -128,7 +131,7 @@ def _create_invited_user(email, full_name, password):
 
 
 @transaction.atomic
-def invitation_resend(*, invitation, actor_membership):
+def invitation_resend(*, invitation: Invitation, actor_membership: Membership) -> tuple[Invitation, str]:
     """A fresh link (the old one stops working) for an invitation not yet accepted."""
     if invitation.accepted_at:
         raise ValidationError("This invitation was already accepted.")
@@ -139,7 +142,7 @@ def invitation_resend(*, invitation, actor_membership):
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation, actor_membership):
+def invitation_revoke(*, invitation: Invitation, actor_membership: Membership) -> None:
     if not can_invite(actor_membership, invitation.role, invitation.partner):
         raise PermissionDenied("You may not revoke this invitation.")
     if invitation.status != "pending":

@@ -3,18 +3,21 @@
 import logging
 import secrets
 import smtplib
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from prm.enqueue import enqueue_on_commit
+from prm.tenancy.models import Tenant
 
 from .models import EmailStatus, OutboundEmail
 from .signals import email_bounced
@@ -30,8 +33,9 @@ BATCH_SIZE = 50  # messages per task, sent over one SMTP connection
 REDACTED = "[erased after delivery: this message held a secret link]"
 
 
-def email_enqueue(*, tenant, to, subject, body_text, body_html="", headers=None, kind="", from_email=None,
-                  sensitive=False, send=True):
+def email_enqueue(*, tenant: Tenant | None, to: Iterable[str], subject: str, body_text: str, body_html: str = "",
+                  headers: dict[str, str] | None = None, kind: str = "", from_email: str | None = None,
+                  sensitive: bool = False, send: bool | None = True) -> OutboundEmail:
     """Store one message and send it after the surrounding transaction commits.
 
     `send=False` leaves the sending to the caller, who batches many rows into one task.
@@ -63,8 +67,9 @@ def emails_send_later(email_ids: Sequence[int]) -> None:
         enqueue_on_commit("prm.outbox.tasks.send_outbound_batch", email_ids=batch)
 
 
-def email_build(*, tenant, to, subject, body_text, body_html="", headers=None, kind="", from_email=None,
-                sensitive=False):
+def email_build(*, tenant: Tenant | None, to: Iterable[str], subject: str, body_text: str, body_html: str = "",
+                headers: dict[str, str] | None = None, kind: str = "", from_email: str | None = None,
+                sensitive: bool = False) -> OutboundEmail:
     """An unsaved outbox row (see email_enqueue)."""
     return OutboundEmail(
         tenant=tenant, kind=kind, to=list(to), from_email=from_email or settings.DEFAULT_FROM_EMAIL,
@@ -73,7 +78,8 @@ def email_build(*, tenant, to, subject, body_text, body_html="", headers=None, k
     )
 
 
-def email_render_and_enqueue(*, template, context, tenant, to, headers=None, sensitive=False):
+def email_render_and_enqueue(*, template: str, context: dict[str, Any], tenant: Tenant | None, to: Iterable[str],
+                             headers: dict[str, str] | None = None, sensitive: bool = False) -> OutboundEmail:
     """Render templates/<template>_subject.txt, _body.txt and (optional) _body.html, then enqueue."""
     subject = render_to_string(f"{template}_subject.txt", context)
     text = render_to_string(f"{template}_body.txt", context)
@@ -87,12 +93,12 @@ def email_render_and_enqueue(*, template, context, tenant, to, headers=None, sen
     )
 
 
-def email_send(*, email_id) -> bool:
+def email_send(*, email_id: int) -> bool:
     """Claim one pending message and send it. Returns True if this call sent it."""
     return emails_send(email_ids=[email_id]) == 1
 
 
-def emails_send(*, email_ids) -> int:
+def emails_send(*, email_ids: Iterable[int]) -> int:
     """Claim and send many messages over one SMTP connection; returns how many this call sent.
 
     One statement claims the batch (rows another worker holds are skipped), so two workers given
@@ -126,7 +132,7 @@ def emails_send(*, email_ids) -> int:
 MARK_EVERY = 10
 
 
-def _mark_sent(emails):
+def _mark_sent(emails: list[OutboundEmail]) -> None:
     if not emails:
         return
     now = timezone.now()
@@ -156,11 +162,11 @@ class OutboxMessage(EmailMultiAlternatives):
         return msg
 
 
-def _boundary():
+def _boundary() -> str:
     return f"=_prm_{secrets.token_hex(16)}"
 
 
-def _deliver(email, connection) -> bool:
+def _deliver(email: OutboundEmail, connection: BaseEmailBackend) -> bool:
     """Send one claimed row; records a failure on the row. The caller marks delivered rows sent."""
     message = OutboxMessage(
         subject=email.subject, body=email.body_text, from_email=email.from_email, to=email.to,
@@ -193,7 +199,7 @@ def _deliver(email, connection) -> bool:
     return True
 
 
-def _record_failure(email, exc, final=False):
+def _record_failure(email: OutboundEmail, exc: BaseException, final: bool = False) -> None:
     final = final or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     backoff = timedelta(seconds=30 * 2 ** (email.attempts - 1))
     OutboundEmail.objects.filter(pk=email.pk).update(
@@ -203,7 +209,7 @@ def _record_failure(email, exc, final=False):
     )
 
 
-def emails_due(now=None):
+def emails_due(now: datetime | None = None) -> list[int]:
     """Ids to (re)send: pending and due, or stuck in 'sending' after a worker died mid-send."""
     now = now or timezone.now()
     stuck = OutboundEmail.objects.filter(status=EmailStatus.SENDING, claimed_at__lt=now - STUCK_AFTER)

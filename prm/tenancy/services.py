@@ -1,6 +1,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model, QuerySet
 
+from prm.accounts.models import User
 from prm.audit.services import Actor, audit_record
 
 from .audit_verbs import TenancyVerb
@@ -8,7 +10,7 @@ from .models import RESERVED_SLUGS, STAFF_ROLES, Membership, Role, Tenant
 
 
 @transaction.atomic
-def membership_grant(*, tenant: Tenant, user, role: str, partner=None, actor: Actor) -> Membership:
+def membership_grant(*, tenant: Tenant, user: User, role: str, partner: Model | None = None, actor: Actor) -> Membership:
     """Give `user` access to `tenant` in `role` (for `partner`): a new membership, or the old one back."""
     membership, _ = Membership.objects.update_or_create(
         tenant=tenant, user=user, defaults={"role": role, "partner": partner, "is_active": True},
@@ -18,7 +20,7 @@ def membership_grant(*, tenant: Tenant, user, role: str, partner=None, actor: Ac
     return membership
 
 
-def _may_manage(actor_membership, target):
+def _may_manage(actor_membership: Membership, target: Membership) -> bool:
     """Tenant admins manage everyone; channel managers manage partner people; partner admins their own team."""
     if actor_membership.is_tenant_admin:
         return True
@@ -30,7 +32,7 @@ def _may_manage(actor_membership, target):
 
 
 @transaction.atomic
-def membership_deactivate(*, membership, actor_membership):
+def membership_deactivate(*, membership: Membership, actor_membership: Membership) -> None:
     if not _may_manage(actor_membership, membership):
         raise PermissionDenied("You may not manage this person.")
     if membership.pk == actor_membership.pk:
@@ -47,7 +49,7 @@ def membership_deactivate(*, membership, actor_membership):
 
 
 @transaction.atomic
-def membership_reactivate(*, membership, actor_membership):
+def membership_reactivate(*, membership: Membership, actor_membership: Membership) -> None:
     if not _may_manage(actor_membership, membership):
         raise PermissionDenied("You may not manage this person.")
     if membership.is_active:
@@ -59,12 +61,12 @@ def membership_reactivate(*, membership, actor_membership):
                  target=membership, from_state="inactive", to_state="active")
 
 
-def staff_memberships():
+def staff_memberships() -> QuerySet[Membership]:
     return Membership.objects.filter(role__in=STAFF_ROLES).select_related("user").order_by("user__email")
 
 
 @transaction.atomic
-def tenant_create(*, slug, name, currency="USD", time_zone="UTC"):
+def tenant_create(*, slug: str, name: str, currency: str = "USD", time_zone: str = "UTC") -> Tenant:
     """A new vendor program. Platform operators call this (command or admin); no member exists yet."""
     tenant = Tenant(slug=slug.strip().lower(), name=name.strip(), currency=currency.upper(), time_zone=time_zone)
     if tenant.slug in RESERVED_SLUGS:
