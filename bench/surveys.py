@@ -569,6 +569,8 @@ def ranking_measure(args):
         try:
             return execute(sql_text, params, many, context)
         finally:
+            if sql_text.startswith("SELECT set_config("):  # the RLS wrapper's prefix (--rls on)
+                sql_text = sql_text.split("; ", 1)[1]
             head = sql_text.lstrip().split(None, 1)[0].upper()
             key = "SELECT aggregate" if head == "SELECT" and "GROUP BY" in sql_text else head
             kinds[key] += time.perf_counter() - t
