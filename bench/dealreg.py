@@ -738,7 +738,7 @@ def measure_conflicts(world, rng, samples):
     with rlsmode.bench_setup():
         queries = conflict_queries(world, rng, samples)
     # Warm-up (plans, caches), not timed.
-    for kind, tenant, key, _ in queries[: min(20, len(queries))]:
+    for _kind, tenant, key, _ in queries[: min(20, len(queries))]:
         with tenant_context(tenant):
             find_conflicts(key)
     times, by_kind, candidates, matches, n_queries = [], {}, [], [], []
@@ -751,7 +751,7 @@ def measure_conflicts(world, rng, samples):
         by_kind.setdefault(kind, []).append(elapsed)
         matches.append(len(conflicts))
     # Untimed: how many candidates the database handed over, and how many queries one check makes.
-    for kind, tenant, key, _ in queries:
+    for _kind, tenant, key, _ in queries:
         with tenant_context(tenant):
             candidates.append(active_registrations().filter(_candidate_filter(key)).count())
             with CaptureQueriesContext(connection) as ctx:
@@ -945,7 +945,7 @@ def report(conf, pages, load_seconds):
     print("\n== Goals ==")
     ok = conf["stat"].p95 < CONFLICT_GOAL_MS
     print(f"{'PASS' if ok else 'MISS'}  conflict check p95 < {CONFLICT_GOAL_MS:.0f} ms: {conf['stat'].p95:.1f} ms")
-    for label, url, stat, n, _ in pages["pages"]:
+    for label, _url, stat, _n, _ in pages["pages"]:
         if label.startswith("baseline"):
             continue
         ok = stat.p95 < PAGE_GOAL_MS

@@ -61,7 +61,8 @@ class QuestionForm(forms.Form):
 
 
 class DealFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search", "placeholder": "Customer, domain or contact"}))
+    q = forms.CharField(required=False, label="Search",
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Customer, domain or contact"}))
     status = forms.ChoiceField(required=False)
     partner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partner")
 

@@ -46,7 +46,9 @@ USERS = [
 
 def _user(email, full_name, superuser=False):
     User = get_user_model()
-    user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "is_superuser": superuser, "is_staff": superuser})
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "is_superuser": superuser, "is_staff": superuser}
+    )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])

@@ -32,7 +32,8 @@ class PartnerForm(forms.ModelForm):
 
 
 class PartnerFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, domain, contact, tier or country code"}))
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": "Name, domain, contact, tier or country code"}))
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *PartnerStatus.choices])
     tier = forms.ChoiceField(required=False, choices=[("", "Any tier")])
 

@@ -37,7 +37,10 @@ def _answers_for(tenant, survey, partners, now, rng):
         for k in range(count):
             days_ago = rng.randrange(5, 420)
             roll = rng.random()
-            score = rng.choice([9, 10]) if roll < 0.45 + quality / 2 else rng.choice([7, 8]) if roll < 0.75 + quality / 4 else rng.randrange(0, 7)
+            if roll < 0.45 + quality / 2:
+                score = rng.choice([9, 10])
+            else:
+                score = rng.choice([7, 8]) if roll < 0.75 + quality / 4 else rng.randrange(0, 7)
             invitations.append(SurveyInvitation(
                 tenant=tenant, survey=survey, partner=partner, email=f"customer{index}-{k}@demo-customers.example",
                 name=f"Customer {k}", company=f"Demo Customer {index}-{k}", status=InvitationStatus.ANSWERED,

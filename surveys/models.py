@@ -14,14 +14,16 @@ class SurveySettings(TenantOwnedModel):
     """One row per tenant: who is surveyed, how often, and how rankings are computed."""
 
     days_after_won = models.PositiveSmallIntegerField(default=14, help_text="Survey a won deal's customer this many days after the win.")
-    quarantine_days = models.PositiveSmallIntegerField(default=90, help_text="Survey one address at most once in this many days, across all partners.")
+    quarantine_days = models.PositiveSmallIntegerField(
+        default=90, help_text="Survey one address at most once in this many days, across all partners.")
     reminders = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(5)])
     reminder_interval_days = models.PositiveSmallIntegerField(default=4, validators=[MinValueValidator(1)])
     sends_per_minute = models.PositiveIntegerField(default=120, validators=[MinValueValidator(1)],
                                                    help_text="Shared by all workers sending this program's surveys.")
     minimum_answers = models.PositiveSmallIntegerField(default=30, validators=[MinValueValidator(1)],
                                                        help_text="Partners with fewer answers are shown but not ranked.")
-    ghost_answers = models.PositiveSmallIntegerField(default=20, help_text="Shrinkage: answers in the program's overall mix added to every partner before ranking.")
+    ghost_answers = models.PositiveSmallIntegerField(
+        default=20, help_text="Shrinkage: answers in the program's overall mix added to every partner before ranking.")
     window_months = models.PositiveSmallIntegerField(default=12, validators=[MinValueValidator(1), MaxValueValidator(36)])
     follow_up_business_days = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1)])
 

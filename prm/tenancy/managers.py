@@ -25,7 +25,7 @@ class TenantOwnedModel(models.Model):
     tenant = models.ForeignKey("tenancy.Tenant", on_delete=models.CASCADE, related_name="+")
 
     objects = TenantManager()
-    unscoped = models.Manager()
+    unscoped = models.Manager()  # noqa: DJ012 — a manager, not a field; it must follow `objects` (the default)
 
     class Meta:
         abstract = True

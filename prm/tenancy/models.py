@@ -44,12 +44,12 @@ class TenantDomain(models.Model):
     is_verified = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return self.domain
+
     def save(self, *args, **kwargs):
         self.domain = self.domain.strip().lower().rstrip(".")
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.domain
 
 
 class Role(models.TextChoices):

@@ -22,7 +22,8 @@ class TeamView(TenantAdminViewMixin, View):
     def get(self, request, form=None, status=200):
         context = {
             "members": staff_memberships(),
-            "invitations": Invitation.objects.filter(role__in=STAFF_ROLES, accepted_at__isnull=True, revoked_at__isnull=True).select_related("email_message"),
+            "invitations": Invitation.objects.filter(role__in=STAFF_ROLES, accepted_at__isnull=True, revoked_at__isnull=True)
+            .select_related("email_message"),
             "form": form or InviteForm(membership=self.membership, staff_only=True),
         }
         return render(request, "tenancy/team.html", context, status=status)

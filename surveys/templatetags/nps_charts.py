@@ -25,7 +25,8 @@ def nps_over_time(scores, title="NPS over time"):
     band += " " + " ".join(f"{xs[s.period]:.1f},{_y(s.ci_low):.1f}" for s in reversed(points))
     line = " ".join(f"{xs[s.period]:.1f},{_y(s.nps):.1f}" for s in points)
     labels = "".join(
-        format_html('<text x="{}" y="{}" class="chart__label" text-anchor="middle">{}</text>', f"{xs[s.period]:.1f}", HEIGHT - 6, s.period[2:])
+        format_html('<text x="{}" y="{}" class="chart__label" text-anchor="middle">{}</text>',
+                    f"{xs[s.period]:.1f}", HEIGHT - 6, s.period[2:])
         for s in scores
     )
     grid = "".join(
@@ -56,7 +57,8 @@ def interval_bar(low, high, nps):
     return format_html(
         '<span class="ibar" role="img" aria-label="NPS {} with 95% interval {} to {}">'
         '<svg viewBox="0 0 100 10" preserveAspectRatio="none"><line x1="50" x2="50" y1="0" y2="10" class="ibar__zero"/>'
-        '<rect x="{}" y="2" width="{}" height="6" class="ibar__range"/><rect x="{}" y="0" width="1" height="10" class="ibar__score"/></svg></span>',
+        '<rect x="{}" y="2" width="{}" height="6" class="ibar__range"/>'
+        '<rect x="{}" y="0" width="1" height="10" class="ibar__score"/></svg></span>',
         f"{nps:.0f}", f"{low:.0f}", f"{high:.0f}", f"{pct(low):.2f}", f"{max(pct(high) - pct(low), 0.5):.2f}", f"{pct(nps) - 0.5:.2f}",
     )
 

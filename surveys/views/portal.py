@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from prm.tenancy.actions import add_service_errors
@@ -80,7 +81,8 @@ class PortalFollowUpView(PortalViewMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Follow-up saved." if request.POST.get("close") != "1" else "Case closed. Thank you for closing the loop.")
+                closed = request.POST.get("close") == "1"
+                messages.success(request, _("Case closed. Thank you for closing the loop.") if closed else _("Follow-up saved."))
                 return redirect("surveys:portal_follow_up", pk=case.pk)
         return self.get(request, pk, form=form, status=400)
 

@@ -178,7 +178,8 @@ def test_another_tenants_key_sees_nothing(world, api, listed, in_tenant):
 
 def test_update_when_editable(world, api, in_tenant):
     deal = _deal(world, in_tenant, status="draft")
-    response = api(world.northwind_rep).patch(f"{DEALS}{deal.pk}/", {"customer_website": "https://www.contoso-pharma.example", "partner": world.contoso.pk}, format="json")
+    body = {"customer_website": "https://www.contoso-pharma.example", "partner": world.contoso.pk}
+    response = api(world.northwind_rep).patch(f"{DEALS}{deal.pk}/", body, format="json")
     assert response.status_code == 200
     assert response.json()["customer_domain"] == "contoso-pharma.example"
     deal = refresh(deal)

@@ -227,7 +227,8 @@ def _api(world, who, in_tenant):
 
 
 def test_api_check_gives_partners_the_verdict_only(world, in_tenant, held):
-    response = _api(world, "contoso_rep", in_tenant).post(CHECK_API, {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}, format="json")
+    body = {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}
+    response = _api(world, "contoso_rep", in_tenant).post(CHECK_API, body, format="json")
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"verdict", "message", "protected_until"}
@@ -237,7 +238,8 @@ def test_api_check_gives_partners_the_verdict_only(world, in_tenant, held):
 
 
 def test_api_check_tells_the_holder_it_is_its_own_registration(world, in_tenant, held):
-    response = _api(world, "northwind_admin", in_tenant).post(CHECK_API, {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}, format="json")
+    body = {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}
+    response = _api(world, "northwind_admin", in_tenant).post(CHECK_API, body, format="json")
     body = response.json()
     assert body["verdict"] == "own"
     assert body["message"].startswith("Your company already registered this customer")
