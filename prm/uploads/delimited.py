@@ -42,6 +42,7 @@ def csv_rows(data: bytes, *, max_rows: int, max_columns: int) -> Iterator[tuple[
 def _lines(text: str) -> Iterator[str]:
     for line in io.StringIO(text, newline=""):
         if len(line) > MAX_LINE:
-            raise ValidationError(_("A line of this CSV file is longer than %(max)s characters; is it really a "
-                                    "table of contacts?") % {"max": f"{MAX_LINE:,}"}, code="damaged")
+            raise ValidationError(_("A line of this CSV file is longer than %(max)s characters. Check that it "
+                                    "holds one row per line, and save it as CSV again.") % {"max": f"{MAX_LINE:,}"},
+                                  code="damaged")
         yield line

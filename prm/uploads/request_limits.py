@@ -34,9 +34,8 @@ class RequestBodyLimitMiddleware:
         if _declared_length(request.META) > limit:
             message = _("This request is larger than %(limit)s, the most this site accepts. Upload a smaller "
                         "file.") % {"limit": filesizeformat(limit)}
-            response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-            response["Connection"] = "close"  # the unread body must not be taken for the next request
-            return response
+            # No "Connection: close" here: WSGI forbids hop-by-hop headers; the server decides.
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

@@ -38,7 +38,7 @@ MAX_MEMBERS = 500
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, TypeError, ValueError, ParseError,
            InvalidFileException, DefusedXmlException)
 
-WORKBOOK_PARTS = ("xl/workbook.xml", "xl/workbook.bin")
+WORKBOOK_PART = "xl/workbook.xml"  # an .xlsb (xl/workbook.bin) is a zip too, but not one openpyxl reads
 
 
 def _damaged():
@@ -53,10 +53,10 @@ def _check_archive(data: bytes) -> None:
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise _damaged() from None
     names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or not names.intersection(WORKBOOK_PARTS):
+    if "[Content_Types].xml" not in names or WORKBOOK_PART not in names:
         raise ValidationError(_("This file is a zip archive but not an Excel workbook. Upload a workbook saved "
                                 "by Excel (.xlsx) or a .csv file."), code="file_type")
-    too_big = _("Unpacked, this workbook would take more than %(limit)s. Save the contacts alone in a new "
+    too_big = _("Unpacked, this workbook would take more than %(limit)s. Save the data alone in a new "
                 "workbook, or as CSV.") % {"limit": filesizeformat(MAX_UNCOMPRESSED)}
     if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > MAX_UNCOMPRESSED:
         raise ValidationError(too_big, code="too_large")
@@ -98,7 +98,9 @@ def sheet_rows(data: bytes, *, max_rows: int, max_columns: int) -> Iterator[tupl
 
 def _refusal(exc: BaseException) -> ValidationError:
     """defusedxml's refusal, also when openpyxl wrapped it in a ValueError; else "damaged"."""
-    while exc is not None:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
         if isinstance(exc, DefusedXmlException):
             return ValidationError(_("This workbook contains XML that is not allowed (entity declarations). Save "
                                      "it again from Excel and upload it again."), code="forbidden_xml")

@@ -139,3 +139,14 @@ def test_twenty_parallel_approvals_all_succeed_and_are_audited(server):
     assert _rows(server, "SELECT count(DISTINCT target_id) FROM audit_auditevent WHERE from_state = 'submitted' "
                          "AND to_state = 'approved'") == [(20,)]
     assert _rows(server, "SELECT count(*) FROM outbox_outboundemail WHERE status NOT IN ('sent')") == [(0,)]
+
+
+def test_a_300_mb_upload_is_answered_413_before_its_body_is_sent(server):
+    """Only the headers and the first 64 KiB go out; the answer comes back without the rest."""
+    host, port = server["base"].removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall((f"POST /manage/surveys/campaigns/ HTTP/1.1\r\nHost: {server['host']}\r\n"
+                            "Content-Type: multipart/form-data; boundary=x\r\n"
+                            f"Content-Length: {300 * 1024 * 1024}\r\n\r\n").encode() + b"a" * 65536)
+        answer = connection.makefile("rb").readline()
+    assert answer.split()[1] == b"413"
