@@ -324,3 +324,15 @@ def test_openapi_schema_documents_the_deal_endpoints(world):
     params = {p["name"] for p in paths["/api/v1/deals/"]["get"]["parameters"]}
     assert {"q", "status", "partner"} <= params
     assert b"Northwind" not in response.content
+
+
+def test_conflict_check_with_a_deal_still_waiting_for_approval_has_no_protection_date(world, api, in_tenant):
+    _deal(world, in_tenant, status="submitted", customer_name="Fabrikam", customer_website="fabrikam.example")
+    response = api("key").post(f"{DEALS}conflict-check/", {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"},
+                               format="json")
+    assert response.status_code == 200
+    [conflict] = response.json()["conflicts"]
+    assert conflict["protected_until"] is None
+    # …which the schema allows, so clients validating against it accept the answer.
+    schema = APIClient(HTTP_HOST="acme.localhost").get("/api/schema/", {"format": "json"}).json()
+    assert schema["components"]["schemas"]["Conflict"]["properties"]["protected_until"]["nullable"] is True
