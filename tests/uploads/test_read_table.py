@@ -2,6 +2,8 @@
 
 import io
 import zipfile
+from collections import Counter
+from random import Random
 
 import openpyxl
 import pytest
@@ -120,3 +122,28 @@ def test_a_workbook_without_a_dimension_is_read_row_by_row():
            '<row r="3"><c r="A3" t="inlineStr"><is><t>Dana</t></is></c></row>'
     frame = read_table(SimpleUploadedFile("c.xlsx", workbook(rows=rows)), max_rows=10)
     assert frame.to_dict("index") == {3: {"name": "Dana"}}
+
+
+def _outcome(name, data):
+    try:
+        read_table(SimpleUploadedFile(name, data), max_rows=100)
+    except ValidationError as exc:
+        assert list(exc.message_dict) == ["file"]
+        return "refused"
+    return "read"
+
+
+def test_a_workbook_cut_anywhere_or_with_bytes_changed_is_read_or_refused_never_an_error():
+    data = contacts_xlsx([HEADER, ("Dana", "dana@fabrikam.example", "Fabrikam", "Northwind Traders")])
+    random = Random(8)
+    cut = [data[:size] for size in range(0, len(data), 97)]
+    changed = []
+    for _ in range(150):
+        mutable = bytearray(data)
+        for position in random.sample(range(len(data)), 3):
+            mutable[position] = random.randrange(256)
+        changed.append(bytes(mutable))
+    assert {_outcome("contacts.xlsx", variant) for variant in cut} == {"refused"}
+    # Any other exception fails the test: a changed byte is read (where nothing checks it) or refused.
+    outcomes = Counter(_outcome("contacts.xlsx", variant) for variant in changed)
+    assert outcomes["refused"] > 0
