@@ -52,20 +52,25 @@ def tenant_owned_tables() -> dict[str, str]:
     }
 
 
-def statement_prefix(*, in_transaction: bool) -> str:
+def statement_prefix(*, in_transaction: bool, role_switched: bool = False) -> str:
     """The `SELECT set_config(...)` to send before a statement, or "" when none is needed.
 
     In autocommit mode with no tenant and no bypass nothing is needed: transaction-local settings
-    of earlier statements are gone, so the tenant is unset and the role is the login role."""
+    of earlier statements are gone, so the tenant is unset and the role is the login role. The
+    role is named only under a bypass, or to switch back inside a transaction in which an earlier
+    statement may have switched to the batch role (`role_switched`): each call costs a little
+    on every statement (bench/README.md)."""
     tenant, bypass = get_current_tenant(), get_rls_bypass()
     batch_role = settings.RLS_BATCH_ROLE
-    if not in_transaction and tenant is None and (bypass is None or batch_role is None):
+    bypassing = bypass is not None and batch_role is not None
+    if not in_transaction and tenant is None and not bypassing:
         return ""
     tenant_id = "" if tenant is None or bypass is not None else str(int(tenant.pk))
     calls = [f"set_config('{TENANT_SETTING}', '{tenant_id}', true)"]
-    if batch_role:
-        role = batch_role if bypass is not None else "none"
-        calls.append(f"set_config('role', '{role}', true)")
+    if bypassing:
+        calls.append(f"set_config('role', '{batch_role}', true)")
+    elif in_transaction and role_switched:
+        calls.append("set_config('role', 'none', true)")
     return f"SELECT {', '.join(calls)}; "
 
 
@@ -73,7 +78,12 @@ def scope_statement(execute, sql, params, many, context):
     """Execute wrapper: runs `sql` with the tenant (or the bypass) in force in its transaction."""
     connection = context["connection"]
     if isinstance(sql, str) and not sql.lstrip().upper().startswith(_TRANSACTION_CONTROL):
-        prefix = statement_prefix(in_transaction=not connection.get_autocommit())
+        in_transaction = not connection.get_autocommit()
+        switched = in_transaction and getattr(connection, "_prm_role_switched", False)
+        prefix = statement_prefix(in_transaction=in_transaction, role_switched=switched)
+        # A switch to the batch role is surely over only once a statement runs in autocommit
+        # mode: within a transaction a rolled-back savepoint can bring it back.
+        connection._prm_role_switched = in_transaction and (switched or get_rls_bypass() is not None)
         if prefix:
             sql = prefix + sql
     return execute(sql, params, many, context)

@@ -67,13 +67,16 @@ def test_prefix_under_a_bypass_switches_to_the_batch_role_and_back(settings):
     with tenant_context(None):
         with rls_bypass(reason="test"):
             assert "set_config('role', 'prm_batch', true)" in statement_prefix(in_transaction=False)
-        assert "set_config('role', 'none', true)" in statement_prefix(in_transaction=True)
+        assert "set_config('role', 'none', true)" in statement_prefix(in_transaction=True, role_switched=True)
+        # Where no statement of the transaction switched (or in autocommit mode), the role is left alone.
+        assert "'role'" not in statement_prefix(in_transaction=True)
+        assert "'role'" not in statement_prefix(in_transaction=False, role_switched=True)
 
 
 def test_a_tenant_entered_inside_a_bypass_ends_it(world, settings):
     settings.RLS_BATCH_ROLE = "prm_batch"
     with rls_bypass(reason="test"), tenant_context(world.acme):
-        prefix = statement_prefix(in_transaction=True)
+        prefix = statement_prefix(in_transaction=True, role_switched=True)
     assert "'none'" in prefix and f"'{world.acme.pk}'" in prefix
 
 
@@ -198,6 +201,9 @@ def test_a_tenant_switch_inside_one_transaction_and_a_rolled_back_savepoint_keep
             except RuntimeError:
                 pass
             assert _tenants_in("partners_partner") == {world.acme.pk}
+            with transaction.atomic(), rls_bypass(reason="test"):
+                assert _tenants_in("partners_partner") == {world.acme.pk, world.globex.pk}
+            assert _tenants_in("partners_partner") == {world.acme.pk}  # the batch role is left again
 
 
 @pytest.mark.postgres
