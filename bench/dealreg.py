@@ -20,7 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -425,7 +425,7 @@ def load(args, db, rng):
     from partners.models import Partner
     from prm.tenancy.models import Tenant
 
-    now = datetime.now(dt_timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     pg = connection.vendor == "postgresql"
     t0 = time.perf_counter()
 

@@ -39,7 +39,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -280,11 +280,11 @@ ANSWER_COLUMNS = ["id", "tenant_id", "invitation_id", "survey_id", "partner_id",
 
 def ranking_world(args):
     """Tenants, their survey settings, two surveys each, partners: through the ORM (small)."""
+    import random
+
     from partners.models import Partner
     from prm.tenancy.models import Tenant
     from surveys.models import Survey, SurveySettings
-
-    import random
 
     rng = random.Random(args.seed)
     tenants = [Tenant.objects.create(slug=f"bench{i + 1:02d}", name=f"Bench Vendor {i + 1}", time_zone="UTC")
@@ -430,7 +430,7 @@ def ranking_load(args):
 
     check_columns(SurveyInvitation, INVITATION_COLUMNS)
     check_columns(Answer, ANSWER_COLUMNS)
-    now = datetime.now(dt_timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     t0 = time.perf_counter()
     tenants, surveys, partners = ranking_world(args)
     plan = answer_plan(args, tenants, surveys, partners, now)
@@ -600,8 +600,8 @@ def ranking_measure(args):
                         "monthly_counts_max": max(aggregate_times) if aggregate_times else 0.0}
 
     if args.explain:
-        from prm.tenancy.models import Tenant
         from prm.tenancy.context import tenant_context
+        from prm.tenancy.models import Tenant
 
         plans = {}
         tenant = Tenant.objects.order_by("pk").first()
@@ -611,7 +611,7 @@ def ranking_measure(args):
             with tenant_context(tenant):
                 end = rankings._month_start(today, -1)
                 qs = (Answer.objects.filter(answered_at__gte=start, answered_at__lt=rankings._utc(end))
-                      .annotate(month=rankings.TruncMonth("answered_at", tzinfo=dt_timezone.utc))
+                      .annotate(month=rankings.TruncMonth("answered_at", tzinfo=UTC))
                       .values("partner_id", "month")
                       .annotate(n=rankings.Count("id"), promoters=rankings.Count("id", filter=rankings.Q(score__gte=9)),
                                 detractors=rankings.Count("id", filter=rankings.Q(score__lte=6))).order_by())

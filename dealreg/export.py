@@ -1,6 +1,6 @@
 """Deal exports for spreadsheets, with formula injection neutralised."""
 
-from datetime import timezone as dt_timezone
+from datetime import UTC
 
 import pandas as pd
 from django.utils import timezone
@@ -32,7 +32,7 @@ def _rows(deals):
 
 def _naive(moment):
     # Spreadsheets have no time zones: export UTC wall-clock times, as the column headers say.
-    return timezone.make_naive(moment, dt_timezone.utc) if moment else None
+    return timezone.make_naive(moment, UTC) if moment else None
 
 
 def deals_frame(deals):

@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from . import notifications
 from prm.business_hours import business_hours_between
+
+from . import notifications
 from .models import Deal, DealStatus
 from .rules import rules_for
 from .services import deal_expire

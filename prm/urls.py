@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from partners.urls import dashboard_urlpatterns as partner_dashboard
-from partners.urls import portal_urlpatterns as partner_portal
+from partners.urls import dashboard_urlpatterns as partner_dashboard, portal_urlpatterns as partner_portal
 from partners.views.dashboard import DashboardHomeView
 from partners.views.portal import PortalHomeView
 from surveys.urls import public_urlpatterns as surveys_public

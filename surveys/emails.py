@@ -13,7 +13,6 @@ from prm.tenancy.models import Membership, Role
 from .texts import texts_for
 from .tokens import answer_token, unsubscribe_token
 
-
 # Placeholders for what differs between the emails of one survey: lowercase letters and dashes
 # only, so HTML escaping leaves them as they are and the values can be put in after rendering.
 SLOTS = {name: f"prm-slot-{name}" for name in ("answer-link", "unsubscribe-link", "partner")}

@@ -9,7 +9,7 @@ Running it twice for the same day replaces that day's rows: the result is the sa
 import math
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ def _month_start(day: date, back: int = 0) -> date:
 
 
 def _utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=dt_timezone.utc)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def monthly_counts(tenant_ids, start: date, end: date) -> pd.DataFrame:
@@ -43,7 +43,7 @@ def monthly_counts(tenant_ids, start: date, end: date) -> pd.DataFrame:
     the id), so the database answers from the index alone; months come back as dates."""
     rows = (
         Answer.unscoped.filter(tenant_id__in=list(tenant_ids), answered_at__gte=_utc(start), answered_at__lt=_utc(end))
-        .annotate(month=TruncMonth("answered_at", tzinfo=dt_timezone.utc, output_field=DateField()))
+        .annotate(month=TruncMonth("answered_at", tzinfo=UTC, output_field=DateField()))
         .values("tenant_id", "partner_id", "month")
         .annotate(n=Count("*"), promoters=Count("score", filter=Q(score__gte=9)),
                   detractors=Count("score", filter=Q(score__lte=6)))

@@ -19,8 +19,8 @@ from prm.outbox.services import email_render_and_enqueue
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import PARTNER_ROLES, Membership
 
-from .audit_verbs import SurveyVerb
 from . import statistics
+from .audit_verbs import SurveyVerb
 from .models import RelationshipAnswer, RelationshipInvitation, RelationshipSurvey
 
 MIN_GROUP = 5

@@ -20,8 +20,8 @@ from ..forms import DealFilterForm, ProductLineForm, QuestionForm, ReasonForm, R
 from ..models import Deal, ProductLine
 from ..rules import rules_for
 from ..selectors import deal_search, review_queue, with_clocks
-from .lists import DealClocksMixin
 from ..states import allowed_actions
+from .lists import DealClocksMixin
 
 
 def _filtered(request, queryset):

@@ -20,8 +20,8 @@ from ..forms import ConflictCheckForm, DealFilterForm, DealForm
 from ..models import Deal
 from ..rules import rules_for
 from ..selectors import deal_search, with_clocks
-from .lists import DealClocksMixin
 from ..states import allowed_actions
+from .lists import DealClocksMixin
 
 
 class PortalDealListView(PortalViewMixin, DealClocksMixin, ListView):

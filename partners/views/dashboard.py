@@ -13,8 +13,8 @@ from prm.invitations.forms import InviteForm
 from prm.invitations.models import Invitation
 from prm.invitations.services import invitation_create
 from prm.tenancy.actions import ServiceActionView, add_service_errors
-from prm.tenancy.models import PARTNER_ROLES, Membership
 from prm.tenancy.lists import FilteredListMixin
+from prm.tenancy.models import PARTNER_ROLES, Membership
 from prm.tenancy.views import DashboardViewMixin
 
 from .. import services

@@ -8,7 +8,6 @@ from prm.tenancy.models import Tenant
 from .models import AuditEvent
 from .verbs import is_known_verb
 
-
 Actor = Any  # a User, or anything whose str() names who acted: an API key, a rule, a task
 
 

@@ -13,7 +13,6 @@ from django.http import Http404
 from .access import get_in_scope_or_404
 from .models import PARTNER_ROLES, STAFF_ROLES, Role
 
-
 # Methods that carry the scope; a subclass customises what it fetches with `model` and `narrow()`.
 GUARDED = ("get_queryset", "get_object")
 

@@ -13,11 +13,10 @@ from partners.models import Partner
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
-from .. import imports, selectors
+from .. import imports, selectors, services
 from ..export import leaderboard_response
 from ..forms import ImportForm, SurveyForm, SurveySettingsForm
 from ..models import Campaign, ImportBatch, PracticeNote, Survey
-from .. import services
 from ..services import settings_for
 
 

@@ -363,10 +363,11 @@ def test_postgres_uses_the_trigram_candidates_and_agrees_with_python(corpus, in_
 
 
 def test_partner_is_told_when_the_protected_registration_is_its_own(world, in_tenant):
-    from dealreg.conflicts import find_conflicts, key_for, verdict_for
-    from dealreg.services import deal_approve, deal_create, deal_submit
     from datetime import date, timedelta
     from decimal import Decimal
+
+    from dealreg.conflicts import find_conflicts, key_for, verdict_for
+    from dealreg.services import deal_approve, deal_create, deal_submit
 
     with in_tenant(world.acme):
         deal = deal_create(partner=world.northwind, actor=world.northwind_rep.user, customer_name="Woodgrove Bank",

@@ -4,8 +4,7 @@ rules, product lines, exports)."""
 import csv
 import io
 import re
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -88,7 +87,7 @@ def test_submit(world, client_as, django_capture_on_commit_callbacks, mailoutbox
     deal = Deal.unscoped.get()
     assert response.status_code == 302
     assert deal.status == S.SUBMITTED and deal.sla_due_at is not None
-    due = deal.sla_due_at.astimezone(dt_timezone.utc)
+    due = deal.sla_due_at.astimezone(UTC)
     assert _messages(response) == [f"{deal.reference} is submitted. Acme Networks will decide by {due:%-d %b %Y %H:%M} (UTC time)."]
     assert [m.to for m in mailoutbox] == [["manager@acme.example"]]
 
@@ -590,7 +589,7 @@ def test_csv_export(world, client_as, export_world):
     assert (tailspin["Reference"], tailspin["Status"], tailspin["Partner"], tailspin["Value"], tailspin["Currency"]) == (
         deal.reference, "Submitted", "Northwind Traders", "25000.00", "USD",
     )
-    assert tailspin["Submitted (UTC)"].startswith(f"{deal.submitted_at.astimezone(dt_timezone.utc):%Y-%m-%d %H:%M}")
+    assert tailspin["Submitted (UTC)"].startswith(f"{deal.submitted_at.astimezone(UTC):%Y-%m-%d %H:%M}")
     coho = next(r for r in rows if r["Customer"] == "Coho Winery")
     assert coho["Decided by"] == "manager@acme.example"
 

@@ -1,8 +1,7 @@
 """Rules of engagement applied by the deal services: minimum value, approval clock, protection,
 extensions, first-approved-wins, automatic approval, bulk approval and required texts."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -11,18 +10,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from dealreg import services
-from prm.business_hours import add_business_hours, business_hours_between
 from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
 from partners.models import PartnerStatus
 from partners.services import partner_deactivate
 from prm.audit.models import AuditEvent
+from prm.business_hours import add_business_hours, business_hours_between
 from tests.factories import PartnerFactory
 
 from .helpers import deal_fields, end_protection, events, make_deal, outbox, recipients, refresh, set_rules
 
 S = DealStatus
-UTC = dt_timezone.utc
+UTC = UTC
 
 
 # --- minimum value ---------------------------------------------------------------------------------

@@ -4,8 +4,7 @@ Time never passes here: the sweeps get an explicit `now=`, or timestamps are mov
 before the Celery task (which uses the real clock) runs. Every email goes through the outbox.
 """
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -18,7 +17,7 @@ from prm.tenancy.models import Membership
 
 from .helpers import end_protection, make_deal, outbox, recipients, refresh, set_rules
 
-UTC = dt_timezone.utc
+UTC = UTC
 NORTHWIND_USERS = ["admin@northwind.example", "rep@northwind.example"]
 # A Wednesday 15:00 UTC deadline; the tenant works in UTC and the SLA is 48 business hours, so the
 # reminder is due from 12 business hours before it: Tuesday 11:00.

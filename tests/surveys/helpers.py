@@ -6,7 +6,7 @@ without a tenant in force; answers that should behave like real ones go through 
 
 import itertools
 import re
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from django.utils import timezone
@@ -23,7 +23,7 @@ OVERDUE_KIND = "surveys/email/follow_up_overdue"
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=dt_timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def make_survey(tenant, name=None, **fields):

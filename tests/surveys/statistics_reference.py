@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 
 from surveys.statistics import (
-    _COUNT_COLUMNS, _TREND_COLUMNS, NO_BENCHMARKS, Z95, _adjusted, _check_sums, _trend, benchmarks_by, score_tables,
+    _COUNT_COLUMNS,
+    _TREND_COLUMNS,
+    NO_BENCHMARKS,
+    Z95,
+    _adjusted,
+    _check_sums,
+    _trend,
+    benchmarks_by,
+    score_tables,
 )
 
 

@@ -4,12 +4,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from prm.tenancy.models import Role
 from surveys import relationship
 from surveys.models import RelationshipAnswer, RelationshipInvitation
 from tests.factories import MembershipFactory, UserFactory
-from tests.support import eager_celery  # noqa: F401
-from tests.support import links_to
-from prm.tenancy.models import Role
+from tests.support import (
+    eager_celery,  # noqa: F401
+    links_to,
+)
 
 
 @pytest.fixture(autouse=True)

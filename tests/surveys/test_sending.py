@@ -13,12 +13,10 @@ from django.utils import timezone
 from prm.outbox.models import OutboundEmail
 from prm.tenancy.context import tenant_context
 from surveys import services, tasks, throttle, tokens
-from surveys.models import InvitationStatus, SurveyInvitation, Suppression
+from surveys.models import InvitationStatus, Suppression, SurveyInvitation
 from tests.dealreg.helpers import make_deal
 
-from .helpers import (
-    INVITATION_KIND, REMINDER_KIND, make_invitation, make_survey, outbound, set_settings, utc,
-)
+from .helpers import INVITATION_KIND, REMINDER_KIND, make_invitation, make_survey, outbound, set_settings, utc
 
 T0 = utc(2025, 3, 3, 10, 0)  # a Monday
 SCORE_LINK = re.compile(r"https?://acme\.localhost/s/([^/\s\"'<>?]+)/\?score=(\d+)")
@@ -100,7 +98,6 @@ def test_one_batch_gives_each_email_its_own_partner_and_links_rendered_as_the_te
     from django.urls import reverse
 
     from prm.tenancy.links import tenant_url
-    from surveys import emails
     from surveys.texts import texts_for
 
     acme.contoso.name = "O'Brien & <Sons>"

@@ -6,8 +6,8 @@ from django.views import View
 from django.views.generic import ListView
 
 from partners.models import Partner
-from prm.tenancy.models import Membership
 from prm.api.viewsets import TenantScopedViewSet
+from prm.tenancy.models import Membership
 from prm.tenancy.views import DashboardViewMixin, PortalViewMixin, ScopedViewMixin
 
 
