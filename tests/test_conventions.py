@@ -473,3 +473,43 @@ def test_service_and_selector_signatures_are_typed():
 def test_the_type_check_names_what_is_missing():
     module = ast.parse("def a(*, deal: int, actor) -> int:\n    pass\n\ndef b(x: int, **fields):\n    pass\n")
     assert untyped_functions("app.services", module) == ["app.services.a: actor", "app.services.b: fields, return"]
+
+
+# --- 2. an app writes another app's rows only through that app's services -------------------------
+
+WRITES = {"create", "bulk_create", "update", "get_or_create", "update_or_create", "delete", "bulk_update"}
+
+
+def _foreign_models(name: str, module: ast.Module) -> set[str]:
+    """Names bound to another app's models in this module (`from partners.models import Partner`)."""
+    names = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(".models") and not node.level:
+            if node.module.split(".")[0] in PACKAGES and app_of(node.module) != app_of(name):
+                names |= {alias.asname or alias.name for alias in node.names}
+    return names
+
+
+def foreign_writes(name: str, module: ast.Module) -> list[str]:
+    foreign, found = _foreign_models(name, module), []
+    for node in ast.walk(module):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+            base = node.func.value
+            while isinstance(base, (ast.Attribute, ast.Call)):
+                base = base.value if isinstance(base, ast.Attribute) else base.func
+            if isinstance(base, ast.Name) and base.id in foreign:
+                found.append(f"{name}:{node.lineno} {base.id}.….{node.func.attr}()")
+    return found
+
+
+def test_no_app_writes_another_apps_models():
+    # Demo loaders build sample data across apps on purpose; they are not services.
+    checked = [name for name in modules() if not _is_root(name) and not name.endswith(".demo")]
+    assert [entry for name in checked for entry in foreign_writes(name, tree(name))] == []
+
+
+def test_the_foreign_write_check_catches_a_direct_update():
+    module = ast.parse("from prm.invitations.models import Invitation\nfrom .models import Partner\n\n"
+                       "def partner_deactivate(*, partner):\n    Partner.objects.filter(pk=1).update(status='x')\n"
+                       "    Invitation.objects.filter(partner=partner).update(revoked_at=1)\n")
+    assert foreign_writes("partners.services", module) == ["partners.services:6 Invitation.….update()"]
