@@ -3,9 +3,13 @@
 - A list operation's query parameters come from its viewset's `filter_serializer_class`, the very
   serializer that parses them (prm/api/filters.py).
 - Every operation documents the error answers of the one exception handler (prm/api/exceptions.py).
+- Path ids are integers: the router accepts any segment (so that a bad one gets the API's 404),
+  but clients send, and get back, integer ids.
 """
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 ERROR = {
     "type": "object",
@@ -31,6 +35,8 @@ BODY_ERROR_ANSWERS = {"415": ("Error", "The body is not in a supported media typ
 class TenantApiAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        if "{id}" in self.path:
+            parameters = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), *parameters]
         filters = getattr(self.view, "filter_serializer_class", None)
         if filters is not None and getattr(self.view, "action", None) == "list":
             parameters = [filters, *parameters]

@@ -5,22 +5,11 @@ from rest_framework.test import APIClient
 
 from partners.models import Partner, PartnerStatus
 from partners.services import partner_deactivate
-from prm.api.services import api_key_create
 from prm.audit.models import AuditEvent
 from tests.factories import PartnerFactory
 
 PARTNERS = "/api/v1/partners/"
 MEMBERSHIPS = "/api/v1/memberships/"
-
-
-@pytest.fixture
-def key_client(world, in_tenant):
-    """An integration calling acme's API with an acme key (channel-manager rights)."""
-    with in_tenant(world.acme):
-        _, raw = api_key_create(tenant=world.acme, actor=world.acme_admin.user, name="CRM")
-    client = APIClient(HTTP_HOST="acme.localhost")
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
-    return client
 
 
 @pytest.fixture
