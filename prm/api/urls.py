@@ -31,5 +31,5 @@ urlpatterns = [
         name="api_docs",
     ),
     # Last: ends in "/" so that APPEND_SLASH still redirects a URL missing its slash.
-    re_path(r"^.*/$", ApiNotFound.as_view()),
+    re_path(r"^.*/$", ApiNotFound.as_view(), name="api_not_found"),
 ]

@@ -251,6 +251,7 @@ PUBLIC = {
     "invitation_accept": {"token": "not-a-real-token"},
     "api_schema": {},
     "api_docs": {},
+    "api_not_found": {},  # the API's JSON 404 for unmatched /api/…/ URLs: it has no handler to try
     "account_login": {},
     "account_signup": {},
     "account_inactive": {},
