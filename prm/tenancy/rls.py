@@ -1,7 +1,8 @@
 """Row-level security on PostgreSQL: the database's own wall between tenants, behind the scoped managers.
 
 - Every table of a `TenantOwnedModel` gets RLS enabled and forced, with one policy that lets a
-  statement see and write only rows whose tenant is the one in `prm.tenant_id`
+  statement see and write only rows whose tenant is the one in `prm.tenant_id` (and their
+  many-to-many tables only links whose ends are visible)
   (`apply_policies`, run after every `migrate`, so a new app's tables get it without a migration
   of their own).
 - The setting is transaction-local (`set_config(..., true)`), so it is safe under transaction
@@ -52,6 +53,32 @@ def tenant_owned_tables() -> dict[str, str]:
     }
 
 
+def link_tables() -> dict[str, list[tuple[str, str, str]]]:
+    """{table: [(column, parent table, parent key)]} of the many-to-many tables Django makes for
+    tenant-owned models (Deal.products): they have no tenant column, so a link is visible, and may
+    be written, only where its tenant-owned ends are."""
+    found = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.auto_created:
+            continue
+        ends = [(field.column, field.related_model._meta.db_table, field.target_field.column)
+                for field in model._meta.fields
+                if field.is_relation and issubclass(field.related_model, TenantOwnedModel)]
+        if ends:
+            found[model._meta.db_table] = ends
+    return found
+
+
+def policy_rules() -> dict[str, str]:
+    """{table: the policy's expression} of every table under the tenant policy."""
+    rules = {table: f'"{column}" = {TENANT_IN_FORCE}' for table, column in tenant_owned_tables().items()}
+    for table, ends in link_tables().items():
+        # The parents' own policies filter the subqueries.
+        rules[table] = " AND ".join(f'EXISTS (SELECT 1 FROM "{parent}" WHERE "{parent}"."{key}" = "{table}"."{column}")'
+                                    for column, parent, key in ends)
+    return rules
+
+
 def statement_prefix(*, in_transaction: bool, role_switched: bool = False) -> str:
     """The `SELECT set_config(...)` to send before a statement, or "" when none is needed.
 
@@ -97,8 +124,7 @@ def install_on(connection, **kwargs) -> None:
         connection.execute_wrappers.append(scope_statement)
 
 
-def _policy_sql(table: str, column: str, quote) -> list[str]:
-    rule = f"{quote(column)} = {TENANT_IN_FORCE}"
+def _policy_sql(table: str, rule: str, quote) -> list[str]:
     return [
         f"ALTER TABLE {quote(table)} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {quote(table)} FORCE ROW LEVEL SECURITY",
@@ -113,7 +139,7 @@ def apply_policies(*, using: str) -> list[str]:
     if connection.vendor != "postgresql":
         return []
     quote = connection.ops.quote_name
-    tables = tenant_owned_tables()
+    rules = policy_rules()
     changed = []
     with connection.cursor() as cursor:
         cursor.execute(
@@ -123,11 +149,11 @@ def apply_policies(*, using: str) -> list[str]:
             [POLICY_NAME],
         )
         done = {name for (name,) in cursor.fetchall()}
-        for table, column in sorted(tables.items()):
+        for table, rule in sorted(rules.items()):
             if table in done:
                 continue
             cursor.execute(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {quote(table)}")
-            for statement in _policy_sql(table, column, quote):
+            for statement in _policy_sql(table, rule, quote):
                 cursor.execute(statement)
             changed.append(table)
         _mark_leakproof(cursor)

@@ -14,11 +14,13 @@ from django.db import ProgrammingError, connection, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
+from dealreg.models import Deal, ProductLine
 from partners.models import Partner
 from prm.tenancy import loops
 from prm.tenancy.context import rls_bypass, tenant_context
 from prm.tenancy.middleware import TenantMiddleware
-from prm.tenancy.rls import LEAKPROOF_FUNCTIONS, POLICY_NAME, TENANT_SETTING, statement_prefix, tenant_owned_tables
+from prm.tenancy.rls import LEAKPROOF_FUNCTIONS, POLICY_NAME, TENANT_SETTING, link_tables, statement_prefix, tenant_owned_tables
+from tests.dealreg.helpers import make_deal
 
 postgres_only = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL (DATABASE_URL)"
@@ -101,19 +103,24 @@ EXPECTED_RULE = "(tenant_id = (NULLIF(current_setting('prm.tenant_id'::text, tru
 @pytest.mark.postgres
 @postgres_only
 def test_every_tenant_owned_table_has_rls_enabled_forced_and_the_policy(db):
+    tables = [*tenant_owned_tables(), *link_tables()]
     rows = _rows(
         "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.polcmd, "
         "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) "
         "FROM pg_class c LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = %s "
         "WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace",
-        [POLICY_NAME, list(tenant_owned_tables())],
+        [POLICY_NAME, tables],
     )
     found = {name: rest for name, *rest in rows}
-    assert set(found) == set(tenant_owned_tables())
+    assert set(found) == set(tables)
+    assert "dealreg_deal_products" in link_tables()
     for table, (enabled, forced, command, using, check) in found.items():
         assert enabled and forced, f"{table}: row-level security not enabled and forced"
         assert command == "*", f"{table}: the policy must cover every command"
-        assert using == check == EXPECTED_RULE, f"{table}: {using} / {check}"
+        if table in link_tables():
+            assert using and using == check and using.count("EXISTS") == len(link_tables()[table]), using
+        else:
+            assert using == check == EXPECTED_RULE, f"{table}: {using} / {check}"
 
 
 @pytest.mark.postgres
@@ -251,3 +258,19 @@ def test_the_platform_admin_crosses_tenants_for_an_operator(world, as_app_role):
 def test_the_trigram_operator_is_leakproof_so_conflict_checks_use_its_index_under_the_policy(db):
     for signature in LEAKPROOF_FUNCTIONS:
         assert _rows("SELECT proleakproof FROM pg_proc WHERE oid = to_regprocedure(%s)", [signature]) == [(True,)]
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_links_of_a_many_to_many_table_follow_their_tenant_owned_ends(world, as_app_role):
+    links = {}
+    for tenant, partner, rep in ((world.acme, world.northwind, world.northwind_rep),
+                                 (world.globex, world.initech, world.initech_admin)):
+        with tenant_context(tenant):
+            line = ProductLine.unscoped.create(tenant=tenant, name=f"Line of {tenant.slug}")
+            links[tenant.slug] = (make_deal(partner, by=rep.user, products=[line]).pk, line.pk)
+    assert _rows("SELECT count(*) FROM dealreg_deal_products") == [(2,)]
+    with tenant_context(world.acme):
+        assert _rows("SELECT deal_id, productline_id FROM dealreg_deal_products") == [links["acme"]]
+        with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
+            Deal.products.through.objects.create(deal_id=links["acme"][0], productline_id=links["globex"][1])
