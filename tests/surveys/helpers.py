@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from django.utils import timezone
 
 from prm.outbox.models import OutboundEmail
+from prm.tenancy.context import tenant_context
 from surveys.models import Answer, InvitationStatus, Survey, SurveyInvitation, SurveySettings
 
 _SERIAL = itertools.count(1)
@@ -27,14 +28,16 @@ def utc(*args):
 
 
 def make_survey(tenant, name=None, **fields):
-    return Survey.unscoped.create(tenant=tenant, name=name or f"Survey {next(_SERIAL)}", **fields)
+    with tenant_context(tenant):  # the row's own tenant, whichever is in force (row-level security)
+        return Survey.unscoped.create(tenant=tenant, name=name or f"Survey {next(_SERIAL)}", **fields)
 
 
 def make_invitation(survey, partner, email=None, *, status=InvitationStatus.SENT, send_after=None, **fields):
-    return SurveyInvitation.unscoped.create(
-        tenant=survey.tenant, survey=survey, partner=partner, email=email or f"customer{next(_SERIAL)}@example.com",
-        status=status, send_after=send_after or timezone.now(), **fields,
-    )
+    with tenant_context(survey.tenant):
+        return SurveyInvitation.unscoped.create(
+            tenant=survey.tenant, survey=survey, partner=partner, email=email or f"customer{next(_SERIAL)}@example.com",
+            status=status, send_after=send_after or timezone.now(), **fields,
+        )
 
 
 def set_settings(tenant, **fields):
