@@ -1,17 +1,17 @@
 """Row-level security on PostgreSQL: the database's own wall between tenants, behind the scoped managers.
 
 - Every table of a `TenantOwnedModel` gets RLS enabled and forced, with one policy that lets a
-  statement see and write only rows whose tenant is the one in `prm.tenant_id` (and their
-  many-to-many tables only links whose ends are visible)
-  (`apply_policies`, run after every `migrate`, so a new app's tables get it without a migration
-  of their own).
+  statement see and write only rows whose tenant is the one in `prm.tenant_id`, and their
+  many-to-many tables only links whose ends it sees (`apply_policies`, run after every
+  `migrate`, so a new app's tables get it without a migration of their own).
 - The setting is transaction-local (`set_config(..., true)`), so it is safe under transaction
   pooling. Django runs outside `atomic` blocks in autocommit mode, where each statement is its own
   transaction; so a wrapper around every statement (`scope_statement`) sends
   `SELECT set_config(...)` in front of it, in the same round trip, with the tenant of
-  `prm.tenancy.context`. Inside a transaction it does so before every statement too: the tenant
-  may change inside one transaction (tests, on-demand work), and a savepoint rolled back also
-  rolls back a setting made inside it, so a remembered "already set" could be wrong.
+  `prm.tenancy.context` (with none and no bypass in autocommit mode, nothing is needed). Inside
+  a transaction it does so before every statement: the tenant may change inside one transaction
+  (tests, on-demand work), and a savepoint rolled back also rolls back a setting made inside it,
+  so a remembered "already set" could be wrong.
 - An unset tenant is the empty string and matches no row (NULLIF → NULL): a forgotten
   `tenant_context` reads nothing and writes nothing (the insert is refused by WITH CHECK) rather
   than failing somewhere later with a cast error. The ORM already raises `TenantNotSet` first.
@@ -36,12 +36,12 @@ TENANT_SETTING = "prm.tenant_id"
 # NULLIF: an unset tenant ('' once any set_config ran on the connection, NULL before) matches nothing.
 TENANT_IN_FORCE = f"NULLIF(current_setting('{TENANT_SETTING}', true), '')::bigint"
 # Transaction control must reach the server alone: in a failed transaction only ROLLBACK TO works.
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 # Under a policy the planner may use an index only for LEAKPROOF operators. pg_trgm's `%`
 # (similarity_op, the conflict check's name match) ships unmarked although it only computes a
 # similarity and raises no error that depends on its arguments; unmarked, every conflict check
 # scans all of the tenant's active deals. Marking it needs a superuser owner.
 LEAKPROOF_FUNCTIONS = ("similarity_op(text, text)",)
-_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
 
 def tenant_owned_tables() -> dict[str, str]:
