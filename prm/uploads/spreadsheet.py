@@ -35,8 +35,9 @@ RATIO_FROM = 1024 * 1024
 MAX_MEMBERS = 500
 
 # What a damaged or hand-made workbook makes openpyxl raise while it opens or streams it.
+# NotImplementedError: a member packed with a method zipfile lacks; RuntimeError: an encrypted member.
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, TypeError, ValueError, ParseError,
-           InvalidFileException, DefusedXmlException)
+           NotImplementedError, RuntimeError, InvalidFileException, DefusedXmlException)
 
 WORKBOOK_PART = "xl/workbook.xml"  # an .xlsb (xl/workbook.bin) is a zip too, but not one openpyxl reads
 
@@ -50,7 +51,7 @@ def _check_archive(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError):
+    except DAMAGED:
         raise _damaged() from None
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names or WORKBOOK_PART not in names:

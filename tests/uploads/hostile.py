@@ -2,7 +2,9 @@
 bench/uploads.py measures the time and memory it takes to refuse each."""
 
 import io
+import re
 import zipfile
+from datetime import datetime
 
 from openpyxl import Workbook
 
@@ -69,13 +71,26 @@ def workbook(rows="", dimension="", sheet_doctype="", book_doctype="", book_enti
     return buffer.getvalue()
 
 
+FIXED_TIME = datetime(2026, 1, 5, 9, 30)
+
+
 def contacts_xlsx(rows) -> bytes:
-    """A well-formed workbook as Excel users send it (written by openpyxl)."""
+    """A well-formed workbook as Excel users send it (written by openpyxl), the same bytes every run."""
     book = Workbook()
+    book.properties.created = book.properties.modified = FIXED_TIME
     for row in rows:
         book.active.append(list(row))
+    written = io.BytesIO()
+    book.save(written)
+    # openpyxl stamps each member with the current time; repacked with a fixed one, tests that
+    # mutate the bytes try the same variants on every run.
     buffer = io.BytesIO()
-    book.save(buffer)
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "docProps/core.xml":  # openpyxl sets "modified" to now when it saves
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-05T09:30:00Z", data)
+            target.writestr(zipfile.ZipInfo(member.filename, FIXED_TIME.timetuple()[:6]), data)
     return buffer.getvalue()
 
 

@@ -124,6 +124,23 @@ def test_a_workbook_without_a_dimension_is_read_row_by_row():
     assert frame.to_dict("index") == {3: {"name": "Dana"}}
 
 
+def _with_compression_method(data, method):
+    """The workbook with every member marked as packed by `method`, in local and central headers."""
+    patched = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = patched.find(signature)
+        while start != -1:
+            patched[start + offset:start + offset + 2] = method.to_bytes(2, "little")
+            start = patched.find(signature, start + 4)
+    return bytes(patched)
+
+
+@pytest.mark.parametrize("method", [99, 12345])  # 99: AES encryption; neither is a method zipfile reads
+def test_a_member_packed_with_an_unknown_method_is_refused(method):
+    data = _with_compression_method(workbook(rows='<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'), method)
+    assert _outcome("contacts.xlsx", data) == "refused"
+
+
 def _outcome(name, data):
     try:
         read_table(SimpleUploadedFile(name, data), max_rows=100)
