@@ -1,6 +1,7 @@
 """Shared fixtures: two tenants, two partners in one tenant, and a person in every role."""
 
 import io
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -17,9 +18,20 @@ from prm.tenancy.rls import OWNER_ALIAS
 from .factories import MembershipFactory, PartnerFactory, TenantFactory, UserFactory
 
 
+def _worker_redis(location: str, worker: str) -> str:
+    """Each xdist worker gets its own Redis database: `cache.clear()` empties the whole database,
+    so two workers sharing one would wipe each other's rate-limit and budget counters mid-test."""
+    base, _, db = location.rpartition("/")
+    return f"{base}/{(int(db or 0) - int(worker.removeprefix('gw'))) % 16}"
+
+
 @pytest.fixture(autouse=True)
 def _isolate(settings, tmp_path):
     settings.PRM_DOMAIN = "localhost"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    default_cache = settings.CACHES["default"]
+    if worker and default_cache["BACKEND"].endswith("RedisCache"):
+        settings.CACHES = {"default": {**default_cache, "LOCATION": _worker_redis(default_cache["LOCATION"], worker)}}
     # Fast hashing in tests only: password strength is not what these tests measure.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")

@@ -14,6 +14,7 @@ from django.db import OperationalError, connections
 from prm.tenancy.rls import OWNER_ALIAS, grant_privileges
 
 APP_ATTRIBUTES = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION"
+ROLES_LOCK = 0x70726D5F726F6C  # an advisory lock key of its own ("prm_rol")
 BATCH_ATTRIBUTES = "NOLOGIN NOSUPERUSER BYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION"
 
 
@@ -43,11 +44,20 @@ class Command(BaseCommand):
         # Roles belong to the cluster: made over a connection to the maintenance database, so this
         # works before the application's database has any table (or exists).
         with owner._nodb_cursor() as cursor:
-            made = _ensure_role(cursor, quote, app_role, APP_ATTRIBUTES, settings.DATABASES["default"].get("PASSWORD"))
-            self.stdout.write(f"{made} ROLE {app_role}")
-            made = _ensure_role(cursor, quote, batch_role, BATCH_ATTRIBUTES)
-            self.stdout.write(f"{made} ROLE {batch_role}")
-            cursor.execute(f"GRANT {quote(batch_role)} TO {quote(app_role)}")
+            # Two runs at once (parallel deploys, parallel test workers) would update the same
+            # catalog rows and fail with "tuple concurrently updated": one runs after the other.
+            cursor.execute("SELECT pg_advisory_lock(%s)", [ROLES_LOCK])
+            try:
+                self._roles_and_grants(cursor, quote, owner, app_role, batch_role)
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ROLES_LOCK])
+
+    def _roles_and_grants(self, cursor, quote, owner, app_role, batch_role):
+        made = _ensure_role(cursor, quote, app_role, APP_ATTRIBUTES, settings.DATABASES["default"].get("PASSWORD"))
+        self.stdout.write(f"{made} ROLE {app_role}")
+        made = _ensure_role(cursor, quote, batch_role, BATCH_ATTRIBUTES)
+        self.stdout.write(f"{made} ROLE {batch_role}")
+        cursor.execute(f"GRANT {quote(batch_role)} TO {quote(app_role)}")
         try:
             grant_privileges(using=OWNER_ALIAS)
         except OperationalError as exc:
