@@ -26,10 +26,10 @@ run: demo
 	PORT=$(PORT) BIN=$(BIN) ./bin/serve
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 test-only:
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 worker: install
 	$(BIN)/celery -A prm worker --loglevel=INFO
