@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
+from rest_framework.test import APIClient
 
+from prm.api.services import api_key_create
 from prm.tenancy.context import rls_bypass, tenant_context
 from prm.tenancy.models import Role
 from prm.tenancy.rls import OWNER_ALIAS
@@ -146,3 +148,13 @@ def anon_client():
 def in_tenant():
     """with in_tenant(tenant): ... — puts a tenant in force for direct service/ORM calls in tests."""
     return tenant_context
+
+
+@pytest.fixture
+def key_client(world, in_tenant):
+    """An integration calling acme's API with an acme key (channel-manager rights)."""
+    with in_tenant(world.acme):
+        _, raw = api_key_create(tenant=world.acme, actor=world.acme_admin.user, name="CRM")
+    client = APIClient(HTTP_HOST="acme.localhost")
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    return client

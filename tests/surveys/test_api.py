@@ -5,7 +5,6 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from prm.api.services import api_key_create
 from surveys import rankings, services
 from surveys.models import FollowUpCase, FollowUpStatus, Survey
 
@@ -16,15 +15,6 @@ INVITATIONS = "/api/v1/survey-invitations/"
 ANSWERS = "/api/v1/survey-answers/"
 RANKINGS = "/api/v1/rankings/"
 FOLLOW_UPS = "/api/v1/follow-ups/"
-
-
-@pytest.fixture
-def key_client(world, in_tenant):
-    with in_tenant(world.acme):
-        _, raw = api_key_create(tenant=world.acme, actor=world.acme_admin.user, name="CRM")
-    client = APIClient(HTTP_HOST="acme.localhost")
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
-    return client
 
 
 @pytest.fixture
