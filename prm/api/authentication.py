@@ -4,7 +4,7 @@ from rest_framework import authentication, exceptions
 
 from .key_status import key_inactive_reason
 from .principal import ApiKeyUser
-from .services import api_key_verify
+from .services import api_key_mark_used, api_key_verify
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -17,13 +17,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not header.startswith(f"{self.keyword} "):
             return None
         if getattr(request._request, "tenant", None) is None:
-            raise exceptions.AuthenticationFailed("API keys work on a tenant's host only.")
+            raise exceptions.AuthenticationFailed(_("API keys work on a tenant's host only."))
         key = api_key_verify(header[len(self.keyword) + 1 :].strip())
         if key is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
         reason = key_inactive_reason(key)
         if reason is not None:
             raise exceptions.AuthenticationFailed(_("This API key is inactive: %(reason)s.") % {"reason": reason})
+        api_key_mark_used(key=key)  # only once the key is accepted: a refused key shows no new use
         return ApiKeyUser(key), key
 
     def authenticate_header(self, request):

@@ -50,9 +50,12 @@ def api_key_verify(raw: str) -> ApiKey | None:
     key = ApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True).first()
     if key is None or not hmac.compare_digest(key.key_hash, _hash(parts[2])):
         return None
+    return key
+
+
+def api_key_mark_used(*, key: ApiKey) -> None:
+    """Record that an accepted request used `key`: at most one write a minute per key, not one per request."""
     now = timezone.now()
     if key.last_used_at is None or key.last_used_at < now - LAST_USED_RESOLUTION:
-        # At most one write a minute per key, not one per request.
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now
-    return key

@@ -84,3 +84,12 @@ def test_the_key_list_says_which_keys_are_inactive_and_why(world, raw_key, secon
     # An inactive key can still be revoked for good.
     assert "Revoke" in crm_row
     assert ApiKey.unscoped.filter(name="CRM", revoked_at__isnull=True).exists()
+
+
+def test_a_refused_key_records_no_use(world, raw_key):
+    Membership.unscoped.filter(pk=world.acme_admin.pk).update(role=Role.CHANNEL_MANAGER)
+    assert _call(raw_key).status_code == 401
+    assert ApiKey.unscoped.get().last_used_at is None
+    Membership.unscoped.filter(pk=world.acme_admin.pk).update(role=Role.TENANT_ADMIN)
+    assert _call(raw_key).status_code == 200
+    assert ApiKey.unscoped.get().last_used_at is not None
