@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "prm.invitations",
     "prm.api",
     "prm.demo",
+    "prm.i18n",
     "partners",
     "dealreg",
     "mdf",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "prm.tenancy.middleware.MembershipMiddleware",
+    "prm.i18n.middleware.PreferredLanguageMiddleware",  # after the membership: a person's own choice comes first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -194,7 +196,10 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PRM"
 
-LANGUAGE_CODE = "en-us"
+# The languages of pages and emails; add one here and in locale/ (README: Languages).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español"), ("nl", "Nederlands")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailUserManager(UserManager):
@@ -36,8 +38,12 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text=_("Pages and emails in this language. Blank: the program's default language."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -1,0 +1,39 @@
+"""Money and numbers written the way the active language writes them (Babel has the rules)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, parse_pattern
+from django.utils import translation
+
+
+def _locale() -> Locale:
+    return Locale.parse(translation.to_locale(translation.get_language() or "en"))
+
+
+def money(amount, currency: str) -> str:
+    """'38,200.00 USD' in English is '$38,200.00'; in German '38.200,00 $'."""
+    if amount in (None, ""):
+        return ""
+    return format_currency(Decimal(amount), currency, locale=_locale())
+
+
+def money_whole(amount, currency: str) -> str:
+    """Money rounded to whole units, for lists and totals: '$38,200', '38.200 $'."""
+    if amount in (None, ""):
+        return ""
+    locale = _locale()
+    pattern = parse_pattern(locale.currency_formats["standard"].pattern)
+    pattern.frac_prec = (0, 0)
+    return pattern.apply(Decimal(amount), locale, currency=currency, currency_digits=False)
+
+
+def number(value, decimals: int | None = None) -> str:
+    """A grouped number; `decimals` fixes the digits after the point."""
+    if value in (None, ""):
+        return ""
+    if decimals is None:
+        return format_decimal(value, locale=_locale())
+    quantum = Decimal(1).scaleb(-decimals)
+    return format_decimal(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP), format=f"#,##0.{'0' * decimals}" if decimals else "#,##0",
+                          locale=_locale())

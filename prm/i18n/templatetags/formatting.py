@@ -1,0 +1,20 @@
+from django import template
+
+from prm.i18n import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency):
+    return formatting.money(amount, currency)
+
+
+@register.filter
+def money_whole(amount, currency):
+    return formatting.money_whole(amount, currency)
+
+
+@register.filter
+def number(value, decimals=None):
+    return formatting.number(value, None if decimals is None else int(decimals))
