@@ -34,6 +34,5 @@ def number(value, decimals: int | None = None) -> str:
         return ""
     if decimals is None:
         return format_decimal(value, locale=_locale())
-    quantum = Decimal(1).scaleb(-decimals)
-    return format_decimal(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP), format=f"#,##0.{'0' * decimals}" if decimals else "#,##0",
-                          locale=_locale())
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return format_decimal(rounded, format="#,##0." + "0" * decimals if decimals else "#,##0", locale=_locale())
