@@ -6,15 +6,18 @@ from partners.views.dashboard import DashboardHomeView
 from partners.views.portal import PortalHomeView
 from surveys.urls import public_urlpatterns as surveys_public
 
+from .accounts.views import ProfileView
 from .api.views import ApiKeyListView, ApiKeyRevokeView
 from .home import home
 from .invitations.views import AcceptInvitationView
 from .tenancy import team_views
+from .tenancy.settings_views import ProgramSettingsView
 
 manage_urlpatterns = [
     path("", DashboardHomeView.as_view(), name="dashboard_home"),
     path("partners/", include((partner_dashboard, "partners"))),
     path("team/", team_views.TeamView.as_view(), name="team"),
+    path("settings/", ProgramSettingsView.as_view(), name="program_settings"),
     path("memberships/<int:pk>/deactivate/", team_views.MembershipDeactivateView.as_view(), name="membership_deactivate"),
     path("memberships/<int:pk>/reactivate/", team_views.MembershipReactivateView.as_view(), name="membership_reactivate"),
     path("invitations/<int:pk>/revoke/", team_views.InvitationRevokeView.as_view(), name="invitation_revoke"),
@@ -36,6 +39,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include(surveys_public)),
     path("invitations/<str:token>/", AcceptInvitationView.as_view(), name="invitation_accept"),
+    path("accounts/profile/", ProfileView.as_view(), name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("api/", include("prm.api.urls")),
     path("admin/", admin.site.urls),

@@ -2,8 +2,10 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import RequestLoginCodeForm
 from allauth.core import context
 from allauth.core.internal import ratelimit
+from django import forms
 
 from . import limits
+from .models import User
 
 
 class RequestSignInCodeForm(RequestLoginCodeForm):
@@ -24,3 +26,11 @@ class RequestSignInCodeForm(RequestLoginCodeForm):
         ):
             raise get_adapter().validation_error("too_many_login_attempts")
         return email
+
+
+class ProfileForm(forms.ModelForm):
+    """A person's own name and language (Account → Name and language)."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "language"]

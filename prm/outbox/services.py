@@ -14,9 +14,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from prm.enqueue import enqueue_on_commit
+from prm.i18n.languages import language_for_recipient
 from prm.tenancy.models import Tenant
 
 from .models import EmailStatus, OutboundEmail
@@ -79,17 +80,25 @@ def email_build(*, tenant: Tenant | None, to: Iterable[str], subject: str, body_
 
 
 def email_render_and_enqueue(*, template: str, context: dict[str, Any], tenant: Tenant | None, to: Iterable[str],
-                             headers: dict[str, str] | None = None, sensitive: bool = False) -> OutboundEmail:
-    """Render templates/<template>_subject.txt, _body.txt and (optional) _body.html, then enqueue."""
-    subject = render_to_string(f"{template}_subject.txt", context)
-    text = render_to_string(f"{template}_body.txt", context)
-    try:
-        html = render_to_string(f"{template}_body.html", context)
-    except Exception:  # noqa: BLE001 — the HTML part is optional
-        html = ""
+                             headers: dict[str, str] | None = None, sensitive: bool = False,
+                             language: str | None = None) -> OutboundEmail:
+    """Render templates/<template>_subject.txt, _body.txt and (optional) _body.html, then enqueue.
+
+    The message is written in `language`, else in its recipient's (their account's choice, else the
+    program's default; callers send one message per recipient), with times in the program's zone.
+    """
+    recipients = list(to)
+    language = language or language_for_recipient(recipients[0], tenant)
+    with translation.override(language), timezone.override(tenant.time_zone if tenant else "UTC"):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        text = render_to_string(f"{template}_body.txt", context)
+        try:
+            html = render_to_string(f"{template}_body.html", context)
+        except Exception:  # noqa: BLE001 — the HTML part is optional
+            html = ""
     return email_enqueue(
-        tenant=tenant, to=to, subject=subject, body_text=text, body_html=html, headers=headers, kind=template,
-        sensitive=sensitive,
+        tenant=tenant, to=recipients, subject=subject, body_text=text, body_html=html, kind=template,
+        headers={"Content-Language": language, **(headers or {})}, sensitive=sensitive,
     )
 
 

@@ -11,3 +11,4 @@ class TenancyVerb(TextChoices):
     MEMBERSHIP_GRANTED = "membership.created", _("Joined")
     MEMBERSHIP_DEACTIVATED = "membership.deactivated", _("Access removed")
     MEMBERSHIP_REACTIVATED = "membership.reactivated", _("Access restored")
+    SETTINGS_CHANGED = "tenant.settings_changed", _("Program settings changed")

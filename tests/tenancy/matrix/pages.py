@@ -22,6 +22,7 @@ from partners.services import partner_deactivate
 from prm.api.models import ApiKey
 from prm.invitations.models import Invitation
 from prm.tenancy.context import tenant_context
+from prm.tenancy.forms import ProgramSettingsForm
 from prm.tenancy.models import Role
 from prm.tenancy.services import membership_deactivate
 from surveys.forms import SurveyForm, SurveySettingsForm
@@ -147,6 +148,9 @@ PAGES = {
     # Contoso, not Northwind: deactivating Northwind would sign out the partner visitors of the matrix.
     ("partners:dashboard_reactivate", "post", ""): Page(STAFF, CONTOSO, (INITECH,), ok=(302,), prepare=_partner_deactivated),
     ("team", "get", ""): Page(frozenset({TA})),
+    ("program_settings", "get", ""): Page(frozenset({TA})),
+    ("program_settings", "post", ""): Page(frozenset({TA}), ok=(302,), target=lambda w: w.acme,
+                                           data=lambda w, obj: _form_data(ProgramSettingsForm, fresh(w.acme), default_language="de")),
     ("team", "post", ""): Page(frozenset({TA}), ok=(302,), creates=Invitation,
                                data=lambda w, obj: {"email": "fresh@acme.example", "role": CM}),
     ("membership_deactivate", "post", ""): Page(STAFF, Ref("northwind_rep"), (Ref("initech_admin"),), ok=(302,)),
@@ -273,7 +277,7 @@ PUBLIC = {
 
 # Account pages: about the signed-in person only, so the checks are "sign in first" and "no 5xx".
 ACCOUNT = [
-    "account_reauthenticate", "account_email", "account_change_password", "account_set_password",
+    "account_profile", "account_reauthenticate", "account_email", "account_change_password", "account_set_password",
     "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
     "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
 ]

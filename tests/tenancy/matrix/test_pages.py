@@ -47,7 +47,7 @@ class Visit:
     def send(self, client, url=None):
         page, w, obj = self.page, self.w, self.obj
         target = page.target_of(w, obj)
-        tenant_id = target.tenant_id if target is not None else w.acme.pk
+        tenant_id = w.acme.pk if target is None else getattr(target, "tenant_id", target.pk)  # the target may be the tenant
         prepare = (lambda: page.prepare(w, target)) if page.prepare else None
         return send(client, self.method, url or self.url, data=page.data(w, target) if self.method in WRITES else None,
                     watch=(tenant_id, target, page.creates), prepare=prepare)
