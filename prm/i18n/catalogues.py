@@ -85,7 +85,8 @@ def catalogues() -> dict[str, Catalogue]:
 def _messages_in(path: Path) -> Iterator[tuple[int, str | tuple[str, ...], str | None]]:
     text = path.read_text(encoding="utf-8")
     if path.suffix != ".py":
-        text = templatize(text, origin=str(path))
+        # Python's tokenizer minds indentation, which the template's layout leaves in the text.
+        text = "\n".join(line.lstrip() for line in templatize(text, origin=str(path)).splitlines())
     for lineno, message, _comments, context in babel_extract(extract_python, io.BytesIO(text.encode()), keywords=KEYWORDS):
         yield lineno, message, context
 
