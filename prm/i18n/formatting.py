@@ -25,7 +25,8 @@ def money_whole(amount, currency: str) -> str:
     locale = _locale()
     pattern = parse_pattern(locale.currency_formats["standard"].pattern)
     pattern.frac_prec = (0, 0)
-    return pattern.apply(Decimal(amount), locale, currency=currency, currency_digits=False)
+    rounded = Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)  # Babel would round half to even
+    return pattern.apply(rounded, locale, currency=currency, currency_digits=False)
 
 
 def number(value, decimals: int | None = None) -> str:

@@ -1,0 +1,32 @@
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from prm.i18n.formatting import money, money_whole, number
+
+
+@pytest.mark.parametrize(("language", "full", "whole", "plain"), [
+    ("en", "$38,200.50", "€38,201", "12,345.5"),
+    ("de", "38.200,50\xa0$", "38.201\xa0€", "12.345,5"),
+    ("fr", "38\u202f200,50\xa0$US", "38\u202f201\xa0€", "12\u202f345,5"),
+])
+def test_money_and_numbers_follow_the_active_language(language, full, whole, plain):
+    with translation.override(language):
+        assert money(Decimal("38200.50"), "USD") == full
+        assert money_whole(Decimal("38200.50"), "EUR") == whole
+        assert number(12345.5) == plain
+
+
+def test_fixed_decimals_round_half_up_and_empty_values_stay_empty():
+    with translation.override("de"):
+        assert number(51.25, 1) == "51,3"
+        assert number(-3, 0) == "-3"
+        assert (money(None, "EUR"), money_whole("", "EUR"), number(None)) == ("", "", "")
+
+
+def test_the_template_filters_use_the_same_rules():
+    template = Template("{% load formatting %}{{ v|money:'EUR' }} | {{ v|money_whole:'EUR' }} | {{ n|number:1 }}")
+    with translation.override("de"):
+        assert template.render(Context({"v": Decimal("1234.5"), "n": 0.25})) == "1.234,50\xa0€ | 1.235\xa0€ | 0,3"
