@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-only install migrate demo worker beat check-deploy clean
+.PHONY: run test test-only install migrate demo worker beat check-deploy messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ beat: install
 check-deploy: install
 	PRM_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-but-long-enough-0123456789 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# After changing marked strings: merge them into every locale/ catalogue, translate, then compile.
+messages: install
+	$(BIN)/python manage.py catalogues update
+	$(BIN)/python manage.py catalogues compile
+	$(BIN)/python manage.py catalogues check
 
 clean:
 	rm -rf $(VENV) db.sqlite3* var
