@@ -10,6 +10,7 @@ COPY mdf mdf
 COPY surveys surveys
 COPY loyalty loyalty
 COPY templates templates
+COPY locale locale
 COPY static static
 RUN pip install --no-cache-dir . \
  && PRM_ENV=production SECRET_KEY=build-only python manage.py collectstatic --noinput
