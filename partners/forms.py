@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Partner, PartnerStatus
 from .selectors import NAME_TAKEN, partner_name_taken
@@ -9,7 +10,7 @@ class PartnerForm(forms.ModelForm):
         model = Partner
         fields = ["name", "status", "tier", "country", "website", "primary_contact_name", "primary_contact_email", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"website": "We derive the partner's domain from it, e.g. northwind.example."}
+        help_texts = {"website": _("We derive the partner's domain from it, e.g. northwind.example.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,15 +33,16 @@ class PartnerForm(forms.ModelForm):
 
 
 class PartnerFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(
-        attrs={"type": "search", "placeholder": "Name, domain, contact, tier or country code"}))
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *PartnerStatus.choices])
-    tier = forms.ChoiceField(required=False, choices=[("", "Any tier")])
+    q = forms.CharField(required=False, label=_("Search"), widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": _("Name, domain, contact, tier or country code")}))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *PartnerStatus.choices])
+    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("Any tier"))])
 
     def __init__(self, *args, tiers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tier"].choices = [("", "Any tier"), *[(t, t) for t in tiers]]
+        self.fields["tier"].choices = [("", _("Any tier")), *[(t, t) for t in tiers]]
 
 
 class DeactivateForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=500, widget=forms.TextInput, help_text="Recorded in the partner's timeline.")
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500, widget=forms.TextInput,
+                             help_text=_("Recorded in the partner's timeline."))

@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from prm.tenancy.managers import TenantOwnedModel
 
 
 class PartnerStatus(models.TextChoices):
-    ONBOARDING = "onboarding", "Onboarding"
-    ACTIVE = "active", "Active"
-    INACTIVE = "inactive", "Inactive"
+    ONBOARDING = "onboarding", _("Onboarding")
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
 
 
 class Partner(TenantOwnedModel):
@@ -19,23 +20,26 @@ class Partner(TenantOwnedModel):
     `status` and `tier` are the hooks they grow from.
     """
 
-    name = models.CharField(max_length=200)
-    status = models.CharField(max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE)
-    tier = models.CharField(max_length=60, blank=True, help_text="Tier label, e.g. Gold, Silver, Registered.")
-    country = CountryField(blank=True)
-    website = models.URLField(blank=True)
-    domain = models.CharField(max_length=253, blank=True, help_text="Normalised from the website.")
-    primary_contact_name = models.CharField(max_length=150, blank=True)
-    primary_contact_email = models.EmailField(blank=True)
-    notes = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE)
+    tier = models.CharField(_("tier"), max_length=60, blank=True, help_text=_("Tier label, e.g. Gold, Silver, Registered."))
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    domain = models.CharField(_("domain"), max_length=253, blank=True, help_text=_("Normalised from the website."))
+    primary_contact_name = models.CharField(_("primary contact name"), max_length=150, blank=True)
+    primary_contact_email = models.EmailField(_("primary contact email"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deactivated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint("tenant", Lower("name"), name="partner_name_unique_per_tenant"),

@@ -1,5 +1,6 @@
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.models import PARTNER_ROLES, Membership
 
@@ -36,7 +37,7 @@ def partner_team(partner: Partner) -> QuerySet[Membership]:
     return Membership.objects.filter(partner=partner, role__in=PARTNER_ROLES).select_related("user").order_by("user__email")
 
 
-NAME_TAKEN = "Another partner in this program already has this name."
+NAME_TAKEN = _("Another partner in this program already has this name.")
 
 
 def partner_name_taken(name: str, exclude_pk: int | None = None) -> bool:

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from prm.audit.services import Actor, audit_record
 from prm.invitations.services import invitations_revoke_for_partner
@@ -32,7 +32,7 @@ def partner_create(*, tenant: Tenant, actor: Actor, **fields: Any) -> Partner:
     if unknown:
         raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
     if fields.get("status") == PartnerStatus.INACTIVE:
-        raise ValidationError({"status": "A new partner cannot start deactivated."})
+        raise ValidationError({"status": _("A new partner cannot start deactivated.")})
     _check_unique_name(fields.get("name", ""))
     partner = Partner(tenant=tenant, created_by=actor if isinstance(actor, get_user_model()) else None, **fields)
     partner.domain = domain_from_website(partner.website)
@@ -42,7 +42,6 @@ def partner_create(*, tenant: Tenant, actor: Actor, **fields: Any) -> Partner:
     return partner
 
 
-@transaction.atomic
 def _check_status_change(partner: Partner, status: str) -> None:
     """Deactivation and reactivation are their own moves (side effects, audit verbs): an edit refuses them."""
     if status == partner.status:
@@ -53,6 +52,7 @@ def _check_status_change(partner: Partner, status: str) -> None:
         raise ValidationError({"status": _("This partner is deactivated: use Reactivate to bring it back.")})
 
 
+@transaction.atomic
 def partner_update(*, partner: Partner, actor: Actor, **fields: Any) -> Partner:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -77,7 +77,7 @@ def partner_update(*, partner: Partner, actor: Actor, **fields: Any) -> Partner:
 def partner_deactivate(*, partner: Partner, actor: Actor, reason: str = "") -> Partner:
     """Deactivated partners' users lose portal access at once; pending invitations are revoked."""
     if partner.status == PartnerStatus.INACTIVE:
-        raise ValidationError("This partner is already deactivated.")
+        raise ValidationError(_("This partner is already deactivated."))
     previous = partner.status
     now = timezone.now()
     Partner.objects.filter(pk=partner.pk).update(status=PartnerStatus.INACTIVE, deactivated_at=now, updated_at=now)
@@ -91,7 +91,7 @@ def partner_deactivate(*, partner: Partner, actor: Actor, reason: str = "") -> P
 @transaction.atomic
 def partner_reactivate(*, partner: Partner, actor: Actor) -> Partner:
     if partner.status != PartnerStatus.INACTIVE:
-        raise ValidationError("This partner is not deactivated.")
+        raise ValidationError(_("This partner is not deactivated."))
     now = timezone.now()
     Partner.objects.filter(pk=partner.pk).update(status=PartnerStatus.ACTIVE, deactivated_at=None, updated_at=now)
     partner.status, partner.deactivated_at = PartnerStatus.ACTIVE, None

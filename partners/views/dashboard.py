@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _, pgettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
@@ -22,12 +23,20 @@ from ..forms import DeactivateForm, PartnerFilterForm, PartnerForm
 from ..models import Partner, PartnerStatus
 from ..selectors import partner_search, partner_team, partner_tiers
 
+# Beside a count on the overview: "12 active", "3 onboarding".
+STATUS_COUNT_LABELS = {
+    PartnerStatus.ONBOARDING: pgettext_lazy("partners counted", "onboarding"),
+    PartnerStatus.ACTIVE: pgettext_lazy("partners counted", "active"),
+    PartnerStatus.INACTIVE: pgettext_lazy("partners counted", "inactive"),
+}
+
 
 class DashboardHomeView(DashboardViewMixin, View):
     def get(self, request):
         by_status = dict(Partner.objects.values_list("status").annotate(n=Count("id")))
         context = {
-            "partners_by_status": [(label, by_status.get(value, 0), value) for value, label in PartnerStatus.choices],
+            "partners_by_status": [(label, by_status.get(value, 0), value, STATUS_COUNT_LABELS[value])
+                                   for value, label in PartnerStatus.choices],
             "partner_total": sum(by_status.values()),
             "partner_users": Membership.objects.filter(role__in=PARTNER_ROLES, is_active=True).count(),
             "pending_invitations": Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True).count(),
@@ -76,7 +85,7 @@ class PartnerCreateView(DashboardViewMixin, PartnerFormMixin, View):
 
     def save(self, form):
         partner = services.partner_create(tenant=self.tenant, actor=self.request.user, **form.cleaned_data)
-        messages.success(self.request, f"{partner.name} was added. Invite their first user below.")
+        messages.success(self.request, _("%(name)s was added. Invite their first user below.") % {"name": partner.name})
         return partner
 
 
@@ -97,7 +106,7 @@ class PartnerEditView(DashboardViewMixin, PartnerFormMixin, View):
     def save(self, form):
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         partner = services.partner_update(partner=self.partner, actor=self.request.user, **fields)
-        messages.success(self.request, "Changes saved.")
+        messages.success(self.request, _("Changes saved."))
         return partner
 
 
@@ -132,14 +141,16 @@ class PartnerInviteView(PartnerDetailView):
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
                 return redirect("partners:dashboard_detail", pk=partner.pk)
         return self.get(request, pk, invite_form=form, status=400)
 
 
 class PartnerDeactivateView(DashboardViewMixin, ServiceActionView):
     model = Partner
-    success_message = "{obj.name} is deactivated; its users can no longer sign in."
+
+    def get_success_message(self, partner):
+        return _("%(name)s is deactivated; its users can no longer sign in.") % {"name": partner.name}
 
     def perform(self, partner):
         form = DeactivateForm(self.request.POST)
@@ -151,7 +162,8 @@ class PartnerDeactivateView(DashboardViewMixin, ServiceActionView):
 
 
 class PartnerReactivateView(PartnerDeactivateView):
-    success_message = "{obj.name} is active again."
+    def get_success_message(self, partner):
+        return _("%(name)s is active again.") % {"name": partner.name}
 
     def perform(self, partner):
         services.partner_reactivate(partner=partner, actor=self.request.user)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from prm.invitations.forms import InviteForm
@@ -56,7 +57,7 @@ class PortalTeamView(PortalViewMixin, View):
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
                 return redirect("portal:team")
         return self.get(request, form=form, status=400)
 
@@ -65,7 +66,9 @@ class PortalMembershipDeactivateView(PartnerAdminViewMixin, ServiceActionView):
     """Scoped to the admin's own partner by the portal base: another partner's id is a 404."""
 
     model = Membership
-    success_message = "{obj.user} can no longer sign in."
+
+    def get_success_message(self, membership):
+        return _("%(person)s can no longer sign in.") % {"person": membership.user}
 
     def narrow(self, queryset):
         return queryset.select_related("user", "partner")
@@ -78,7 +81,8 @@ class PortalMembershipDeactivateView(PartnerAdminViewMixin, ServiceActionView):
 
 
 class PortalMembershipReactivateView(PortalMembershipDeactivateView):
-    success_message = "{obj.user} can sign in again."
+    def get_success_message(self, membership):
+        return _("%(person)s can sign in again.") % {"person": membership.user}
 
     def perform(self, membership):
         membership_reactivate(membership=membership, actor_membership=self.membership)
@@ -86,7 +90,9 @@ class PortalMembershipReactivateView(PortalMembershipDeactivateView):
 
 class PortalInvitationRevokeView(PartnerAdminViewMixin, ServiceActionView):
     model = Invitation
-    success_message = "The invitation to {obj.email} is revoked."
+
+    def get_success_message(self, invitation):
+        return _("The invitation to %(email)s is revoked.") % {"email": invitation.email}
 
     def narrow(self, queryset):
         return queryset.select_related("partner")
@@ -99,7 +105,8 @@ class PortalInvitationRevokeView(PartnerAdminViewMixin, ServiceActionView):
 
 
 class PortalInvitationResendView(PortalInvitationRevokeView):
-    success_message = "A new invitation was sent to {obj.email}; the earlier link no longer works."
+    def get_success_message(self, invitation):
+        return _("A new invitation was sent to %(email)s; the earlier link no longer works.") % {"email": invitation.email}
 
     def perform(self, invitation):
         invitation_resend(invitation=invitation, actor_membership=self.membership)

@@ -1,9 +1,17 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from prm.tenancy.managers import TenantOwnedModel
 from prm.tenancy.models import Role
+
+STATUS_LABELS = {
+    "pending": pgettext_lazy("invitation", "Pending"),
+    "accepted": pgettext_lazy("invitation", "Accepted"),
+    "revoked": pgettext_lazy("invitation", "Revoked"),
+    "expired": pgettext_lazy("invitation", "Expired"),
+}
 
 
 class Invitation(TenantOwnedModel):
@@ -29,7 +37,7 @@ class Invitation(TenantOwnedModel):
         indexes = [models.Index(fields=["tenant", "email", "accepted_at", "revoked_at"])]
 
     def __str__(self):
-        return f"{self.email} as {self.get_role_display()}"
+        return gettext("%(email)s as %(role)s") % {"email": self.email, "role": self.get_role_display()}
 
     @property
     def status(self):
@@ -42,15 +50,23 @@ class Invitation(TenantOwnedModel):
         return "pending"
 
     @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
     def delivery_problem(self):
         """Why the invitation email has not arrived yet, if sending failed; '' otherwise."""
         message = self.email_message
         if message is None or message.status == "sent":
             return ""
         if message.status == "failed":
-            return f"email failed after {message.attempts} attempts: {message.last_error}"
+            return ngettext(
+                "The email failed after %(attempts)d attempt: %(error)s",
+                "The email failed after %(attempts)d attempts: %(error)s",
+                message.attempts,
+            ) % {"attempts": message.attempts, "error": message.last_error}
         if message.last_error:
-            return f"email not delivered yet, retrying: {message.last_error}"
+            return gettext("The email is not delivered yet; retrying: %(error)s") % {"error": message.last_error}
         return ""
 
     @property

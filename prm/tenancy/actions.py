@@ -1,23 +1,29 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 
 def error_text(exc) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
-    return str(exc) or "You are not allowed to do that."
+    return str(exc) or gettext("You are not allowed to do that.")
 
 
 class ServiceActionView(View):
     """A POST-only button: find the object in scope, run one service, report, go back.
 
-    Subclasses set `get_object()`, `perform(obj)`, `success_message` and `get_success_url(obj)`.
+    Subclasses set `get_object()`, `perform(obj)`, `get_success_url(obj)`, and either
+    `get_success_message(obj)` (a translated sentence with %-placeholders filled from `obj`) or a
+    `success_message` marked with gettext_lazy, whose `{obj.…}` placeholders are filled by str.format.
     """
 
     http_method_names = ["post"]
-    success_message = "Done."
+    success_message = gettext_lazy("Done.")
+
+    def get_success_message(self, obj) -> str:
+        return str(self.success_message).format(obj=obj)
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -26,7 +32,7 @@ class ServiceActionView(View):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, self.success_message.format(obj=obj))
+            messages.success(request, self.get_success_message(obj))
         return redirect(self.get_success_url(obj))
 
 

@@ -1,10 +1,24 @@
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import pgettext_lazy
 
 from ..verbs import verb_labels
 
 register = template.Library()
 
-STATES = {"more_info": "more info requested"}
+# States of targets that have no `status` field of choices (memberships, invitations, product lines…).
+STATES = {
+    "active": pgettext_lazy("state", "Active"),
+    "inactive": pgettext_lazy("state", "Inactive"),
+    "pending": pgettext_lazy("state", "Pending"),
+    "accepted": pgettext_lazy("state", "Accepted"),
+    "revoked": pgettext_lazy("state", "Revoked"),
+    "expired": pgettext_lazy("state", "Expired"),
+    "retired": pgettext_lazy("state", "Retired"),
+    "open": pgettext_lazy("state", "Open"),
+    "closed": pgettext_lazy("state", "Closed"),
+}
 
 
 @register.filter
@@ -13,6 +27,16 @@ def event_label(verb):
     return verb_labels().get(verb, verb.replace("_", " ").replace(".", ": ").capitalize())
 
 
+def _status_labels(target_type: str) -> dict:
+    """The target model's own status choices ("dealreg.deal" → {"more_info": "More info requested", …})."""
+    try:
+        field = apps.get_model(target_type)._meta.get_field("status")
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return {}
+    return dict(field.flatchoices or ())
+
+
 @register.filter
-def state_label(state):
-    return STATES.get(state, state.replace("_", " "))
+def state_label(state, target_type=""):
+    """A stored state as people read it: the target's status label, else a common state's, else the value."""
+    return _status_labels(target_type).get(state) or STATES.get(state) or state.replace("_", " ")
