@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.context import rls_bypass
 
 
 class PlatformAdminSite(admin.AdminSite):
-    site_header = "PRM platform administration"
-    site_title = "PRM platform"
+    site_header = _("PRM platform administration")
+    site_title = _("PRM platform")
 
     def get_urls(self):
         return [_wrap_pattern(pattern) for pattern in super().get_urls()]

@@ -6,7 +6,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from prm.i18n.languages import language_for_recipient
 from prm.outbox.services import email_enqueue
 from prm.tenancy.links import public_site, public_url
 from prm.tenancy.models import Membership
@@ -74,7 +77,7 @@ class TenantAccountAdapter(DefaultAccountAdapter):
 
     def pre_login(self, request, user, **kwargs):
         if not _may_sign_in_here(request, user):
-            messages.error(request, "This account cannot sign in to this program.")
+            messages.error(request, _("This account cannot sign in to this program."))
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
 
@@ -97,7 +100,10 @@ class TenantAccountAdapter(DefaultAccountAdapter):
             "tenant": _tenant_of(request),
             **context,
         }
-        message = self.render_mail(template_prefix, email, ctx)
+        # In the recipient's language (their own choice, else the program's), not the requester's.
+        language = language_for_recipient(email, _tenant_of(request))
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
         email_enqueue(
             tenant=_tenant_of(request),
@@ -108,4 +114,5 @@ class TenantAccountAdapter(DefaultAccountAdapter):
             kind=template_prefix,
             from_email=message.from_email,
             sensitive=template_prefix in SENSITIVE,
+            headers={"Content-Language": language},
         )

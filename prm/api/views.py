@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from prm.tenancy.actions import ServiceActionView, add_service_errors
@@ -41,7 +42,9 @@ class ApiKeyListView(TenantAdminViewMixin, View):
 
 class ApiKeyRevokeView(TenantAdminViewMixin, ServiceActionView):
     model = ApiKey
-    success_message = "{obj} is revoked; integrations using it now get 401."
+
+    def get_success_message(self, key):
+        return _("The API key “%(name)s” is revoked; integrations using it now get 401.") % {"name": key.name}
 
     def perform(self, key):
         api_key_revoke(key=key, actor=self.request.user)

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.forms import BaseForm
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_record
@@ -33,15 +34,15 @@ def invitation_create(*, tenant: Tenant, actor_membership: Membership, email: st
     """Invite `email` to `tenant` as `role`; returns (invitation, raw_token). Emails the link."""
     email = email.strip().lower()
     if role in PARTNER_ROLES and partner is None:
-        raise ValidationError({"partner": "Choose the partner this person will work for."})
+        raise ValidationError({"partner": _("Choose the partner this person will work for.")})
     if role not in PARTNER_ROLES:
         partner = None
     if not can_invite(actor_membership, role, partner):
-        raise PermissionDenied("You may not invite people in this role.")
+        raise PermissionDenied(_("You may not invite people in this role."))
     if partner is not None and not partner.is_active:
-        raise ValidationError({"partner": "This partner is deactivated; reactivate it before inviting users."})
+        raise ValidationError({"partner": _("This partner is deactivated; reactivate it before inviting users.")})
     if Membership.objects.filter(user__email__iexact=email, is_active=True).exists():
-        raise ValidationError({"email": "This person is already a member of this program."})
+        raise ValidationError({"email": _("This person is already a member of this program.")})
     return _issue(tenant=tenant, inviter=actor_membership.user, email=email, role=role, partner=partner)
 
 
@@ -84,7 +85,7 @@ def invitation_create_first_admin(*, tenant: Tenant, email: str) -> tuple[Invita
     """Platform operators invite a new tenant's first admin (no member exists yet to do it)."""
     email = email.strip().lower()
     if Membership.objects.filter(role=Role.TENANT_ADMIN, is_active=True).exists():
-        raise ValidationError({"email": "This tenant already has an admin; they invite the rest of the team."})
+        raise ValidationError({"email": _("This program already has an admin; they invite the rest of the team.")})
     return _issue(tenant=tenant, inviter=None, email=email, role=Role.TENANT_ADMIN, partner=None)
 
 
@@ -112,7 +113,7 @@ def invitation_accept(*, invitation: Invitation, user: User | None = None, full_
     if user is None:
         user = _create_invited_user(invitation.email, full_name, password)
     if user.email.lower() != invitation.email.lower():
-        raise PermissionDenied("This invitation was sent to another address.")
+        raise PermissionDenied(_("This invitation was sent to another address."))
     Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
     audit_record(tenant=invitation.tenant, actor=user, verb=InvitationVerb.ACCEPTED, target=invitation,
                  from_state="pending", to_state="accepted")
@@ -134,9 +135,9 @@ def _create_invited_user(email: str, full_name: str, password: str) -> User:
 def invitation_resend(*, invitation: Invitation, actor_membership: Membership) -> tuple[Invitation, str]:
     """A fresh link (the old one stops working) for an invitation not yet accepted."""
     if invitation.accepted_at:
-        raise ValidationError("This invitation was already accepted.")
+        raise ValidationError(_("This invitation was already accepted."))
     if not can_invite(actor_membership, invitation.role, invitation.partner):
-        raise PermissionDenied("You may not invite people in this role.")
+        raise PermissionDenied(_("You may not invite people in this role."))
     return invitation_create(tenant=invitation.tenant, actor_membership=actor_membership, email=invitation.email,
                              role=invitation.role, partner=invitation.partner)
 
@@ -144,9 +145,13 @@ def invitation_resend(*, invitation: Invitation, actor_membership: Membership) -
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor_membership: Membership) -> None:
     if not can_invite(actor_membership, invitation.role, invitation.partner):
-        raise PermissionDenied("You may not revoke this invitation.")
+        raise PermissionDenied(_("You may not revoke this invitation."))
     if invitation.status != "pending":
-        raise ValidationError(f"This invitation is already {invitation.status}.")
+        raise ValidationError({
+            "accepted": _("This invitation was already accepted."),
+            "revoked": _("This invitation is already revoked."),
+            "expired": _("This invitation has already expired."),
+        }[invitation.status])
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
     audit_record(tenant=invitation.tenant, actor=actor_membership.user, verb=InvitationVerb.REVOKED,
                  target=invitation, from_state="pending", to_state="revoked")

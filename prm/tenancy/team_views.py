@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from prm.invitations.forms import InviteForm
@@ -37,7 +38,7 @@ class TeamView(TenantAdminViewMixin, View):
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
                 return redirect("team")
         return self.get(request, form=form, status=400)
 
@@ -49,7 +50,9 @@ def _back_to(membership_or_invitation):
 
 class MembershipDeactivateView(DashboardViewMixin, ServiceActionView):
     model = Membership
-    success_message = "{obj.user} can no longer sign in to this program."
+
+    def get_success_message(self, membership):
+        return _("%(person)s can no longer sign in to this program.") % {"person": membership.user}
 
     def narrow(self, queryset):
         return queryset.select_related("user", "partner")
@@ -62,7 +65,8 @@ class MembershipDeactivateView(DashboardViewMixin, ServiceActionView):
 
 
 class MembershipReactivateView(MembershipDeactivateView):
-    success_message = "{obj.user} can sign in again."
+    def get_success_message(self, membership):
+        return _("%(person)s can sign in again.") % {"person": membership.user}
 
     def perform(self, membership):
         membership_reactivate(membership=membership, actor_membership=self.membership)
@@ -70,7 +74,9 @@ class MembershipReactivateView(MembershipDeactivateView):
 
 class InvitationRevokeView(DashboardViewMixin, ServiceActionView):
     model = Invitation
-    success_message = "The invitation to {obj.email} is revoked; its link no longer works."
+
+    def get_success_message(self, invitation):
+        return _("The invitation to %(email)s is revoked; its link no longer works.") % {"email": invitation.email}
 
     def narrow(self, queryset):
         return queryset.select_related("partner")
@@ -83,7 +89,8 @@ class InvitationRevokeView(DashboardViewMixin, ServiceActionView):
 
 
 class InvitationResendView(InvitationRevokeView):
-    success_message = "A new invitation was sent to {obj.email}; the earlier link no longer works."
+    def get_success_message(self, invitation):
+        return _("A new invitation was sent to %(email)s; the earlier link no longer works.") % {"email": invitation.email}
 
     def perform(self, invitation):
         invitation_resend(invitation=invitation, actor_membership=self.membership)

@@ -54,7 +54,7 @@ def test_failed_delivery_is_shown_next_to_the_invitation(world, in_tenant, clien
     invitation, _ = _invite(world, in_tenant, django_capture_on_commit_callbacks)
     assert OutboundEmail.objects.get(pk=invitation.email_message_id).status == EmailStatus.FAILED
     page = client_as(world.acme_manager).get(f"/manage/partners/{world.northwind.pk}/")
-    assert b"email failed after 1 attempts" in page.content
+    assert b"The email failed after 1 attempt:" in page.content
     assert b"mail server went away" in page.content
     assert b"Send a new link" in page.content
 
