@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
@@ -43,7 +44,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def _staff_only(self):
         if self.principal.is_partner:
-            raise exceptions.PermissionDenied("Only the vendor decides on deals.")
+            raise exceptions.PermissionDenied(_("Only the vendor decides on deals."))
 
     def _call(self, service, **kwargs):
         return service(actor=self.principal.actor, **kwargs)
@@ -55,7 +56,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if self.principal.is_partner:
             partner = Partner.objects.get(pk=self.principal.partner_id)
         elif partner is None:
-            raise serializers.ValidationError({"partner": ["Name the partner that registers this deal."]})
+            raise serializers.ValidationError({"partner": [_("Name the partner that registers this deal.")]})
         serializer.instance = self._call(services.deal_create, partner=partner, products=products,
                                          **{k: v for k, v in data.items() if k in FIELDS})
 

@@ -5,12 +5,17 @@ normalised name); every candidate is then scored in Python by `matching`, whose 
 is pg_trgm's, so SQLite and PostgreSQL give the same answers.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from prm.i18n.formatting import number
 
 from . import matching
 from .models import ACTIVE_STATUSES, Deal, DealStatus
@@ -32,13 +37,33 @@ class Verdict:
 
     @property
     def message(self):
-        if self.kind == "protected":
-            return f"Already registered: protected until {timezone.localtime(self.protected_until):%-d %b %Y}."
-        if self.kind == "own":
-            return f"Your company already registered this customer: protected until {timezone.localtime(self.protected_until):%-d %b %Y}."
+        if self.kind in ("protected", "own"):
+            day = date_format(timezone.localtime(self.protected_until), "DATE_FORMAT")
+            if self.kind == "protected":
+                return _("Already registered: protected until %(date)s.") % {"date": day}
+            return _("Your company already registered this customer: protected until %(date)s.") % {"date": day}
         if self.kind == "possible":
-            return "Possible match with an existing registration: the vendor will review it."
-        return "Free: no active registration matches this customer."
+            return _("Possible match with an existing registration: the vendor will review it.")
+        return _("Free: no active registration matches this customer.")
+
+
+# A match reason's detail as `matching` words it (and conflict snapshots store it) → as people read it.
+_REASONS = (
+    (re.compile(r"same domain (?P<domain>.+)"), lambda m: _("same domain %(domain)s") % m.groupdict()),
+    (re.compile(r"similar name \(score (?P<score>[\d.]+)\)"),
+     lambda m: _("similar name (score %(score)s)") % {"score": number(float(m["score"]), 2)}),
+    (re.compile(r"contact email domain (?P<domain>.+)"), lambda m: _("contact email domain %(domain)s") % m.groupdict()),
+    (re.compile(r"products: (?P<products>.+)"), lambda m: _("products: %(products)s") % m.groupdict()),
+)
+
+
+def reason_text(detail: str) -> str:
+    """Why two registrations may be the same customer, in the active language."""
+    for pattern, text in _REASONS:
+        found = pattern.fullmatch(detail)
+        if found:
+            return text(found)
+    return detail
 
 
 def key_for(*, customer_name, customer_website="", contact_email="", products=()):

@@ -4,15 +4,19 @@ from datetime import UTC
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 
 from prm.spreadsheets import neutralise_frame, spreadsheet_response
 
+# Column → header; the times are exported in UTC, and their headers say so.
 COLUMNS = {
-    "reference": "Reference", "status": "Status", "partner": "Partner", "customer_name": "Customer",
-    "customer_domain": "Customer domain", "customer_country": "Country", "contact_name": "Contact",
-    "contact_email": "Contact email", "products": "Products", "value": "Value", "currency": "Currency",
-    "expected_close_date": "Expected close", "submitted_at": "Submitted", "decided_at": "Decided",
-    "decided_by": "Decided by", "protected_until": "Protected until",
+    "reference": gettext_lazy("Reference"), "status": gettext_lazy("Status"), "partner": gettext_lazy("Partner"),
+    "customer_name": gettext_lazy("Customer"), "customer_domain": gettext_lazy("Customer domain"),
+    "customer_country": gettext_lazy("Country"), "contact_name": gettext_lazy("Contact"),
+    "contact_email": gettext_lazy("Contact email"), "products": gettext_lazy("Products"), "value": gettext_lazy("Value"),
+    "currency": gettext_lazy("Currency"), "expected_close_date": gettext_lazy("Expected close"),
+    "submitted_at": gettext_lazy("Submitted (UTC)"), "decided_at": gettext_lazy("Decided (UTC)"),
+    "decided_by": gettext_lazy("Decided by"), "protected_until": gettext_lazy("Protected until (UTC)"),
 }
 
 
@@ -39,11 +43,10 @@ def deals_frame(deals):
     frame = pd.DataFrame(list(_rows(deals.select_related("partner", "decided_by"))), columns=list(COLUMNS))
     frame = neutralise_frame(frame)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
-    return frame.rename(columns={**COLUMNS, "submitted_at": "Submitted (UTC)", "decided_at": "Decided (UTC)",
-                                 "protected_until": "Protected until (UTC)"})
+    return frame.rename(columns={name: str(header) for name, header in COLUMNS.items()})
 
 
 def export_response(deals, fmt, *, tenant):
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return spreadsheet_response(deals_frame(deals), fmt, filename=f"{tenant.slug}-deals-{stamp}", sheet_name="Deals",
+    return spreadsheet_response(deals_frame(deals), fmt, filename=f"{tenant.slug}-deals-{stamp}", sheet_name=_("Deals"),
                                 float_format="%.2f")

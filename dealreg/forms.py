@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Deal, ProductLine, RulesOfEngagement
 
@@ -9,9 +10,9 @@ CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK", "NOK", "DK
 class DealForm(forms.ModelForm):
     products = forms.ModelMultipleChoiceField(
         queryset=ProductLine.unscoped.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Products or product lines",
+        label=_("Products or product lines"),
     )
-    currency = forms.ChoiceField()
+    currency = forms.ChoiceField(label=_("Currency"))
 
     class Meta:
         model = Deal
@@ -24,8 +25,7 @@ class DealForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "value": forms.NumberInput(attrs={"min": "0", "step": "0.01", "inputmode": "decimal"}),
         }
-        help_texts = {"customer_website": "e.g. example.com — the surest way to recognise the customer."}
-        labels = {"contact_name": "Customer contact name", "contact_email": "Customer contact email"}
+        help_texts = {"customer_website": _("e.g. example.com — the surest way to recognise the customer.")}
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,7 +37,7 @@ class DealForm(forms.ModelForm):
     def clean_expected_close_date(self):
         value = self.cleaned_data["expected_close_date"]
         if value and value < timezone.localdate():
-            raise forms.ValidationError("The expected close date is in the past; registrations are for open opportunities.")
+            raise forms.ValidationError(_("The expected close date is in the past; registrations are for open opportunities."))
         return value
 
     def service_fields(self):
@@ -53,27 +53,27 @@ class ConflictCheckForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason the partner will see", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(label=_("Reason the partner will see"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(label="What should the partner add?", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    question = forms.CharField(label=_("What should the partner add?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class DealFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search",
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Customer, domain or contact"}))
-    status = forms.ChoiceField(required=False)
-    partner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partner")
+    q = forms.CharField(required=False, label=_("Search"),
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Customer, domain or contact")}))
+    status = forms.ChoiceField(required=False, label=_("Status"))
+    partner = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("Any partner"), label=_("Partner"))
 
-    partner_name = forms.CharField(required=False, label="Partner",
-                                   widget=forms.TextInput(attrs={"type": "search", "placeholder": "Partner name"}))
+    partner_name = forms.CharField(required=False, label=_("Partner"),
+                                   widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Partner name")}))
 
     def __init__(self, *args, partners=None, **kwargs):
         from .models import DealStatus
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status"), *DealStatus.choices]
+        self.fields["status"].choices = [("", _("Any status")), *DealStatus.choices]
         if partners is None:
             del self.fields["partner"], self.fields["partner_name"]
             return
@@ -85,7 +85,7 @@ class DealFilterForm(forms.Form):
 
 class RulesForm(forms.ModelForm):
     auto_approve_tiers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
-                                                   label="Tiers eligible for automatic approval")
+                                                   label=_("Tiers eligible for automatic approval"))
 
     class Meta:
         model = RulesOfEngagement
@@ -100,9 +100,9 @@ class RulesForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("auto_approve") and not data.get("auto_approve_tiers"):
-            self.add_error("auto_approve_tiers", "Choose at least one tier, or turn automatic approval off.")
+            self.add_error("auto_approve_tiers", _("Choose at least one tier, or turn automatic approval off."))
         if data.get("protection_days") == 0:
-            self.add_error("protection_days", "Protection must last at least one day.")
+            self.add_error("protection_days", _("Protection must last at least one day."))
         return data
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, gettext_lazy as _, pgettext, pgettext_lazy
 from django_countries.fields import CountryField
 
 from prm.tenancy.managers import TenantOwnedModel
@@ -12,39 +13,56 @@ from prm.tenancy.managers import TenantOwnedModel
 class RulesOfEngagement(TenantOwnedModel):
     """One row per tenant: how deal registration works in this program."""
 
-    protection_days = models.PositiveSmallIntegerField(default=90, help_text="Days an approved deal is protected.")
-    max_extensions = models.PositiveSmallIntegerField(default=2, help_text="How many times a partner may extend protection.")
-    extension_days = models.PositiveSmallIntegerField(default=30, help_text="Days each extension adds.")
+    protection_days = models.PositiveSmallIntegerField(
+        _("protection (days)"), default=90, help_text=_("Days an approved deal is protected.")
+    )
+    max_extensions = models.PositiveSmallIntegerField(
+        _("maximum extensions"), default=2, help_text=_("How many times a partner may extend protection.")
+    )
+    extension_days = models.PositiveSmallIntegerField(
+        _("extension (days)"), default=30, help_text=_("Days each extension adds.")
+    )
     minimum_value = models.DecimalField(
-        max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)],
-        help_text="Deals below this value (in the program's currency) cannot be registered.",
+        _("minimum deal value"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)],
+        help_text=_("Deals below this value (in the program's currency) cannot be registered."),
     )
     approval_sla_hours = models.PositiveSmallIntegerField(
-        default=48, help_text="Business hours (Mon–Fri, 9:00–17:00 in the program's time zone) to decide a deal."
+        _("approval SLA (business hours)"), default=48,
+        help_text=_("Business hours (Mon–Fri, 9:00–17:00 in the program's time zone) to decide a deal."),
     )
     first_approved_wins = models.BooleanField(
-        default=True, help_text="Refuse to approve a deal whose customer another approved deal already protects."
+        _("first approved wins"), default=True,
+        help_text=_("Refuse to approve a deal whose customer another approved deal already protects."),
     )
-    auto_approve = models.BooleanField(default=False, help_text="Approve conflict-free deals automatically.")
+    auto_approve = models.BooleanField(
+        _("automatic approval"), default=False, help_text=_("Approve conflict-free deals automatically.")
+    )
     auto_approve_max_value = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
-        help_text="Only deals up to this value are approved automatically.",
+        _("maximum value for automatic approval"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)], help_text=_("Only deals up to this value are approved automatically."),
     )
-    auto_approve_tiers = models.JSONField(default=list, blank=True, help_text="Tiers whose deals may be approved automatically.")
-    updated_at = models.DateTimeField(auto_now=True)
+    auto_approve_tiers = models.JSONField(
+        _("tiers eligible for automatic approval"), default=list, blank=True,
+        help_text=_("Tiers whose deals may be approved automatically."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        verbose_name = _("rules of engagement")
+        verbose_name_plural = _("rules of engagement")
         constraints = [models.UniqueConstraint(fields=["tenant"], name="rules_one_per_tenant")]
 
     def __str__(self):
-        return f"Rules of engagement of {self.tenant}"
+        return gettext("Rules of engagement of %(program)s") % {"program": self.tenant}
 
 
 class ProductLine(TenantOwnedModel):
-    name = models.CharField(max_length=100)
-    is_active = models.BooleanField(default=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
         ordering = ["name"]
         constraints = [models.UniqueConstraint("tenant", Lower("name"), name="product_line_name_unique_per_tenant")]
 
@@ -53,15 +71,15 @@ class ProductLine(TenantOwnedModel):
 
 
 class DealStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    MORE_INFO = "more_info", "More info requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    WON = "won", "Won"
-    LOST = "lost", "Lost"
-    EXPIRED = "expired", "Expired"
+    DRAFT = "draft", pgettext_lazy("deal status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("deal status", "Submitted")
+    MORE_INFO = "more_info", pgettext_lazy("deal status", "More info requested")
+    APPROVED = "approved", pgettext_lazy("deal status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("deal status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("deal status", "Withdrawn")
+    WON = "won", pgettext_lazy("deal status", "Won")
+    LOST = "lost", pgettext_lazy("deal status", "Lost")
+    EXPIRED = "expired", pgettext_lazy("deal status", "Expired")
 
 
 # Registrations that hold (or may soon hold) a customer: they are what conflicts are checked against.
@@ -69,19 +87,20 @@ ACTIVE_STATUSES = (DealStatus.SUBMITTED, DealStatus.MORE_INFO, DealStatus.APPROV
 
 
 class Deal(TenantOwnedModel):
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="deals")
-    status = models.CharField(max_length=12, choices=DealStatus.choices, default=DealStatus.DRAFT)
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="deals",
+                                verbose_name=_("partner"))
+    status = models.CharField(_("status"), max_length=12, choices=DealStatus.choices, default=DealStatus.DRAFT)
 
-    customer_name = models.CharField("customer company", max_length=200)
-    customer_website = models.CharField("customer website or domain", max_length=253, blank=True)
-    customer_country = CountryField(blank=True)
-    contact_name = models.CharField(max_length=150)
-    contact_email = models.EmailField()
-    products = models.ManyToManyField(ProductLine, blank=True, related_name="deals")
-    value = models.DecimalField("estimated value", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3)
-    expected_close_date = models.DateField()
-    notes = models.TextField(blank=True)
+    customer_name = models.CharField(_("customer company"), max_length=200)
+    customer_website = models.CharField(_("customer website or domain"), max_length=253, blank=True)
+    customer_country = CountryField(_("customer country"), blank=True)
+    contact_name = models.CharField(_("customer contact name"), max_length=150)
+    contact_email = models.EmailField(_("customer contact email"))
+    products = models.ManyToManyField(ProductLine, blank=True, related_name="deals", verbose_name=_("products"))
+    value = models.DecimalField(_("estimated value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(_("currency"), max_length=3)
+    expected_close_date = models.DateField(_("expected close date"))
+    notes = models.TextField(_("notes"), blank=True)
 
     # Matching keys, kept in step with the fields above by the services.
     customer_name_normalized = models.CharField(max_length=200, blank=True)
@@ -96,7 +115,9 @@ class Deal(TenantOwnedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_by_rule = models.CharField(max_length=200, blank=True)
-    decision_note = models.TextField(blank=True, help_text="Rejection reason or the question asked; the partner sees it.")
+    decision_note = models.TextField(
+        _("decision note"), blank=True, help_text=_("Rejection reason or the question asked; the partner sees it.")
+    )
     protected_until = models.DateTimeField(null=True, blank=True)
     extensions_used = models.PositiveSmallIntegerField(default=0)
     expiry_warned_at = models.DateTimeField(null=True, blank=True)
@@ -110,6 +131,8 @@ class Deal(TenantOwnedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["tenant", "-created_at"], name="deal_tenant_recent"),
@@ -127,7 +150,7 @@ class Deal(TenantOwnedModel):
 
     @property
     def reference(self):
-        return f"D-{self.pk:06d}" if self.pk else "new"
+        return f"D-{self.pk:06d}" if self.pk else pgettext("the reference of a deal not saved yet", "new")
 
     @property
     def is_editable(self):

@@ -1,5 +1,7 @@
 """Deal emails, one function per message; each recipient gets their own outbox row."""
 
+import math
+
 from django.urls import reverse
 
 from prm.outbox.services import email_render_and_enqueue
@@ -57,7 +59,8 @@ def deal_expired(deal):
 
 def sla_reminder(deal, hours_left):
     managers = _staff_emails(Role.CHANNEL_MANAGER) or _staff_emails(Role.TENANT_ADMIN)
-    _send(deal, "sla_reminder", managers, _dashboard_url(deal), hours_left=hours_left)
+    # Whole hours, rounded half up: the subject counts them ("1 business hour left").
+    _send(deal, "sla_reminder", managers, _dashboard_url(deal), hours_left=math.floor(hours_left + 0.5))
 
 
 def sla_escalation(deal):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from partners.portal_tiles import Tile
+from prm.i18n.formatting import number
 
 from .models import Deal, DealStatus
 from .sweeps import EXPIRY_WARNING_DAYS
@@ -25,13 +26,13 @@ def deal_tiles(partner):
     deals = reverse("dealreg:portal_list")
     waiting, more_info, protected, ending = (counts[k] for k in ("waiting", "more_info", "protected", "ending"))
     return [
-        Tile(str(waiting), ngettext("deal waiting for review", "deals waiting for review", waiting),
+        Tile(number(waiting), ngettext("deal waiting for review", "deals waiting for review", waiting),
              f"{deals}?status={DealStatus.SUBMITTED}"),
-        Tile(str(more_info), ngettext("deal needing your answer", "deals needing your answer", more_info),
+        Tile(number(more_info), ngettext("deal needing your answer", "deals needing your answer", more_info),
              f"{deals}?status={DealStatus.MORE_INFO}", attention=more_info > 0),
-        Tile(str(protected), ngettext("protected deal", "protected deals", protected),
+        Tile(number(protected), ngettext("protected deal", "protected deals", protected),
              f"{deals}?status={DealStatus.APPROVED}"),
-        Tile(str(ending), ngettext("protection ending within %(days)d days", "protections ending within %(days)d days",
+        Tile(number(ending), ngettext("protection ending within %(days)d days", "protections ending within %(days)d days",
                                    ending) % {"days": EXPIRY_WARNING_DAYS},
              f"{deals}?status={DealStatus.APPROVED}", attention=ending > 0),
     ]

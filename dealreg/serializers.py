@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
@@ -11,7 +12,7 @@ class DealSerializer(serializers.ModelSerializer):
     customer_country = CountryField(required=False, allow_blank=True)
     products = serializers.SlugRelatedField(
         slug_field="name", many=True, required=False, queryset=ProductLine.unscoped.none(),
-        help_text="Names of the tenant's product lines.",
+        help_text=_("Names of the tenant's product lines."),
     )
     reference = serializers.CharField(read_only=True)
     partner_name = serializers.CharField(source="partner.name", read_only=True)
@@ -31,7 +32,8 @@ class DealSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]
         extra_kwargs = {
-            "partner": {"required": False, "help_text": "Staff and API keys must name the partner; partner users register for their own."},
+            "partner": {"required": False,
+                        "help_text": _("Staff and API keys must name the partner; partner users register for their own.")},
             "currency": {"required": False},
         }
 
@@ -45,7 +47,7 @@ class DealSerializer(serializers.ModelSerializer):
 
 
 class DealTextSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=2000, help_text="The rejection reason or the question for the partner.")
+    text = serializers.CharField(max_length=2000, help_text=_("The rejection reason or the question for the partner."))
 
 
 class ConflictCheckSerializer(serializers.Serializer):
@@ -76,4 +78,4 @@ class ConflictVerdictSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=["free", "protected", "possible", "own"])
     message = serializers.CharField()
     protected_until = serializers.DateTimeField(allow_null=True)
-    conflicts = ConflictSerializer(many=True, required=False, help_text="Staff and API keys only.")
+    conflicts = ConflictSerializer(many=True, required=False, help_text=_("Staff and API keys only."))

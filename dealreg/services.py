@@ -6,15 +6,19 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _, ngettext
 
 from partners.models import Partner
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_record
 from prm.business_hours import add_business_hours
+from prm.i18n.formatting import money_whole
 from prm.tenancy.models import Tenant
 
 from . import matching, notifications, snapshots
@@ -22,7 +26,7 @@ from .audit_verbs import DealregVerb
 from .conflicts import Conflict, find_conflicts, key_of
 from .models import Deal, DealStatus, ProductLine, RulesOfEngagement
 from .rules import rules_for
-from .states import TRANSITIONS, illegal_message
+from .states import TRANSITIONS, illegal_message, not_editable_message
 
 # Transitions after which the deals waiting in the queue may collide differently with this one.
 LEAVES_OR_HOLDS = {"approve", "reject", "withdraw", "win", "lose", "expire"}
@@ -35,6 +39,11 @@ EDITABLE_FIELDS = (
 
 def _user_or_none(actor: Actor) -> User | None:
     return actor if isinstance(actor, get_user_model()) else None
+
+
+def _in_program_language(tenant: Tenant) -> translation.override:
+    """For what is stored as it reads (the rule that decided a deal): the program's language."""
+    return translation.override(tenant.default_language or settings.LANGUAGE_CODE)
 
 
 def _apply_fields(deal: Deal, fields: dict[str, Any], products: list[ProductLine] | None) -> None:
@@ -52,7 +61,7 @@ def _apply_fields(deal: Deal, fields: dict[str, Any], products: list[ProductLine
     if products is not None:
         foreign = [p for p in products if p.tenant_id != deal.tenant_id]
         if foreign:
-            raise PermissionDenied("Unknown product line.")
+            raise PermissionDenied(_("Unknown product line."))
         deal.products.set(products)
 
 
@@ -82,7 +91,7 @@ def deal_create(*, partner: Partner, actor: Actor, products: Iterable[ProductLin
     """A draft registration for `partner`. Nothing is checked against other deals until submit.
     With `submit`, it is submitted too, all or nothing: a refused submit leaves no draft behind."""
     if not partner.is_active:
-        raise ValidationError("This partner is deactivated and cannot register deals.")
+        raise ValidationError(_("This partner is deactivated and cannot register deals."))
     deal = Deal(tenant=partner.tenant, partner=partner, registered_by=_user_or_none(actor))
     _apply_fields(deal, fields, list(products))
     audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_CREATED, target=deal, to_state=DealStatus.DRAFT)
@@ -95,7 +104,7 @@ def deal_update(*, deal: Deal, actor: Actor, products: Iterable[ProductLine] | N
     """Edit a deal that is still editable; with `submit`, submit it too, all or nothing."""
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.is_editable:
-        raise ValidationError(f"A {deal.get_status_display().lower()} deal cannot be edited.")
+        raise ValidationError(not_editable_message(deal.status))
     _apply_fields(deal, fields, None if products is None else list(products))
     audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_UPDATED, target=deal,
                  from_state=deal.status, to_state=deal.status, data={"fields": sorted(fields)})
@@ -107,8 +116,8 @@ def deal_submit(*, deal: Deal, actor: Actor) -> Deal:
     """Submit for approval: minimum value, approval clock, then automatic approval if the rules allow."""
     rules = rules_for(deal.tenant)
     if deal.currency == deal.tenant.currency and deal.value < rules.minimum_value:
-        raise ValidationError({"value": f"Deals under {rules.minimum_value:,.0f} {deal.tenant.currency} "
-                                        "are not registered in this program."})
+        raise ValidationError({"value": _("Deals under %(minimum)s are not registered in this program.") % {
+            "minimum": money_whole(rules.minimum_value, deal.tenant.currency)}})
     now = timezone.now()
     due = add_business_hours(now, rules.approval_sla_hours, deal.tenant.time_zone)
     _move(deal, "submit", actor, extra={
@@ -139,8 +148,11 @@ def _auto_approval_rule(deal: Deal, rules: RulesOfEngagement, conflicts: list[Co
         return ""
     if conflicts:
         return ""
-    limit = f" up to {rules.auto_approve_max_value:,.0f} {deal.tenant.currency}" if rules.auto_approve_max_value is not None else ""
-    return f"Automatic approval: no conflicts, {deal.partner.tier} tier{limit}"
+    with _in_program_language(deal.tenant):
+        if rules.auto_approve_max_value is None:
+            return _("Automatic approval: no conflicts, %(tier)s tier") % {"tier": deal.partner.tier}
+        return _("Automatic approval: no conflicts, %(tier)s tier up to %(maximum)s") % {
+            "tier": deal.partner.tier, "maximum": money_whole(rules.auto_approve_max_value, deal.tenant.currency)}
 
 
 @transaction.atomic
@@ -158,9 +170,11 @@ def deal_approve(*, deal: Deal, actor: Actor, rule: str = "") -> Deal:
         if holders:
             holder = holders[0].deal
             raise ValidationError(
-                f"{holder.partner.name} already holds this customer ({holder.reference}, protected until "
-                f"{timezone.localtime(holder.protected_until):%-d %b %Y}). First approved wins: reject this deal "
-                "or wait until that protection ends."
+                _("%(partner)s already holds this customer (%(reference)s, protected until %(date)s). First approved "
+                  "wins: reject this deal or wait until that protection ends.") % {
+                    "partner": holder.partner.name, "reference": holder.reference,
+                    "date": date_format(timezone.localtime(holder.protected_until), "DATE_FORMAT"),
+                }
             )
     now = timezone.now()
     _move(deal, "approve", actor, rule=rule, extra={
@@ -174,7 +188,7 @@ def deal_approve(*, deal: Deal, actor: Actor, rule: str = "") -> Deal:
 @transaction.atomic
 def deal_reject(*, deal: Deal, actor: Actor, reason: str) -> Deal:
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Tell the partner why: they will see this reason."})
+        raise ValidationError({"reason": _("Tell the partner why: they will see this reason.")})
     _move(deal, "reject", actor, note=reason, extra={
         "decided_at": timezone.now(), "decided_by": _user_or_none(actor), "decided_by_rule": "", "decision_note": reason.strip(),
     })
@@ -185,7 +199,7 @@ def deal_reject(*, deal: Deal, actor: Actor, reason: str) -> Deal:
 @transaction.atomic
 def deal_request_info(*, deal: Deal, actor: Actor, question: str) -> Deal:
     if not (question or "").strip():
-        raise ValidationError({"question": "Say what information the partner should add."})
+        raise ValidationError({"question": _("Say what information the partner should add.")})
     _move(deal, "request_info", actor, note=question, extra={"decision_note": question.strip()})
     notifications.deal_decided(deal)
     return deal
@@ -212,9 +226,12 @@ def deal_extend_protection(*, deal: Deal, actor: Actor) -> Deal:
     rules = rules_for(deal.tenant)
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if deal.status != DealStatus.APPROVED:
-        raise ValidationError("Only an approved deal's protection can be extended.")
+        raise ValidationError(_("Only an approved deal's protection can be extended."))
     if deal.extensions_used >= rules.max_extensions:
-        raise ValidationError(f"This deal has used all {rules.max_extensions} extensions the program allows.")
+        raise ValidationError(ngettext(
+            "This deal has used the %(count)d extension the program allows.",
+            "This deal has used all %(count)d extensions the program allows.", rules.max_extensions,
+        ) % {"count": rules.max_extensions})
     before = deal.protected_until
     deal.protected_until = max(before, timezone.now()) + timedelta(days=rules.extension_days)
     deal.extensions_used += 1
@@ -230,8 +247,10 @@ def deal_extend_protection(*, deal: Deal, actor: Actor) -> Deal:
 def deal_expire(*, deal: Deal, now: datetime | None = None) -> Deal:
     """Protection ran out (nightly task; `now` is the moment the sweep runs for)."""
     if deal.protected_until is None or deal.protected_until > (now or timezone.now()):
-        raise ValidationError("This deal is still protected.")
-    _move(deal, "expire", None, rule="Protection period ended")
+        raise ValidationError(_("This deal is still protected."))
+    with _in_program_language(deal.tenant):
+        rule = _("Protection period ended")
+    _move(deal, "expire", None, rule=rule)
     notifications.deal_expired(deal)
     return deal
 
@@ -241,7 +260,7 @@ def deals_bulk_approve(*, deals: Iterable[Deal], actor: Actor) -> tuple[list[Dea
     approved, skipped = [], []
     for deal in deals:
         if find_conflicts(key_of(deal), exclude_deal_id=deal.pk):
-            skipped.append((deal, "has possible conflicts: review it on its own"))
+            skipped.append((deal, _("has possible conflicts: review it on its own")))
             continue
         try:
             approved.append(deal_approve(deal=deal, actor=actor))
@@ -267,7 +286,7 @@ def rules_update(*, rules: RulesOfEngagement, actor: Actor, **fields: Any) -> Ru
 def product_line_create(*, tenant: Tenant, actor: Actor, name: str) -> ProductLine:
     name = name.strip()
     if ProductLine.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": "This product line already exists."})
+        raise ValidationError({"name": _("This product line already exists.")})
     product_line = ProductLine.objects.create(tenant=tenant, name=name)
     audit_record(tenant=tenant, actor=actor, verb=DealregVerb.PRODUCT_LINE_CREATED, target=product_line)
     return product_line

@@ -20,7 +20,7 @@ def snapshot(conflicts):
     return [
         {
             "deal": c.deal.pk, "reference": c.deal.reference, "customer": c.deal.customer_name,
-            "partner": c.deal.partner.name, "status": c.deal.status, "status_label": c.deal.get_status_display(),
+            "partner": c.deal.partner.name, "status": c.deal.status,
             "protected_until": _day(c.deal) if c.deal.status == DealStatus.APPROVED else "",
             "strong": c.strong, "reasons": [r.detail for r in c.reasons],
         }
@@ -29,8 +29,8 @@ def snapshot(conflicts):
 
 
 def _day(deal):
-    """The protection's last day in the program's time zone, as pages print dates."""
-    return deal.protected_until.astimezone(ZoneInfo(deal.tenant.time_zone)).strftime("%-d %b %Y") if deal.protected_until else ""
+    """The protection's last day in the program's time zone (ISO; pages print it in the reader's language)."""
+    return deal.protected_until.astimezone(ZoneInfo(deal.tenant.time_zone)).date().isoformat() if deal.protected_until else ""
 
 
 def store(deal, conflicts):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView
 
@@ -94,7 +95,8 @@ class DealDetailView(DealObjectMixin, View):
 
 
 class DealApproveView(DealObjectMixin, ServiceActionView):
-    success_message = "{obj.reference} is approved and protected."
+    def get_success_message(self, deal):
+        return _("%(reference)s is approved and protected.") % {"reference": deal.reference}
 
     def perform(self, deal):
         services.deal_approve(deal=deal, actor=self.request.user)
@@ -105,8 +107,10 @@ class DealApproveView(DealObjectMixin, ServiceActionView):
 
 # decision in the URL → (form, its text field, service, message); urls.py admits only these keys.
 DECISIONS = {
-    "reject": (ReasonForm, "reason", services.deal_reject, "{ref} is rejected; the partner sees your reason."),
-    "request-info": (QuestionForm, "question", services.deal_request_info, "{ref} went back to the partner with your question."),
+    "reject": (ReasonForm, "reason", services.deal_reject,
+               gettext_lazy("%(reference)s is rejected; the partner sees your reason.")),
+    "request-info": (QuestionForm, "question", services.deal_request_info,
+                     gettext_lazy("%(reference)s went back to the partner with your question.")),
 }
 
 
@@ -125,7 +129,7 @@ class DealDecisionWithTextView(DealObjectMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, message.format(ref=deal.reference))
+                messages.success(request, str(message) % {"reference": deal.reference})
                 return redirect("dealreg:dashboard_detail", pk=deal.pk)
         key = "reason_form" if field == "reason" else "question_form"
         return DealDetailView.get(self, request, pk, status=400, **{key: form})
@@ -139,11 +143,12 @@ class BulkApproveView(DashboardViewMixin, View):
         deals = list(review_queue().filter(pk__in=ids).prefetch_related("products"))
         approved, skipped = services.deals_bulk_approve(deals=deals, actor=request.user)
         if approved:
-            messages.success(request, f"Approved {len(approved)} deal{'s' if len(approved) != 1 else ''}.")
+            messages.success(request, ngettext("Approved %(count)d deal.", "Approved %(count)d deals.", len(approved))
+                             % {"count": len(approved)})
         for deal, reason in skipped:
-            messages.warning(request, f"{deal.reference} not approved: {reason}.")
+            messages.warning(request, _("%(reference)s not approved: %(reason)s.") % {"reference": deal.reference, "reason": reason})
         if not ids:
-            messages.error(request, "Select the deals to approve first.")
+            messages.error(request, _("Select the deals to approve first."))
         return redirect("dealreg:dashboard_queue")
 
 
@@ -161,7 +166,7 @@ class RulesView(TenantAdminViewMixin, View):
         if not form.is_valid():
             return self.get(request, form=form, status=400)
         services.rules_update(rules=rules, actor=request.user, **form.cleaned_data)
-        messages.success(request, "Rules of engagement saved. They apply to decisions from now on.")
+        messages.success(request, _("Rules of engagement saved. They apply to decisions from now on."))
         return redirect("dealreg:rules")
 
 
@@ -178,14 +183,16 @@ class ProductLinesView(DashboardViewMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"{form.cleaned_data['name']} added.")
+                messages.success(request, _("%(name)s added.") % {"name": form.cleaned_data["name"]})
                 return redirect("dealreg:product_lines")
         return self.get(request, form=form, status=400)
 
 
 class ProductLineToggleView(DashboardViewMixin, ServiceActionView):
     model = ProductLine
-    success_message = "{obj.name} updated."
+
+    def get_success_message(self, product_line):
+        return _("%(name)s updated.") % {"name": product_line.name}
 
     def perform(self, product_line):
         services.product_line_toggle(product_line=product_line, actor=self.request.user)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
@@ -20,7 +22,7 @@ from ..forms import ConflictCheckForm, DealFilterForm, DealForm
 from ..models import Deal
 from ..rules import rules_for
 from ..selectors import deal_search, with_clocks
-from ..states import allowed_actions
+from ..states import allowed_actions, not_editable_message
 from .lists import DealClocksMixin
 
 
@@ -56,16 +58,21 @@ class DealFormMixin:
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.render_form(form, deal, status=400)
-        messages.success(self.request, _submitted_message(saved) if submit else f"{saved.reference} saved as a draft.")
+        messages.success(self.request, _submitted_message(saved) if submit
+                         else _("%(reference)s saved as a draft.") % {"reference": saved.reference})
         return redirect("dealreg:portal_detail", pk=saved.pk)
 
 
 def _submitted_message(deal):
     if deal.status == "approved":
-        return f"{deal.reference} was approved automatically and is protected until {timezone.localtime(deal.protected_until):%-d %b %Y}."
+        return _("%(reference)s was approved automatically and is protected until %(date)s.") % {
+            "reference": deal.reference, "date": date_format(timezone.localtime(deal.protected_until), "DATE_FORMAT"),
+        }
     # Pages run in the program's time zone (TenantMiddleware); say which one.
-    due = timezone.localtime(deal.sla_due_at)
-    return f"{deal.reference} is submitted. {deal.tenant.name} will decide by {due:%-d %b %Y %H:%M} ({deal.tenant.time_zone} time)."
+    return _("%(reference)s is submitted. %(program)s will decide by %(moment)s (%(time_zone)s time).") % {
+        "reference": deal.reference, "program": deal.tenant.name,
+        "moment": date_format(timezone.localtime(deal.sla_due_at), "DATETIME_FORMAT"), "time_zone": deal.tenant.time_zone,
+    }
 
 
 class PortalDealCreateView(PortalViewMixin, DealFormMixin, View):
@@ -96,7 +103,7 @@ class PortalDealEditView(PortalDealObjectMixin, DealFormMixin, View):
     def get(self, request, pk):
         deal = self.get_object()
         if not deal.is_editable:
-            messages.info(request, f"A {deal.get_status_display().lower()} deal cannot be edited.")
+            messages.info(request, not_editable_message(deal.status))
             return redirect("dealreg:portal_detail", pk=deal.pk)
         return self.render_form(DealForm(instance=deal, tenant=self.tenant), deal)
 
@@ -129,11 +136,11 @@ class PortalDealDetailView(PortalDealObjectMixin, View):
 
 
 PORTAL_ACTIONS = {
-    "submit": (services.deal_submit, "{obj.reference} is submitted for approval."),
-    "withdraw": (services.deal_withdraw, "{obj.reference} is withdrawn."),
-    "extend": (services.deal_extend_protection, "{obj.reference}'s protection is extended."),
-    "win": (services.deal_mark_won, "{obj.reference} is marked won. Congratulations!"),
-    "lose": (services.deal_mark_lost, "{obj.reference} is marked lost."),
+    "submit": (services.deal_submit, gettext_lazy("%(reference)s is submitted for approval.")),
+    "withdraw": (services.deal_withdraw, gettext_lazy("%(reference)s is withdrawn.")),
+    "extend": (services.deal_extend_protection, gettext_lazy("%(reference)s's protection is extended.")),
+    "win": (services.deal_mark_won, gettext_lazy("%(reference)s is marked won. Congratulations!")),
+    "lose": (services.deal_mark_lost, gettext_lazy("%(reference)s is marked lost.")),
 }
 
 
@@ -145,6 +152,9 @@ class PortalDealActionView(PortalDealObjectMixin, ServiceActionView):
 
     def perform(self, deal):
         self.service(deal=deal, actor=self.request.user)
+
+    def get_success_message(self, deal):
+        return str(self.success_message) % {"reference": deal.reference}
 
     def get_success_url(self, deal):
         return reverse("dealreg:portal_detail", args=[deal.pk])

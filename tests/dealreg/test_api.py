@@ -289,7 +289,7 @@ def test_submit_below_the_minimum_names_the_value_field(world, api, in_tenant):
     deal = _deal(world, in_tenant, status="draft")
     response = api(world.northwind_rep).post(f"{DEALS}{deal.pk}/submit/")
     assert response.status_code == 400
-    assert response.json() == {"value": ["Deals under 50,000 USD are not registered in this program."]}
+    assert response.json() == {"value": ["Deals under $50,000 are not registered in this program."]}
 
 
 def test_approval_refused_by_first_approved_wins(world, api, in_tenant):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
 from dealreg import matching
@@ -129,7 +130,7 @@ def test_verdict_protected_gives_the_holders_protection_end(acme, staff):
     deal = refresh(_fabrikam(acme, status="approved", staff=staff))
     verdict = verdict_for(find_conflicts(key_for(customer_name="Someone", customer_website="www.fabrikam.example")))
     assert verdict == Verdict("protected", deal.protected_until)
-    assert verdict.message == f"Already registered: protected until {timezone.localtime(deal.protected_until):%-d %b %Y}."
+    assert verdict.message == f"Already registered: protected until {date_format(timezone.localtime(deal.protected_until))}."
 
 
 def test_verdict_protected_takes_the_latest_protection(acme, staff):
@@ -182,7 +183,7 @@ def _never_reveals(content, deal):
 def test_portal_check_protected(world, client_as, held):
     response = client_as(world.contoso_rep).post(CHECK_PAGE, {"customer_name": "Fabrikam GmbH", "customer_website": "fabrikam.example"})
     assert response.status_code == 200
-    assert f"Already registered: protected until {held.protected_until:%-d %b %Y}." in response.content.decode()
+    assert f"Already registered: protected until {date_format(timezone.localtime(held.protected_until))}." in response.content.decode()
     assert b"verdict--protected" in response.content
     _never_reveals(response.content, held)
 

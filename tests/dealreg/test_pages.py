@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
@@ -87,8 +88,8 @@ def test_submit(world, client_as, django_capture_on_commit_callbacks, mailoutbox
     deal = Deal.unscoped.get()
     assert response.status_code == 302
     assert deal.status == S.SUBMITTED and deal.sla_due_at is not None
-    due = deal.sla_due_at.astimezone(UTC)
-    assert _messages(response) == [f"{deal.reference} is submitted. Acme Networks will decide by {due:%-d %b %Y %H:%M} (UTC time)."]
+    due = date_format(deal.sla_due_at.astimezone(UTC), "DATETIME_FORMAT")
+    assert _messages(response) == [f"{deal.reference} is submitted. Acme Networks will decide by {due} (UTC time)."]
     assert [m.to for m in mailoutbox] == [["manager@acme.example"]]
 
 
@@ -101,7 +102,7 @@ def test_submit_message_gives_the_due_time_in_the_programs_zone_and_names_it(wor
     deal = Deal.unscoped.get()
     due = deal.sla_due_at.astimezone(ZoneInfo("Pacific/Kiritimati"))
     assert _messages(response) == [
-        f"{deal.reference} is submitted. Acme Networks will decide by {due:%-d %b %Y %H:%M} (Pacific/Kiritimati time)."
+        f"{deal.reference} is submitted. Acme Networks will decide by {date_format(due, 'DATETIME_FORMAT')} (Pacific/Kiritimati time)."
     ]
 
 
@@ -112,7 +113,7 @@ def test_submit_approved_automatically(world, client_as, in_tenant):
     deal = Deal.unscoped.get()
     assert deal.status == S.APPROVED
     assert _messages(response) == [
-        f"{deal.reference} was approved automatically and is protected until {deal.protected_until:%-d %b %Y}."
+        f"{deal.reference} was approved automatically and is protected until {date_format(deal.protected_until)}."
     ]
 
 
@@ -140,7 +141,7 @@ def test_value_below_the_minimum_on_submit_is_an_error_next_to_value_and_nothing
     client = client_as(world.northwind_rep)
     response = client.post(NEW, _form(value="49999", submit="1"))
     assert response.status_code == 400
-    assert _field_errors(response, "value") == ["Deals under 50,000 USD are not registered in this program."]
+    assert _field_errors(response, "value") == ["Deals under $50,000 are not registered in this program."]
     assert 'id="id_value_error"' in response.content.decode()
     assert not Deal.unscoped.exists()
     # Fixing the value and submitting again registers exactly one deal.
@@ -256,7 +257,7 @@ def test_portal_extend_until_none_are_left(world, client_as, in_tenant):
     page = client.get(f"/portal/deals/{deal.pk}/").content.decode()
     assert "No extensions left." in page and "Extend protection" not in page
     again = client.post(f"/portal/deals/{deal.pk}/extend/")
-    assert _messages(again) == ["This deal has used all 1 extensions the program allows."]
+    assert _messages(again) == ["This deal has used the 1 extension the program allows."]
     assert refresh(deal).extensions_used == 1
 
 
@@ -297,7 +298,7 @@ def test_refused_resubmission_keeps_the_edit_unsaved(world, client_as, in_tenant
         set_rules(world.acme, minimum_value=Decimal("50000"))
     response = client_as(world.northwind_rep).post(f"/portal/deals/{deal.pk}/edit/", _form(value="100", notes="Smaller.", submit="1"))
     assert response.status_code == 400
-    assert _field_errors(response, "value") == ["Deals under 50,000 USD are not registered in this program."]
+    assert _field_errors(response, "value") == ["Deals under $50,000 are not registered in this program."]
     deal = refresh(deal)
     assert (deal.status, deal.value, deal.notes) == (S.MORE_INFO, Decimal("60000"), "")
     with in_tenant(world.acme):

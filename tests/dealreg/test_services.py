@@ -32,7 +32,7 @@ def test_value_below_the_minimum_is_refused_on_the_value_field(acme, rep):
     deal = make_deal(acme.northwind, by=rep, value=Decimal("9999.99"))  # drafts are not checked
     with pytest.raises(ValidationError) as caught:
         services.deal_submit(deal=deal, actor=rep)
-    assert caught.value.message_dict == {"value": ["Deals under 10,000 USD are not registered in this program."]}
+    assert caught.value.message_dict == {"value": ["Deals under $10,000 are not registered in this program."]}
     assert refresh(deal).status == S.DRAFT
     assert events(deal, "deal.submit") == []
 
@@ -251,7 +251,7 @@ def test_conflict_free_deal_is_approved_automatically(acme, rep, auto_rules, dja
     with django_capture_on_commit_callbacks(execute=True):
         deal = services.deal_submit(deal=make_deal(acme.northwind, by=rep, value=Decimal("50000")), actor=rep)
     deal = refresh(deal)
-    rule = "Automatic approval: no conflicts, Gold tier up to 50,000 USD"
+    rule = "Automatic approval: no conflicts, Gold tier up to $50,000"
     assert (deal.status, deal.decided_by, deal.decided_by_rule) == (S.APPROVED, None, rule)
     assert deal.protected_until == deal.decided_at + timedelta(days=auto_rules.protection_days)
     approve = events(deal, "deal.approve")[0]

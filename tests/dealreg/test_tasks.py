@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_celery_beat.models import PeriodicTask
 
 from dealreg import services, sweeps, tasks
@@ -68,7 +69,7 @@ def test_reminder_is_sent_once_to_channel_managers(acme, waiting, django_capture
     assert recipients("sla_reminder") == ["manager@acme.example"]
     [email] = _sent("sla_reminder")
     assert email.subject == f"Waiting for a decision: {waiting.reference} {waiting.customer_name} (12 business hours left)"
-    assert "19 Jun 2024 15:00 UTC" in email.body_text
+    assert f"{date_format(datetime(2024, 6, 19, 15, 0, tzinfo=UTC), 'DATETIME_FORMAT')} UTC" in email.body_text
     assert [m.to for m in mailoutbox] == [["manager@acme.example"]]
 
 
