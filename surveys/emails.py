@@ -4,6 +4,7 @@ import re
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from prm.outbox.services import email_build, email_render_and_enqueue
@@ -39,11 +40,12 @@ class SurveyEmails:
                 "scores": [(score, f"{SLOTS['answer-link']}?score={score}") for score in range(11)],
                 "answer_url": SLOTS["answer-link"], "unsubscribe_url": SLOTS["unsubscribe-link"],
             }
-            self._bodies[key] = (
-                (texts["reminder"] if reminder else "") + texts["subject"],
-                render_to_string("surveys/email/survey_body.txt", context),
-                render_to_string("surveys/email/survey_body.html", context),
-            )
+            with translation.override(survey.language):  # the survey's language, whoever triggers the send
+                self._bodies[key] = (
+                    texts["reminder_subject"] if reminder else texts["subject"],
+                    render_to_string("surveys/email/survey_body.txt", context),
+                    render_to_string("surveys/email/survey_body.html", context),
+                )
         return self._bodies[key]
 
     def _link(self, tenant, url_name, token):

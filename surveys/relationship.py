@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm.audit.services import audit_record
 from prm.outbox.services import email_render_and_enqueue
@@ -38,7 +39,7 @@ def _hash(token):
 def relationship_survey_start(*, tenant, actor, name, closes_on):
     """Create the survey and email every active partner user a personal, single-use link."""
     if closes_on < timezone.localdate():
-        raise ValidationError({"closes_on": "The closing day is in the past."})
+        raise ValidationError({"closes_on": _("The closing day is in the past.")})
     survey = RelationshipSurvey.objects.create(tenant=tenant, name=name, closes_on=closes_on, created_by=actor)
     members = Membership.objects.filter(role__in=PARTNER_ROLES, is_active=True, partner__status__in=["active", "onboarding"])
     for membership in members.select_related("user"):
@@ -46,7 +47,7 @@ def relationship_survey_start(*, tenant, actor, name, closes_on):
         RelationshipInvitation.objects.create(tenant=tenant, survey=survey, user=membership.user, token_hash=_hash(token))
         email_render_and_enqueue(
             template="surveys/email/relationship", tenant=tenant, to=[membership.user.email], sensitive=True,
-            context={"tenant": tenant, "survey": survey,
+            context={"tenant": tenant, "survey": survey, "min_group": MIN_GROUP,
                      "url": tenant_url(tenant, reverse("relationship_answer", args=[token]))},
         )
     audit_record(tenant=tenant, actor=actor, verb=SurveyVerb.RELATIONSHIP_SURVEY_STARTED, target=survey,
@@ -55,7 +56,7 @@ def relationship_survey_start(*, tenant, actor, name, closes_on):
 
 
 def invitation_for(token):
-    invitation = RelationshipInvitation.objects.select_related("survey").filter(token_hash=_hash(token)).first()
+    invitation = RelationshipInvitation.objects.select_related("survey", "user").filter(token_hash=_hash(token)).first()
     if invitation is None or invitation.used or invitation.survey.closes_on < timezone.localdate():
         return None
     return invitation

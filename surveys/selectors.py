@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from partners.models import Partner
 
-from .models import Answer, Campaign, FollowUpCase, FollowUpStatus, PartnerScore, PracticeNote, RankingRun
+from .models import Answer, Campaign, FollowUpCase, FollowUpStatus, PartnerScore, PracticeNote, RankingRun, SurveyInvitation
 
 
 def latest_run() -> RankingRun | None:
@@ -64,6 +64,12 @@ def campaign_progress(campaign: Campaign) -> dict[str, Any]:
     total = sum(counts.values())
     done = total - counts.get("queued", 0) - counts.get("scheduled", 0)
     return {"counts": counts, "total": total, "done": done, "running": done < total}
+
+
+def survey_language_for(email: str) -> str | None:
+    """The language of the last survey sent to `email`, for pages whose link names only the address."""
+    invitations = SurveyInvitation.objects.filter(email=email, sent_at__isnull=False).order_by("-sent_at", "-pk")
+    return invitations.values_list("survey__language", flat=True).first()
 
 
 def visible_practices() -> QuerySet[PracticeNote]:

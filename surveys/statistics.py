@@ -60,8 +60,18 @@ def adjusted_wald(promoters: int, detractors: int, n: int, z: float = Z95) -> tu
     return max(-100.0, centre - half), min(100.0, centre + half)
 
 
-def ordinal(n: int) -> str:
-    """English ordinal: 1st, 2nd, 3rd, 4th, 11th-13th, 21st, 101st, 111th, 112th."""
+def ordinal(n: int, language: str = "en") -> str:
+    """A rank as `language` writes it: German 3., French 1er and 3e, Spanish 3.º, Dutch 3e; English
+    (and any other language) 1st, 2nd, 3rd, 4th, 11th-13th, 21st, 101st, 111th, 112th."""
+    language = language.split("-")[0]
+    if language == "de":
+        return f"{n}."
+    if language == "fr":
+        return f"{n}er" if n == 1 else f"{n}e"
+    if language == "es":
+        return f"{n}.º"
+    if language == "nl":
+        return f"{n}e"
     last_two = abs(n) % 100
     if 11 <= last_two <= 13:
         suffix = "th"

@@ -6,19 +6,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 
+from prm.i18n.languages import supported_or_none
 from prm.tenancy.actions import add_service_errors
 from prm.tenancy.views import DashboardViewMixin
 
 from .. import relationship
 from ..models import RelationshipSurvey
-from .public import AnswerForm
+from ..texts import relationship_texts
+from .public import AnswerForm, in_language, redirect_to_thanks
 
 
 class StartForm(forms.Form):
-    name = forms.CharField(max_length=120, initial="Partner satisfaction")
-    closes_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Closes on")
+    name = forms.CharField(max_length=120, initial=gettext_lazy("Partner satisfaction"), label=gettext_lazy("Name"))
+    closes_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Closes on"))
 
 
 class RelationshipSurveysView(DashboardViewMixin, View):
@@ -35,7 +39,7 @@ class RelationshipSurveysView(DashboardViewMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"“{survey.name}” sent to every active partner user.")
+                messages.success(request, _("“%(name)s” was sent to every active partner user.") % {"name": survey.name})
                 return redirect("surveys:relationship_results", pk=survey.pk)
         return self.get(request, form=form, status=400)
 
@@ -50,7 +54,8 @@ class RelationshipResultsView(DashboardViewMixin, View):
 
 
 class RelationshipAnswerView(View):
-    """The personal link is the key; answering needs no sign-in and stores nothing about who."""
+    """The personal link is the key; answering needs no sign-in and stores nothing about who.
+    The page is in the invited person's language (else the one the request would get)."""
 
     def dispatch(self, request, token):
         if request.tenant is None:
@@ -58,7 +63,8 @@ class RelationshipAnswerView(View):
         self.invitation = relationship.invitation_for(token)
         if self.invitation is None:
             return render(request, "surveys/public/invalid.html", status=404)
-        return super().dispatch(request, token)
+        self.language = supported_or_none(self.invitation.user.language) or translation.get_language()
+        return in_language(self.language, lambda: super(RelationshipAnswerView, self).dispatch(request, token))
 
     def get(self, request, token):
         return self.render_form(AnswerForm())
@@ -71,14 +77,10 @@ class RelationshipAnswerView(View):
             relationship.relationship_answer(token=token, **form.cleaned_data)
         except relationship.Unusable:
             return render(request, "surveys/public/invalid.html", status=404)
-        return redirect("survey_thanks")
+        return redirect_to_thanks(self.language)
 
     def render_form(self, form, status=200):
-        texts = {"nps": f"How likely are you to recommend {self.request.tenant.name} as a vendor to another partner?",
-                 "low": "Not at all likely", "high": "Extremely likely",
-                 "effort": f"{self.request.tenant.name} makes it easy for us to do business with them.",
-                 "effort_low": "Strongly disagree", "effort_high": "Strongly agree",
-                 "comment": "What should we start, stop or keep doing?", "submit": "Send my anonymous answer"}
         survey = {"ask_effort": True}
         return render(self.request, "surveys/public/answer.html",
-                      {"form": form, "texts": texts, "survey": survey, "anonymous": True}, status=status)
+                      {"form": form, "texts": relationship_texts(self.request.tenant.name), "survey": survey,
+                       "anonymous": True}, status=status)
