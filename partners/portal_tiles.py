@@ -2,7 +2,10 @@
 
 Deal registration and surveys build on partners, so partners never imports them: each registers
 a function here from its AppConfig.ready(). A function gets the partner (with its tenant in force)
-and returns tiles; the home page shows them in registration order, after its own."""
+and returns tiles; the home page shows them in registration order, after its own.
+
+Providers run while the page renders, in the reader's language: a tile's `label` is a translated
+sentence (ngettext for counts) and its `value` a number already formatted (prm.i18n.formatting)."""
 
 from dataclasses import dataclass
 
