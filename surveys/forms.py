@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Survey, SurveySettings
 
@@ -17,9 +18,11 @@ class SurveySettingsForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Campaign name")
-    survey = forms.ModelChoiceField(queryset=Survey.unscoped.none())
-    file = forms.FileField(help_text="CSV or Excel (.xlsx) with the columns name, email, company, partner.")
+    name = forms.CharField(max_length=120, label=_("Campaign name"))
+    survey = forms.ModelChoiceField(queryset=Survey.unscoped.none(), label=_("Survey"))
+    file = forms.FileField(label=_("File"),
+                           # Translators: name, email, company and partner are column names: keep them in English.
+                           help_text=_("CSV or Excel (.xlsx) with the columns name, email, company, partner."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,11 +30,11 @@ class ImportForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    contacted = forms.BooleanField(required=False, label="I contacted the customer")
-    root_cause = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Root cause")
-    action_taken = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Action taken")
+    contacted = forms.BooleanField(required=False, label=_("I contacted the customer"))
+    root_cause = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Root cause"))
+    action_taken = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Action taken"))
 
 
 class PracticeForm(forms.Form):
     text = forms.CharField(max_length=1500, widget=forms.Textarea(attrs={"rows": 4}),
-                           label="What do you do well that others could learn from?")
+                           label=_("What do you do well that others could learn from?"))

@@ -4,44 +4,60 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from prm.tenancy.managers import TenantOwnedModel
-
-LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español"), ("nl", "Nederlands")]
 
 
 class SurveySettings(TenantOwnedModel):
     """One row per tenant: who is surveyed, how often, and how rankings are computed."""
 
-    days_after_won = models.PositiveSmallIntegerField(default=14, help_text="Survey a won deal's customer this many days after the win.")
+    days_after_won = models.PositiveSmallIntegerField(
+        _("days after the win"), default=14, help_text=_("Survey a won deal's customer this many days after the win."))
     quarantine_days = models.PositiveSmallIntegerField(
-        default=90, help_text="Survey one address at most once in this many days, across all partners.")
-    reminders = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(5)])
-    reminder_interval_days = models.PositiveSmallIntegerField(default=4, validators=[MinValueValidator(1)])
-    sends_per_minute = models.PositiveIntegerField(default=120, validators=[MinValueValidator(1)],
-                                                   help_text="Shared by all workers sending this program's surveys.")
-    minimum_answers = models.PositiveSmallIntegerField(default=30, validators=[MinValueValidator(1)],
-                                                       help_text="Partners with fewer answers are shown but not ranked.")
+        _("quarantine (days)"), default=90,
+        help_text=_("Survey one address at most once in this many days, across all partners."))
+    reminders = models.PositiveSmallIntegerField(_("reminders"), default=2, validators=[MaxValueValidator(5)],
+                                                 help_text=_("Reminders to people who have not answered (at most 5)."))
+    reminder_interval_days = models.PositiveSmallIntegerField(_("days between reminders"), default=4,
+                                                              validators=[MinValueValidator(1)])
+    sends_per_minute = models.PositiveIntegerField(_("emails per minute"), default=120, validators=[MinValueValidator(1)],
+                                                   help_text=_("Shared by all workers sending this program's surveys."))
+    minimum_answers = models.PositiveSmallIntegerField(_("answers needed for a rank"), default=30,
+                                                       validators=[MinValueValidator(1)],
+                                                       help_text=_("Partners with fewer answers are shown but not ranked."))
     ghost_answers = models.PositiveSmallIntegerField(
-        default=20, help_text="Shrinkage: answers in the program's overall mix added to every partner before ranking.")
-    window_months = models.PositiveSmallIntegerField(default=12, validators=[MinValueValidator(1), MaxValueValidator(36)])
-    follow_up_business_days = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1)])
+        _("ghost answers"), default=20,
+        help_text=_("Shrinkage: answers in the program's overall mix added to every partner before ranking."))
+    window_months = models.PositiveSmallIntegerField(_("ranking window (months)"), default=12,
+                                                     validators=[MinValueValidator(1), MaxValueValidator(36)])
+    follow_up_business_days = models.PositiveSmallIntegerField(
+        _("follow-up time (business days)"), default=2, validators=[MinValueValidator(1)],
+        help_text=_("A partner has this long to follow up on an unhappy customer's answer."))
 
     class Meta:
+        verbose_name = _("survey settings")
+        verbose_name_plural = _("survey settings")
         constraints = [models.UniqueConstraint(fields=["tenant"], name="survey_settings_one_per_tenant")]
 
 
 class Survey(TenantOwnedModel):
-    name = models.CharField(max_length=120)
-    language = models.CharField(max_length=5, choices=LANGUAGES, default="en")
-    nps_question = models.CharField(max_length=300, blank=True,
-                                    help_text="Leave empty for the standard question. {partner} and {vendor} are replaced.")
-    ask_effort = models.BooleanField(default=True, help_text="Also ask the customer-effort question (1–7).")
-    for_won_deals = models.BooleanField(default=False, help_text="Send this survey to the customers of won deals.")
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="en",
+                                help_text=_("The customers see the survey and its emails in this language."))
+    nps_question = models.CharField(
+        _("NPS question"), max_length=300, blank=True,
+        help_text=_("Leave empty for the standard question. {partner} and {vendor} are replaced."))
+    ask_effort = models.BooleanField(_("ask the effort question"), default=True,
+                                     help_text=_("Also ask the customer-effort question (1–7)."))
+    for_won_deals = models.BooleanField(_("for won deals"), default=False,
+                                        help_text=_("Send this survey to the customers of won deals."))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant"], condition=Q(for_won_deals=True, is_active=True),
@@ -55,14 +71,17 @@ class Survey(TenantOwnedModel):
 class Campaign(TenantOwnedModel):
     """A batch of imported contacts surveyed together; its page shows sending progress."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="campaigns")
-    name = models.CharField(max_length=120)
-    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.PROTECT,
-                                help_text="Set when a partner admin imported it: contacts of that partner only.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("survey"))
+    name = models.CharField(_("name"), max_length=120)
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("partner"),
+                                help_text=_("Set when a partner admin imported it: contacts of that partner only."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -70,37 +89,42 @@ class Campaign(TenantOwnedModel):
 
 
 class InvitationStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    QUEUED = "queued", "Queued"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    ANSWERED = "answered", "Answered"
-    SKIPPED = "skipped", "Skipped"  # quarantine or suppression at send time
-    BOUNCED = "bounced", "Bounced"
-    OPTED_OUT = "opted_out", "Opted out"
+    SCHEDULED = "scheduled", pgettext_lazy("survey invitation", "Scheduled")
+    QUEUED = "queued", pgettext_lazy("survey invitation", "Queued")
+    SENT = "sent", pgettext_lazy("survey invitation", "Sent")
+    FAILED = "failed", pgettext_lazy("survey invitation", "Failed")
+    ANSWERED = "answered", pgettext_lazy("survey invitation", "Answered")
+    SKIPPED = "skipped", pgettext_lazy("survey invitation", "Skipped")  # quarantine or suppression at send time
+    BOUNCED = "bounced", pgettext_lazy("survey invitation", "Bounced")
+    OPTED_OUT = "opted_out", pgettext_lazy("survey invitation", "Opted out")
 
 
 class SurveyInvitation(TenantOwnedModel):
     """One contact, one partner, one survey."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="survey_invitations")
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
-    deal = models.ForeignKey("dealreg.Deal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    email = models.EmailField()
-    name = models.CharField(max_length=150, blank=True)
-    company = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.SCHEDULED)
-    send_after = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    reminders_sent = models.PositiveSmallIntegerField(default=0)
-    next_reminder_at = models.DateTimeField(null=True, blank=True)
-    skip_reason = models.CharField(max_length=120, blank=True)
-    last_error = models.TextField(blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("survey"))
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="survey_invitations",
+                                verbose_name=_("partner"))
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations",
+                                 verbose_name=_("campaign"))
+    deal = models.ForeignKey("dealreg.Deal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("deal"))
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.SCHEDULED)
+    send_after = models.DateTimeField(_("send after"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
+    skip_reason = models.CharField(_("reason for skipping"), max_length=120, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "survey", "email"], name="one_invitation_per_contact_per_survey"),
@@ -121,15 +145,20 @@ class SurveyInvitation(TenantOwnedModel):
 class Answer(TenantOwnedModel):
     """One answer per invitation, enforced by the database."""
 
-    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="answer")
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="answers")
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="survey_answers")
-    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
-    effort = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)])
-    comment = models.TextField(blank=True, max_length=4000)
-    answered_at = models.DateTimeField()
+    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="answer",
+                                      verbose_name=_("invitation"))
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="answers", verbose_name=_("survey"))
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="survey_answers",
+                                verbose_name=_("partner"))
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(10)])
+    effort = models.PositiveSmallIntegerField(_("effort"), null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(7)])
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    answered_at = models.DateTimeField(_("answered"))
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["-answered_at"]
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="answer_score_0_10"),
@@ -147,11 +176,17 @@ class Answer(TenantOwnedModel):
 class Suppression(TenantOwnedModel):
     """Addresses this tenant must not survey again (one-click unsubscribe, bounces, requests)."""
 
-    email = models.EmailField()
-    reason = models.CharField(max_length=20, choices=[("unsubscribe", "Unsubscribed"), ("bounce", "Bounced"), ("manual", "Added by staff")])
-    created_at = models.DateTimeField(auto_now_add=True)
+    email = models.EmailField(_("email"))
+    reason = models.CharField(_("reason"), max_length=20, choices=[
+        ("unsubscribe", pgettext_lazy("suppressed address", "Unsubscribed")),
+        ("bounce", pgettext_lazy("suppressed address", "Bounced")),
+        ("manual", pgettext_lazy("suppressed address", "Added by staff")),
+    ])
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
         constraints = [models.UniqueConstraint(fields=["tenant", "email"], name="suppression_unique_per_tenant")]
 
 
@@ -169,6 +204,8 @@ class RankingRun(TenantOwnedModel):
     ranked_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("ranking run")
+        verbose_name_plural = _("ranking runs")
         ordering = ["-run_date"]
         constraints = [models.UniqueConstraint(fields=["tenant", "run_date"], name="one_ranking_run_per_day")]
 
@@ -178,7 +215,7 @@ class PartnerScore(TenantOwnedModel):
 
     run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="scores")
     partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(max_length=7, help_text="'window' for the trailing window, else YYYY-MM.")
+    period = models.CharField(max_length=7, help_text=_("'window' for the trailing window, else YYYY-MM."))
     n = models.PositiveIntegerField()
     promoters = models.PositiveIntegerField()
     passives = models.PositiveIntegerField()
@@ -193,6 +230,8 @@ class PartnerScore(TenantOwnedModel):
     trend_significant = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("partner score")
+        verbose_name_plural = _("partner scores")
         constraints = [
             models.UniqueConstraint(fields=["run", "partner", "period"], condition=Q(partner__isnull=False),
                                     name="one_score_per_partner_period"),
@@ -203,26 +242,30 @@ class PartnerScore(TenantOwnedModel):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("follow-up case", "Open")
+    CLOSED = "closed", pgettext_lazy("follow-up case", "Closed")
 
 
 class FollowUpCase(TenantOwnedModel):
     """Opened for every detractor answer; the partner closes the loop with the customer."""
 
-    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="follow_up")
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="follow_ups")
-    status = models.CharField(max_length=6, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
-    due_at = models.DateTimeField()
-    contacted_at = models.DateTimeField(null=True, blank=True)
-    root_cause = models.TextField(blank=True)
-    action_taken = models.TextField(blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="follow_up", verbose_name=_("answer"))
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="follow_ups",
+                                verbose_name=_("partner"))
+    status = models.CharField(_("status"), max_length=6, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    due_at = models.DateTimeField(_("due"))
+    contacted_at = models.DateTimeField(_("contacted"), null=True, blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    action_taken = models.TextField(_("action taken"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("closed by"))
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follow-up case")
+        verbose_name_plural = _("follow-up cases")
         ordering = ["due_at"]
         indexes = [models.Index(fields=["tenant", "partner", "status", "due_at"], name="followup_partner_due"),
                    models.Index(fields=["tenant", "status", "due_at"], name="followup_due")]
@@ -231,14 +274,19 @@ class FollowUpCase(TenantOwnedModel):
 class PracticeNote(TenantOwnedModel):
     """What a top-quartile partner says it does well, shown to all partners of the program."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="practice_notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    text = models.TextField(max_length=1500)
-    created_at = models.DateTimeField(auto_now_add=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="practice_notes",
+                                verbose_name=_("partner"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("author"))
+    text = models.TextField(_("text"), max_length=1500)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("hidden by"))
 
     class Meta:
+        verbose_name = _("practice note")
+        verbose_name_plural = _("practice notes")
         ordering = ["-created_at"]
 
 
@@ -250,24 +298,29 @@ class ImportBatch(TenantOwnedModel):
     partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255)
     rows = models.JSONField(default=list)
-    problems = models.JSONField(default=list, help_text="One entry per bad row: line number, column, message.")
+    problems = models.JSONField(default=list, help_text=_("One entry per bad row: line number, column, message."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     campaign = models.OneToOneField(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_batch")
 
     class Meta:
+        verbose_name = _("contact import")
+        verbose_name_plural = _("contact imports")
         ordering = ["-created_at"]
 
 
 class RelationshipSurvey(TenantOwnedModel):
     """The vendor asks its partner users, anonymously, how it is doing (NPS, effort, comment)."""
 
-    name = models.CharField(max_length=120)
-    closes_on = models.DateField(help_text="Answers are accepted until the end of this day.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("name"), max_length=120)
+    closes_on = models.DateField(_("closes on"), help_text=_("Answers are accepted until the end of this day."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("partner satisfaction survey")
+        verbose_name_plural = _("partner satisfaction surveys")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -283,6 +336,8 @@ class RelationshipInvitation(TenantOwnedModel):
     used = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("partner satisfaction invitation")
+        verbose_name_plural = _("partner satisfaction invitations")
         constraints = [models.UniqueConstraint(fields=["survey", "user"], name="one_relationship_invitation_per_user")]
 
 
@@ -297,5 +352,7 @@ class RelationshipAnswer(TenantOwnedModel):
     answered_on = models.DateField()
 
     class Meta:
+        verbose_name = _("partner satisfaction answer")
+        verbose_name_plural = _("partner satisfaction answers")
         ordering = ["id"]  # random: listing order reveals nothing
         constraints = [models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="relationship_score_0_10")]

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm.audit.services import audit_record
 
@@ -14,9 +15,9 @@ from .selectors import is_top_quartile, latest_run
 @transaction.atomic
 def practice_publish(*, partner, actor, text):
     if not is_top_quartile(latest_run(), partner):
-        raise PermissionDenied("Only partners in the top quartile of the latest ranking can publish a practice note.")
+        raise PermissionDenied(_("Only partners in the top quartile of the latest ranking can publish a practice note."))
     if not text.strip():
-        raise ValidationError({"text": "Write what you do well."})
+        raise ValidationError({"text": _("Write what you do well.")})
     note = PracticeNote.objects.create(tenant=partner.tenant, partner=partner, author=actor, text=text.strip())
     audit_record(tenant=partner.tenant, actor=actor, verb=SurveyVerb.PRACTICE_PUBLISHED, target=note)
     return note
@@ -25,6 +26,6 @@ def practice_publish(*, partner, actor, text):
 @transaction.atomic
 def practice_hide(*, note, actor):
     if note.hidden_at:
-        raise ValidationError("This note is already hidden.")
+        raise ValidationError(_("This note is already hidden."))
     PracticeNote.objects.filter(pk=note.pk).update(hidden_at=timezone.now(), hidden_by=actor)
     audit_record(tenant=note.tenant, actor=actor, verb=SurveyVerb.PRACTICE_HIDDEN, target=note)

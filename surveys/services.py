@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy
 
 from dealreg.selectors import won_deals
 from prm.audit.services import Actor, audit_record
@@ -57,14 +57,14 @@ def won_deal_survey() -> Survey | None:
 SURVEY_FIELDS = frozenset({"name", "language", "nps_question", "ask_effort", "for_won_deals", "is_active"})
 SETTINGS_FIELDS = frozenset({"days_after_won", "quarantine_days", "reminders", "reminder_interval_days", "sends_per_minute",
                              "minimum_answers", "ghost_answers", "window_months", "follow_up_business_days"})
-ONE_WON_DEAL_SURVEY = _("Another active survey already goes to won deals; turn it off first.")
+ONE_WON_DEAL_SURVEY = gettext_lazy("Another active survey already goes to won deals; turn it off first.")
 
 
 def _set_fields(obj: Survey | SurveySettings, fields: dict[str, Any], allowed: frozenset[str]) -> dict[str, list[str]]:
     """Assign `fields` (names outside `allowed` are refused) and return what changed, as text."""
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(gettext("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     changed = {name: [str(getattr(obj, name)), str(value)] for name, value in fields.items() if getattr(obj, name) != value}
     for name, value in fields.items():
         setattr(obj, name, value)
@@ -125,8 +125,8 @@ def campaign_confirm(*, batch: ImportBatch, actor: Actor, now: datetime) -> Camp
     try:
         campaign = imports.confirm_batch(batch=batch, actor=actor, now=now)
     except IntegrityError:
-        raise ValidationError(_("Some of these contacts were invited to this survey meanwhile; nothing was imported. "
-                                "Upload the file again to see which.")) from None
+        raise ValidationError(gettext("Some of these contacts were invited to this survey meanwhile; nothing was imported. "
+                                      "Upload the file again to see which.")) from None
     enqueue_on_commit("surveys.tasks.dispatch_surveys", tenant_id=batch.tenant_id)
     return campaign
 
@@ -276,9 +276,9 @@ def answer_record(*, invitation: SurveyInvitation, score: int, effort: int | Non
     """Record the one answer of an invitation; a detractor answer opens a follow-up case."""
     now = now or timezone.now()
     if not 0 <= int(score) <= 10:
-        raise ValidationError({"score": "Choose a score from 0 to 10."})
+        raise ValidationError({"score": gettext("Choose a score from 0 to 10.")})
     if effort is not None and not 1 <= int(effort) <= 7:
-        raise ValidationError({"effort": "Choose a value from 1 to 7."})
+        raise ValidationError({"effort": gettext("Choose a value from 1 to 7.")})
     try:
         with transaction.atomic():
             answer = Answer.objects.create(
@@ -328,7 +328,7 @@ def follow_up_update(*, case: FollowUpCase, actor: Actor, contacted: bool = Fals
     """Partners record the call, the cause and what they did; closing needs all three."""
     case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
     if case.status == FollowUpStatus.CLOSED:
-        raise ValidationError("This case is closed.")
+        raise ValidationError(gettext("This case is closed."))
     now = timezone.now()
     if contacted and case.contacted_at is None:
         case.contacted_at = now
@@ -337,11 +337,11 @@ def follow_up_update(*, case: FollowUpCase, actor: Actor, contacted: bool = Fals
     if close:
         errors = {}
         if case.contacted_at is None:
-            errors["contacted"] = "Record that you contacted the customer before closing."
+            errors["contacted"] = gettext("Record that you contacted the customer before closing.")
         if not case.root_cause:
-            errors["root_cause"] = "Say what caused the low score."
+            errors["root_cause"] = gettext("Say what caused the low score.")
         if not case.action_taken:
-            errors["action_taken"] = "Say what you did about it."
+            errors["action_taken"] = gettext("Say what you did about it.")
         if errors:
             raise ValidationError(errors)
         case.status, case.closed_at = FollowUpStatus.CLOSED, now

@@ -6,10 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
 
 from partners.models import Partner
+from prm.i18n.formatting import number
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
@@ -158,8 +159,10 @@ class ImportConfirmMixin:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.campaigns_url())
-        messages.success(request, _("Campaign “%(name)s” created with %(count)s contacts; sending has started.")
-                         % {"name": campaign.name, "count": len(batch.rows)})
+        count = len(batch.rows)
+        messages.success(request, ngettext("Campaign “%(name)s” created with %(count)s contact; sending has started.",
+                                           "Campaign “%(name)s” created with %(count)s contacts; sending has started.",
+                                           count) % {"name": campaign.name, "count": number(count)})
         return redirect(self.campaign_url(campaign))
 
 
@@ -205,7 +208,7 @@ class SettingsView(TenantAdminViewMixin, View):
 
 class PracticeHideView(DashboardViewMixin, ServiceActionView):
     model = PracticeNote
-    success_message = "The note is hidden from partners."
+    success_message = gettext_lazy("The note is hidden from partners.")
 
     def perform(self, note):
         from ..practices import practice_hide

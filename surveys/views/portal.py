@@ -44,7 +44,7 @@ class PortalNpsView(PortalViewMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Your practice note is published to all partners.")
+                messages.success(request, _("Your practice note is published to all partners."))
                 return redirect("surveys:portal_home")
         return self.get(request, practice_form=form, status=400)
 
@@ -73,7 +73,7 @@ class PortalFollowUpView(PortalViewMixin, View):
         form = FollowUpForm(request.POST)
         if form.is_valid():
             if case.status == "closed":
-                messages.error(request, "This case was already closed; nothing was changed.")
+                messages.error(request, _("This case was already closed; nothing was changed."))
                 return redirect("surveys:portal_follow_up", pk=case.pk)
             try:
                 services.follow_up_update(case=case, actor=request.user, close=request.POST.get("close") == "1",
