@@ -17,7 +17,7 @@ class InviteForm(forms.Form):
 
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"))
-    partner = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("— Choose a partner —"))
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None, required=False, empty_label=_("— Choose a partner —"))
 
     def __init__(self, *args, membership, partners=None, fixed_partner=None, staff_only=False, **kwargs):
         super().__init__(*args, **kwargs)
