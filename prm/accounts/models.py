@@ -1,5 +1,5 @@
-from django.contrib.auth.models import AbstractUser, UserManager
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -202,9 +202,9 @@ def problems(catalogue: Catalogue, language: str, *, everything: bool) -> list[P
 REQUIRED_COMPLETE = ("de",)
 
 
-def all_problems() -> list[Problem]:
+def all_problems(chosen: list[Catalogue] | None = None) -> list[Problem]:
     found = []
-    for catalogue in catalogues().values():
+    for catalogue in catalogues().values() if chosen is None else chosen:
         for language in target_languages():
             found.extend(problems(catalogue, language, everything=language in REQUIRED_COMPLETE))
     return found

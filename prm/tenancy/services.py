@@ -77,9 +77,6 @@ def tenant_create(*, slug: str, name: str, currency: str = "USD", time_zone: str
     return tenant
 
 
-PROGRAM_SETTINGS = ("name", "default_language", "time_zone", "currency")
-
-
 @transaction.atomic
 def tenant_settings_update(*, tenant: Tenant, actor: Actor, name: str, default_language: str, time_zone: str,
                            currency: str) -> Tenant:

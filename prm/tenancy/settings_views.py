@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from .actions import add_service_errors
 from .forms import ProgramSettingsForm
 from .services import tenant_settings_update
-from .actions import add_service_errors
 from .views import TenantAdminViewMixin
 
 

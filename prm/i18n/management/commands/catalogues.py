@@ -25,8 +25,7 @@ class Command(BaseCommand):
                 for path in cat.compile_catalogue(catalogue):
                     self.stdout.write(f"compiled {path.relative_to(cat.BASE)}")
         else:
-            problems = [p for c in chosen for language in cat.target_languages()
-                        for p in cat.problems(c, language, everything=language in cat.REQUIRED_COMPLETE)]
+            problems = cat.all_problems(chosen)
             for problem in problems:
                 self.stdout.write(str(problem))
             if problems:
