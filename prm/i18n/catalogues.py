@@ -82,13 +82,15 @@ def catalogues() -> dict[str, Catalogue]:
     return found
 
 
-def _messages_in(path: Path) -> Iterator[tuple[int, str | tuple[str, ...], str | None]]:
+def _messages_in(path: Path) -> Iterator[tuple[str | tuple[str, ...], list[str], str | None]]:
     text = path.read_text(encoding="utf-8")
     if path.suffix != ".py":
         # Python's tokenizer minds indentation, which the template's layout leaves in the text.
         text = "\n".join(line.lstrip() for line in templatize(text, origin=str(path)).splitlines())
-    for lineno, message, _comments, context in babel_extract(extract_python, io.BytesIO(text.encode()), keywords=KEYWORDS):
-        yield lineno, message, context
+    comment_tags = ["Translators:"]  # a "Translators: …" comment above a message goes into the catalogue
+    for _lineno, message, comments, context in babel_extract(extract_python, io.BytesIO(text.encode()), keywords=KEYWORDS,
+                                                             comment_tags=comment_tags, strip_comment_tags=True):
+        yield message, comments, context
 
 
 def extract(catalogue: Catalogue) -> Catalog:
@@ -96,12 +98,12 @@ def extract(catalogue: Catalogue) -> Catalog:
     template = Catalog(project="PRM", creation_date=CREATED, fuzzy=False)
     for path in catalogue.sources:
         location = str(path.relative_to(BASE))
-        for _lineno, message, context in _messages_in(path):
+        for message, comments, context in _messages_in(path):
             if isinstance(message, tuple):
                 ids = tuple(m for m in message if m is not None)
                 message = ids if len(ids) > 1 else ids[0]
             if message:
-                template.add(message, locations=[(location, None)], context=context)
+                template.add(message, locations=[(location, None)], context=context, auto_comments=comments)
     return template
 
 

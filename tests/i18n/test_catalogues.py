@@ -25,7 +25,8 @@ def tiny(tmp_path, monkeypatch, settings):
         '{% load i18n %}<h1>{% translate "Deals" %}</h1>'
         "{% blocktranslate count n=total %}One deal{% plural %}{{ n }} deals{% endblocktranslate %}"
     )
-    (tmp_path / "module.py").write_text('from django.utils.translation import gettext_lazy as _\nLABEL = _("Won on %(day)s")\n')
+    (tmp_path / "module.py").write_text('from django.utils.translation import gettext_lazy as _\n'
+                                        '# Translators: the day the deal was won\nLABEL = _("Won on %(day)s")\n')
     return cat.Catalogue("tiny", tmp_path / "locale", (tmp_path / "templates" / "page.html", tmp_path / "module.py"))
 
 
@@ -47,6 +48,10 @@ def _why(catalogue):
 def test_extraction_finds_template_and_python_messages_with_plurals(tiny):
     ids = {m.id if isinstance(m.id, str) else m.id for m in cat.extract(tiny) if m.id}
     assert ids == {"Deals", ("One deal", "%(n)s deals"), "Won on %(day)s"}
+
+
+def test_translator_comments_reach_the_catalogue(tiny):
+    assert cat.extract(tiny).get("Won on %(day)s").auto_comments == ["the day the deal was won"]
 
 
 def test_missing_untranslated_fuzzy_wrong_placeholders_and_stale_compiled_files_are_reported(tiny):
