@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm.audit.services import Actor, audit_record
 from prm.tenancy.models import Tenant
@@ -26,7 +27,7 @@ def api_key_create(*, tenant: Tenant, actor: Actor, name: str) -> tuple[ApiKey, 
     """Returns (key, raw) — `raw` is shown to the admin once and never stored."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the key a name that says where it is used, e.g. “Salesforce sync”."})
+        raise ValidationError({"name": _("Give the key a name that says where it is used, e.g. “Salesforce sync”.")})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(tenant=tenant, name=name, prefix=prefix, key_hash=_hash(secret), created_by=actor)
@@ -37,7 +38,7 @@ def api_key_create(*, tenant: Tenant, actor: Actor, name: str) -> tuple[ApiKey, 
 @transaction.atomic
 def api_key_revoke(*, key: ApiKey, actor: Actor) -> ApiKey:
     if key.revoked_at:
-        raise ValidationError("This key is already revoked.")
+        raise ValidationError(_("This key is already revoked."))
     ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
     audit_record(tenant=key.tenant, actor=actor, verb=ApiVerb.KEY_REVOKED, target=key, from_state="active", to_state="revoked")
 

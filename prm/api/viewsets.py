@@ -10,6 +10,7 @@ reach `narrow()` as `self.filters`; a path id that cannot name a row is the same
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, generics, viewsets
 
 from .filters import is_valid_id
@@ -39,9 +40,9 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         self.principal = principal_for(request)
         if self.principal.is_partner:
             if self.partner_field is None:
-                raise exceptions.PermissionDenied("Partner users cannot use this endpoint.")
+                raise exceptions.PermissionDenied(_("Partner users cannot use this endpoint."))
             if self.action not in SAFE_ACTIONS | self.partner_write_actions:
-                raise exceptions.PermissionDenied("Your role cannot change this.")
+                raise exceptions.PermissionDenied(_("Your role cannot change this."))
 
     def narrow(self, queryset):
         return queryset
