@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from dealreg import services
@@ -36,14 +37,12 @@ WEBSITE_HELP_EXAMPLE = "e.g. contoso.com"
 
 
 def day(moment):
-    """A date as the pages print it ("j M Y" in UTC, the project's time zone): "7 Mar 2026"."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y}"
+    """A date as the pages print it: the language's date format, in the program's time zone."""
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 def minute(moment):
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y %H:%M}"
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def contoso_holds_fabrikam(world):
@@ -161,7 +160,7 @@ def test_rep_sees_the_conflict_warning_registers_a_deal_and_the_manager_approves
     expect(manager).to_have_url(site.url(world.acme, "/manage/deals/queue/"))
     expect(manager.get_by_role("heading", level=1)).to_have_text("Review queue (1 waiting)")
     row = manager.locator("table.queue tbody tr", has_text=ref)
-    expect(row).to_contain_text("Northwind Traders · 48,000 EUR · fabrikamfiber.example")
+    expect(row).to_contain_text("Northwind Traders · €48,000 · fabrikamfiber.example")
     # Beside it, Contoso's deal and why it may be the same customer: a possible match, not a strong one.
     conflict = row.locator("li.conflict")
     expect(conflict).to_have_count(1)

@@ -44,7 +44,7 @@ def test_channel_manager_invites_partner_user_who_joins_and_signs_in_again(world
     # Back on the partner page (the browser keeps the form's #invite fragment across the redirect).
     detail_url = site.url(world.acme, f"/manage/partners/{world.northwind.pk}/")
     expect(manager).to_have_url(re.compile(re.escape(detail_url) + "(#invite)?$"))
-    expect(manager.locator("li", has_text=NEW_EMAIL)).to_contain_text("Partner user · pending")
+    expect(manager.locator("li", has_text=NEW_EMAIL)).to_contain_text("Partner user · Pending")
 
     # The email went out (through the outbox and its task) with a link to Acme's host on this server.
     message = wait_for(lambda: [m for m in mailoutbox if NEW_EMAIL in m.to], message="the invitation email")[-1]
@@ -62,7 +62,7 @@ def test_channel_manager_invites_partner_user_who_joins_and_signs_in_again(world
     newcomer = new_page()
     newcomer.goto(link)
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Join Acme Networks")
-    expect(newcomer.locator("main")).to_contain_text(f"partner user of Northwind Traders, as {NEW_EMAIL}")
+    expect(newcomer.locator("main")).to_contain_text(f"Partner user of Northwind Traders, as {NEW_EMAIL}")
     newcomer.fill('input[name="full_name"]', "Nora Newrep")
     newcomer.fill('input[name="password1"]', NEW_PASSWORD)
     newcomer.fill('input[name="password2"]', NEW_PASSWORD)
@@ -91,7 +91,7 @@ def test_channel_manager_invites_partner_user_who_joins_and_signs_in_again(world
     # The link was single-use; the manager now sees the invitation accepted and Nora on the team.
     assert Invitation.unscoped.get(email=NEW_EMAIL).status == "accepted"
     manager.reload()
-    expect(manager.locator("li", has_text=NEW_EMAIL)).to_contain_text("accepted")
+    expect(manager.locator("li", has_text=NEW_EMAIL)).to_contain_text("Partner user · Accepted")
     expect(manager.get_by_role("table")).to_contain_text("Nora Newrep")
 
 
