@@ -31,6 +31,21 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[PRM_DOMAIN, f".{PRM_DOMAIN}"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # The project's apps first: where two apps' catalogues translate the same message ("Save",
+    # "Home"), the earlier app's translation is the one shown.
+    "prm.accounts",
+    "prm.tenancy",
+    "prm.audit",
+    "prm.outbox",
+    "prm.invitations",
+    "prm.api",
+    "prm.demo",
+    "prm.i18n",
+    "partners",
+    "dealreg",
+    "mdf",
+    "surveys",
+    "loyalty",
     "prm.platform_admin.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,19 +65,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "prm.accounts",
-    "prm.tenancy",
-    "prm.audit",
-    "prm.outbox",
-    "prm.invitations",
-    "prm.api",
-    "prm.demo",
-    "prm.i18n",
-    "partners",
-    "dealreg",
-    "mdf",
-    "surveys",
-    "loyalty",
 ]
 
 MIDDLEWARE = [

@@ -83,3 +83,31 @@ def test_update_keeps_translations_and_drops_messages_no_source_uses(tiny):
         po = read_po(handle)
     assert [m.id for m in po if m.id] == ["Deals", "Won on %(day)s"]
     assert po.get("Deals").string == "Deals"
+
+
+def test_the_projects_translations_win_over_third_party_apps_for_the_same_message():
+    """Django merges app catalogues with the earlier app winning: ours come first (settings)."""
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    checked = 0
+    for catalogue in cat.catalogues().values():
+        if not catalogue.po_path("de").exists():
+            continue
+        for message in cat.read(catalogue, "de"):
+            if not message.id or not isinstance(message.id, str) or not message.string or message.fuzzy:
+                continue
+            with translation.override("de"):
+                shown = pgettext(message.context, message.id) if message.context else gettext(message.id)
+            if message.id in ("Save", "Home", "Search", "Action", "Email"):
+                checked += 1
+            # The same message in two of our own catalogues may differ; a third party's must not win.
+            assert shown == message.string or _ours_elsewhere(message, shown), (catalogue.name, message.id, shown)
+    assert checked >= 3  # the messages that collided with the admin's and allauth's catalogues
+
+
+def _ours_elsewhere(message, shown):
+    return any(
+        (other := cat.read(c, "de").get(message.id, message.context)) is not None and other.string == shown
+        for c in cat.catalogues().values() if c.po_path("de").exists()
+    )
