@@ -14,9 +14,10 @@ from .models import Partner, PartnerStatus
 
 DEMO_PASSWORD = "prm-demo-2026"
 
+# Globex runs its program in German: its people see German unless they choose otherwise.
 TENANTS = [
-    ("acme", "Acme Networks", "USD", "America/New_York"),
-    ("globex", "Globex Systems", "EUR", "Europe/Berlin"),
+    ("acme", "Acme Networks", "USD", "America/New_York", ""),
+    ("globex", "Globex Systems", "EUR", "Europe/Berlin", "de"),
 ]
 
 NAMED_PARTNERS = {
@@ -73,8 +74,9 @@ def _partners(tenant, count, seed):
 def load_demo(stdout=None):
     """Idempotent: running it again changes nothing that is already there."""
     _user("operator@prm.example", "Platform Operator", superuser=True)
-    for (slug, name, currency, tz), count, seed in zip(TENANTS, (46, 24), (1, 2)):
-        tenant, _ = Tenant.objects.get_or_create(slug=slug, defaults={"name": name, "currency": currency, "time_zone": tz})
+    for (slug, name, currency, tz, language), count, seed in zip(TENANTS, (46, 24), (1, 2)):
+        tenant, _ = Tenant.objects.get_or_create(
+            slug=slug, defaults={"name": name, "currency": currency, "time_zone": tz, "default_language": language})
         with tenant_context(tenant):
             for pname, tier, country, website, contact, email, status in _partners(tenant, count, seed):
                 Partner.objects.get_or_create(
