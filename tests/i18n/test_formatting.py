@@ -30,3 +30,18 @@ def test_the_template_filters_use_the_same_rules():
     template = Template("{% load formatting %}{{ v|money:'EUR' }} | {{ v|money_whole:'EUR' }} | {{ n|number:1 }}")
     with translation.override("de"):
         assert template.render(Context({"v": Decimal("1234.5"), "n": 0.25})) == "1.234,50\xa0€ | 1.235\xa0€ | 0,3"
+
+
+def test_a_moment_is_shown_in_the_programs_zone_with_its_abbreviation():
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from prm.i18n.formatting import when
+
+    moment = datetime(2026, 12, 2, 13, 5, tzinfo=UTC)
+    with timezone.override("Europe/Berlin"), translation.override("de"):
+        assert when(moment) == "2. Dezember 2026 14:05 CET"
+    with timezone.override("America/New_York"), translation.override("en"):
+        assert when(moment, "SHORT_DATETIME_FORMAT") == "12/02/2026 8:05 a.m. EST"
+    assert when(None) == ""

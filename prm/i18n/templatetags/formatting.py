@@ -18,3 +18,8 @@ def money_whole(amount, currency):
 @register.filter
 def number(value, decimals=None):
     return formatting.number(value, None if decimals is None else int(decimals))
+
+
+@register.filter
+def when(moment, fmt="DATETIME_FORMAT"):
+    return formatting.when(moment, fmt)
