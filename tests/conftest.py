@@ -43,6 +43,14 @@ def _isolate(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def django_db_serialized_rollback():
+    """Every transactional test (browser journeys included) puts back what migrations wrote (content
+    types, the beat schedule) after its flush. Mixing tests that do with tests that do not makes
+    the next restoring test insert content types a plain flush had already recreated."""
+    return True
+
+
+@pytest.fixture(autouse=True)
 def _test_code_crosses_tenants():
     """Test code itself (factories, fixtures, assertions) reads and writes across tenants. What the
     app does under test (a request, a task's per-tenant step, anything in `tenant_context`) runs
