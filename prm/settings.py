@@ -1,7 +1,7 @@
 """Settings from environment variables (12-factor).
 
 With nothing set, the app runs in the embedded default: SQLite, eager Celery, emails written
-to files under var/mail/, local-memory cache. PRM_ENV=production demands real secrets and
+to files under var/mail/ (one .eml per message), local-memory cache. PRM_ENV=production demands real secrets and
 turns on the hardened cookie, HSTS and CSP settings that `check --deploy` looks for.
 """
 
@@ -226,7 +226,7 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "prm.outbox.eml_backend.EmlEmailBackend"  # one .eml file per message, newest first
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # a hung mail server must not hold a worker
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 
