@@ -25,9 +25,12 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 
-# Tenants live at <slug>.<PRM_DOMAIN>; the bare PRM_DOMAIN is the platform's root page.
+# Tenants live at <slug>.<PRM_DOMAIN>; the bare PRM_DOMAIN is the platform's root page. Outside
+# production, 127.0.0.1 is the root page too (it explains the *.localhost addresses and links to the
+# programs); production answers its own domains only.
 PRM_DOMAIN = env.str("PRM_DOMAIN", default="localhost")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[PRM_DOMAIN, f".{PRM_DOMAIN}"])
+PRM_ROOT_ALIASES = [] if PRODUCTION else ["127.0.0.1"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[PRM_DOMAIN, f".{PRM_DOMAIN}", *PRM_ROOT_ALIASES])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -1,4 +1,5 @@
-"""Host → tenant: `<slug>.<PRM_DOMAIN>` or a verified custom domain."""
+"""Host → tenant: `<slug>.<PRM_DOMAIN>` or a verified custom domain; the root page at PRM_DOMAIN
+(and, outside production, at PRM_ROOT_ALIASES: 127.0.0.1)."""
 
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ class HostMatch:
 def resolve_host(host: str) -> HostMatch:
     host = host.split(":", 1)[0].lower().rstrip(".")
     root = settings.PRM_DOMAIN.lower()
-    if host == root:
+    if host == root or host in settings.PRM_ROOT_ALIASES:
         return HostMatch(is_root=True)
     suffix = f".{root}"
     if host.endswith(suffix):
