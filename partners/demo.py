@@ -1,4 +1,5 @@
-"""Demo data: two tenants, their staff, dozens of partners, and the partner users of the README."""
+"""Demo data: two tenants, their staff, dozens of partners, and the partner users of the README
+(Acme: Northwind Traders and Contoso Integration; Globex: Initech Solutions)."""
 
 import random
 
@@ -25,7 +26,7 @@ NAMED_PARTNERS = {
         ("Northwind Traders", "Gold", "US", "https://www.northwind.example", "Nancy Davolio", "admin@northwind.example"),
         ("Contoso Integration", "Silver", "GB", "https://contoso.example", "Rita Rep", "rep@contoso.example"),
     ],
-    "globex": [("Initech Solutions", "Gold", "DE", "https://initech.example", "Peter Gibbons", "peter@initech.example")],
+    "globex": [("Initech Solutions", "Gold", "DE", "https://initech.example", "Peter Gibbons", "admin@initech.example")],
 }
 
 PREFIXES = ["Blue", "North", "Summit", "Harbor", "Pioneer", "Granite", "Silverline", "Redwood", "Atlas", "Beacon",
@@ -42,6 +43,8 @@ USERS = [
     ("admin@northwind.example", "Nancy Davolio", "acme", Role.PARTNER_ADMIN, "Northwind Traders"),
     ("rep@northwind.example", "Robert King", "acme", Role.PARTNER_USER, "Northwind Traders"),
     ("rep@contoso.example", "Rita Rep", "acme", Role.PARTNER_USER, "Contoso Integration"),
+    ("admin@initech.example", "Peter Gibbons", "globex", Role.PARTNER_ADMIN, "Initech Solutions"),
+    ("rep@initech.example", "Samira Nagel", "globex", Role.PARTNER_USER, "Initech Solutions"),
 ]
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from dealreg.demo import load_deal_demo
@@ -6,10 +7,16 @@ from surveys.demo import load_survey_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo tenants, users, partners, deals and survey answers (idempotent)."
+    help = ("Load the demo programs (Acme Networks, Globex Systems): their people, partners, deals in every state, "
+            "survey answers and tonight's ranking, and the emails all that sends. Idempotent: a second run changes nothing.")
 
     def handle(self, *args, **options):
         load_demo()
         load_deal_demo()
         load_survey_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo user's password: {DEMO_PASSWORD}"))
+        if settings.PRM_PUBLIC_PORT:
+            self.stdout.write(f"Links in the demo's emails point at port {settings.PRM_PUBLIC_PORT}.")
+        else:
+            self.stdout.write(self.style.WARNING(
+                "PRM_PUBLIC_PORT is not set: links in the demo's emails name no port (make demo and make run set it)."))
