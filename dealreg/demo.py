@@ -105,16 +105,20 @@ def _move_into_the_past(deal):
 
 
 def _deals(tenant, program):
+    """Register and drive the plan's deals not there yet; returns the ids of the plan's won deals."""
     manager = _actor(program["manager"])
     reps = {name: _actor(email) for name, email in program["reps"].items()}
     products = list(ProductLine.objects.order_by("name"))
     rng = random.Random(f"{tenant.slug}-deals")
+    won = []
     for index, partner_name, state in program["plan"]:
         name, domain, country = CUSTOMERS[index]
         # Drawn for every deal, so each deal keeps its values whichever deals already exist.
         chosen, value, days = rng.sample(products, 2), Decimal(rng.randrange(8, 250) * 1000), rng.randrange(20, 150)
         partner = Partner.objects.get(name=partner_name)
-        if Deal.objects.filter(partner=partner, customer_name=name).exists():
+        existing = Deal.objects.filter(partner=partner, customer_name=name).first()
+        if existing is not None:
+            won += [existing.pk] if state == "won" else []
             continue
         deal = services.deal_create(
             partner=partner, actor=reps[partner_name], products=chosen,
@@ -123,10 +127,14 @@ def _deals(tenant, program):
             value=value, currency=tenant.currency, expected_close_date=date.today() + timedelta(days=days), notes="",
         )
         _drive(deal, state, manager, reps[partner_name], program)
+        won += [deal.pk] if state == "won" else []
+    return won
 
 
 @transaction.atomic
-def load_deal_demo():
+def load_deal_demo() -> dict[str, list[int]]:
+    """Idempotent. Returns each program's won demo deals' ids ({slug: [id, ...]}), for the survey demo."""
+    won = {}
     for slug, program in PROGRAMS.items():
         tenant = Tenant.objects.get(slug=slug)
         with tenant_context(tenant):
@@ -136,4 +144,5 @@ def load_deal_demo():
             if slug == "acme" and not rules.auto_approve_tiers:
                 rules.minimum_value, rules.auto_approve_tiers = Decimal("5000"), ["Gold"]
                 rules.save()
-            _deals(tenant, program)
+            won[slug] = _deals(tenant, program)
+    return won

@@ -125,22 +125,24 @@ def _unhappy_answers(tenant, survey, unhappy, now):
         services.answer_record(invitation=invitation, score=score, comment=comment, now=now - timedelta(days=k * 3))
 
 
-def _invite_won_customers(tenant, survey, now):
-    """Send the survey now to the customer of every won deal not invited yet: emails ready to be answered."""
+def _invite_won_customers(tenant, survey, deal_ids, now):
+    """Send the survey now to the customers of the demo's won deals not invited yet: emails ready to be answered."""
     invited = SurveyInvitation.objects.filter(survey=survey, deal__isnull=False).values("deal_id")
+    won = Deal.objects.filter(pk__in=deal_ids, status=DealStatus.WON).exclude(pk__in=invited).select_related("partner")
     ids = [
         SurveyInvitation.objects.create(
             tenant=tenant, survey=survey, partner=deal.partner, deal=deal, email=deal.contact_email.lower(),
             name=deal.contact_name, company=deal.customer_name, send_after=now,
         ).pk
-        for deal in Deal.objects.filter(status=DealStatus.WON).exclude(pk__in=invited).select_related("partner")
+        for deal in won
     ]
     _, email_ids = services.invitations_send(tenant=tenant, invitation_ids=ids, now=now)
     emails_send_later(email_ids)
 
 
 @transaction.atomic
-def load_survey_demo():
+def load_survey_demo(*, won_deals: dict[str, list[int]]):
+    """Idempotent. `won_deals`: each program's won demo deals ({slug: [id, ...]}), whose customers get the survey."""
     now = timezone.now()
     for slug, program in PROGRAMS.items():
         tenant = Tenant.objects.get(slug=slug)
@@ -152,4 +154,4 @@ def load_survey_demo():
                 _answers_for(tenant, survey, partners, program["changed"], now, random.Random(f"{slug}-answers"))
                 _unhappy_answers(tenant, survey, program["unhappy"], now)
                 run_rankings(tenant=tenant, run_date=now.date())
-            _invite_won_customers(tenant, survey, now)
+            _invite_won_customers(tenant, survey, won_deals.get(slug, []), now)

@@ -12,8 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         load_demo()
-        load_deal_demo()
-        load_survey_demo()
+        load_survey_demo(won_deals=load_deal_demo())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo user's password: {DEMO_PASSWORD}"))
         if settings.PRM_PUBLIC_PORT:
             self.stdout.write(f"Links in the demo's emails point at port {settings.PRM_PUBLIC_PORT}.")
