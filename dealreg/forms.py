@@ -1,8 +1,9 @@
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, ngettext
 
-from .models import Deal, ProductLine, RulesOfEngagement
+from .models import Deal, DealStatus, ProductLine, RulesOfEngagement
+from .selectors import EXPIRY_WARNING_DAYS
 
 CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK", "NOK", "DKK", "PLN", "BRL", "MXN", "INR", "SGD"]
 
@@ -64,16 +65,21 @@ class DealFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search"),
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Customer, domain or contact")}))
     status = forms.ChoiceField(required=False, label=_("Status"))
+    protection = forms.ChoiceField(required=False, label=_("Protection"))
     partner = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("Any partner"), label=_("Partner"))
 
     partner_name = forms.CharField(required=False, label=_("Partner"),
                                    widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Partner name")}))
 
     def __init__(self, *args, partners=None, **kwargs):
-        from .models import DealStatus
-
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any status")), *DealStatus.choices]
+        # The named filters of selectors.PROTECTION_FILTERS (the portal's tiles link to them).
+        self.fields["protection"].choices = [
+            ("", _("Protected or not")), ("protected", _("Protected now")),
+            ("ending", ngettext("Protection ending within %(days)d day", "Protection ending within %(days)d days",
+                                EXPIRY_WARNING_DAYS) % {"days": EXPIRY_WARNING_DAYS}),
+        ]
         if partners is None:
             del self.fields["partner"], self.fields["partner_name"]
             return

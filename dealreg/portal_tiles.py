@@ -1,38 +1,45 @@
-"""The partner's deals on the portal home: waiting for the vendor, protected, protection ending soon."""
+"""The partner's deals on the portal home: waiting for the vendor, waiting for the partner's answer,
+protected, protection ending soon.
 
-from datetime import timedelta
+Each tile is a filter of the portal's deal list: its number is counted with that filter
+(selectors.deal_filter) and its link opens the list with the same filter, so the number is the
+number of rows the link shows. No deal is counted by two tiles for the same reason."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
 from partners.portal_tiles import Tile
 from prm.i18n.formatting import number
 
 from .models import Deal, DealStatus
-from .sweeps import EXPIRY_WARNING_DAYS
+from .selectors import EXPIRY_WARNING_DAYS, deal_filter
+
+# (the list's filter, whether a non-zero count needs the partner's attention, the label for a count)
+TILES = (
+    ({"status": DealStatus.SUBMITTED}, False,
+     lambda n: ngettext("deal waiting for review", "deals waiting for review", n)),
+    ({"status": DealStatus.MORE_INFO}, True,
+     lambda n: ngettext("deal needing your answer", "deals needing your answer", n)),
+    ({"protection": "protected"}, False,
+     lambda n: ngettext("protected deal", "protected deals", n)),
+    ({"protection": "ending"}, True,
+     lambda n: ngettext("protection ending within %(days)d days", "protections ending within %(days)d days", n)
+     % {"days": EXPIRY_WARNING_DAYS}),
+)
 
 
 def deal_tiles(partner):
     now = timezone.now()
-    counts = Deal.objects.filter(partner=partner).aggregate(
-        waiting=Count("pk", filter=Q(status__in=[DealStatus.SUBMITTED, DealStatus.MORE_INFO])),
-        more_info=Count("pk", filter=Q(status=DealStatus.MORE_INFO)),
-        protected=Count("pk", filter=Q(status=DealStatus.APPROVED)),
-        ending=Count("pk", filter=Q(status=DealStatus.APPROVED, protected_until__gt=now,
-                                    protected_until__lte=now + timedelta(days=EXPIRY_WARNING_DAYS))),
-    )
+    counts = Deal.objects.filter(partner=partner).aggregate(**{
+        f"tile{k}": Count("pk", filter=deal_filter(**filters, now=now)) for k, (filters, *_) in enumerate(TILES)
+    })
     deals = reverse("dealreg:portal_list")
-    waiting, more_info, protected, ending = (counts[k] for k in ("waiting", "more_info", "protected", "ending"))
-    return [
-        Tile(number(waiting), ngettext("deal waiting for review", "deals waiting for review", waiting),
-             f"{deals}?status={DealStatus.SUBMITTED}"),
-        Tile(number(more_info), ngettext("deal needing your answer", "deals needing your answer", more_info),
-             f"{deals}?status={DealStatus.MORE_INFO}", attention=more_info > 0),
-        Tile(number(protected), ngettext("protected deal", "protected deals", protected),
-             f"{deals}?status={DealStatus.APPROVED}"),
-        Tile(number(ending), ngettext("protection ending within %(days)d days", "protections ending within %(days)d days",
-                                   ending) % {"days": EXPIRY_WARNING_DAYS},
-             f"{deals}?status={DealStatus.APPROVED}", attention=ending > 0),
-    ]
+    tiles = []
+    for k, (filters, needs_attention, label) in enumerate(TILES):
+        count = counts[f"tile{k}"]
+        tiles.append(Tile(number(count), label(count), f"{deals}?{urlencode(filters)}",
+                          attention=needs_attention and count > 0))
+    return tiles

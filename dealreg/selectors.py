@@ -1,5 +1,5 @@
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -9,17 +9,36 @@ from prm.business_hours import business_hours_between
 
 from .models import Deal, DealStatus
 
+EXPIRY_WARNING_DAYS = 14  # a protection ending this soon is "ending": the partner is warned, the list can show them
 
-def deal_search(base: QuerySet[Deal], *, query: str = "", status: str = "", partner: Partner | None = None) -> QuerySet[Deal]:
-    deals = base
+
+
+def deal_filter(*, status: str = "", protection: str = "", now: datetime | None = None) -> Q:
+    """The rows a deal list shows for `?status=…&protection=…` (protection: "protected" now, or
+    "ending" within EXPIRY_WARNING_DAYS): one definition for the lists and for every figure that
+    links to them, so a tile's number is the number of rows behind its link."""
+    condition = Q()
+    if status:
+        condition &= Q(status=status)
+    if protection:
+        now = now or timezone.now()
+        condition &= Q(status=DealStatus.APPROVED, protected_until__gt=now)
+        if protection == "ending":
+            condition &= Q(protected_until__lte=now + timedelta(days=EXPIRY_WARNING_DAYS))
+        elif protection != "protected":
+            raise ValueError(f"Unknown protection filter {protection!r}")
+    return condition
+
+
+def deal_search(base: QuerySet[Deal], *, query: str = "", status: str = "", protection: str = "",
+                partner: Partner | None = None) -> QuerySet[Deal]:
+    deals = base.filter(deal_filter(status=status, protection=protection))
     query = (query or "").strip()
     if query:
         deals = deals.filter(
             Q(customer_name__icontains=query) | Q(customer_domain__icontains=query)
             | Q(contact_email__icontains=query) | Q(contact_name__icontains=query)
         )
-    if status:
-        deals = deals.filter(status=status)
     if partner is not None:
         deals = deals.filter(partner=partner)
     return deals

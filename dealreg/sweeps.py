@@ -11,10 +11,10 @@ from prm.business_hours import business_hours_between
 from . import notifications
 from .models import Deal, DealStatus
 from .rules import rules_for
+from .selectors import deal_filter
 from .services import deal_expire
 
 REMIND_FRACTION = 0.25  # remind when a quarter of the approval clock is left
-EXPIRY_WARNING_DAYS = 14
 
 
 def _claim(deal, field, now):
@@ -52,10 +52,9 @@ def expire_protection(*, tenant, now=None):
 
 def warn_expiring(*, tenant, now=None):
     now = now or timezone.now()
-    soon = Deal.objects.filter(
-        status=DealStatus.APPROVED, expiry_warned_at__isnull=True,
-        protected_until__gt=now, protected_until__lte=now + timedelta(days=EXPIRY_WARNING_DAYS),
-    ).select_related("partner", "tenant")
+    # The same deals the portal's "protection ending" tile counts and its list shows.
+    soon = Deal.objects.filter(deal_filter(protection="ending", now=now), expiry_warned_at__isnull=True)
+    soon = soon.select_related("partner", "tenant")
     warned = 0
     for deal in soon:
         if _claim(deal, "expiry_warned_at", now):

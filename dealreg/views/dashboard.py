@@ -32,7 +32,8 @@ def _filtered(request, queryset):
     if "partner" in form.errors:
         # A partner that does not exist here matches nothing (never "all deals", e.g. in an export).
         return form, queryset.none()
-    deals = deal_search(queryset, query=data.get("q", ""), status=data.get("status", ""), partner=data.get("partner"))
+    deals = deal_search(queryset, query=data.get("q", ""), status=data.get("status", ""),
+                        protection=data.get("protection", ""), partner=data.get("partner"))
     if data.get("partner_name"):
         deals = deals.filter(partner__name__icontains=data["partner_name"])
     return form, deals

@@ -37,7 +37,7 @@ class PortalDealListView(PortalViewMixin, DealClocksMixin, ListView):
         self.filter_form.is_valid()  # an invalid filter is ignored; the valid ones still apply
         data = getattr(self.filter_form, "cleaned_data", {})
         return deal_search(queryset.prefetch_related("products").order_by("-created_at"),
-                           query=data.get("q", ""), status=data.get("status", ""))
+                           query=data.get("q", ""), status=data.get("status", ""), protection=data.get("protection", ""))
 
 
 

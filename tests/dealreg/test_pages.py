@@ -6,6 +6,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -18,7 +19,7 @@ from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
 from prm.audit.models import AuditEvent
 
-from .helpers import events, make_deal, refresh, set_rules
+from .helpers import end_protection, events, make_deal, refresh, set_rules
 
 S = DealStatus
 NEW = "/portal/deals/new/"
@@ -314,6 +315,86 @@ def test_edit_is_refused_outside_draft_and_more_info(world, client_as, in_tenant
     label = S(status).label.lower()
     assert any(f"{label} deal cannot be edited" in e for e in response.context["form"].non_field_errors())
     assert refresh(deal).customer_name == "Tailspin Toys"
+
+
+# --- portal: the home page's deal tiles and the list behind each ------------------------------------------
+
+def _tiles(html):
+    """{label: (value, link)} of the stat tiles that link to the deal list."""
+    found = re.findall(r'<a class="stat(?: stat--attention)?" href="(/portal/deals/[^"]*)"><span class="stat__value">([^<]*)'
+                       r'</span><span class="stat__label">([^<]*)</span></a>', html)
+    return {label: (value, link.replace("&amp;", "&")) for link, value, label in found}
+
+
+@pytest.fixture
+def six_deals(world, in_tenant):
+    """Northwind's six deals, one in each state a tile may count, and Contoso's of its own."""
+    for status in ("draft", "submitted", "more_info", "approved", "approved", "won"):
+        _deal(world, in_tenant, status=status)
+    ending, _protected = (refresh(d) for d in Deal.unscoped.filter(partner=world.northwind, status=S.APPROVED))
+    Deal.unscoped.filter(pk=ending.pk).update(protected_until=timezone.now() + timedelta(days=5))
+    for status in ("submitted", "approved", "more_info"):
+        _deal(world, in_tenant, partner="contoso", status=status)
+    return SimpleNamespace(ending=ending)
+
+
+def test_every_deal_tile_counts_exactly_the_rows_its_link_lists(world, client_as, six_deals):
+    rep = client_as(world.northwind_rep)
+    shown = _tiles(rep.get("/portal/").content.decode())
+    assert shown == {
+        "deal waiting for review": ("1", "/portal/deals/?status=submitted"),  # not the one waiting for Northwind
+        "deal needing your answer": ("1", "/portal/deals/?status=more_info"),
+        "protected deals": ("2", "/portal/deals/?protection=protected"),
+        "protection ending within 14 days": ("1", "/portal/deals/?protection=ending"),
+    }
+    for label, (value, link) in shown.items():
+        listed = rep.get(link)
+        rows = re.findall(r'<a href="/portal/deals/\d+/">D-', listed.content.decode())
+        assert len(rows) == listed.context["paginator"].count == int(value), label
+    assert [d.pk for d in rep.get("/portal/deals/?protection=ending").context["deals"]] == [six_deals.ending.pk]
+
+
+def test_a_protection_that_ran_out_is_not_counted_as_protected(world, client_as, in_tenant):
+    kept = _deal(world, in_tenant, status="approved")
+    lapsed = _deal(world, in_tenant, status="approved")
+    end_protection(lapsed)  # the nightly sweep has not expired it yet
+    rep = client_as(world.northwind_rep)
+    assert _tiles(rep.get("/portal/").content.decode())["protected deal"] == ("1", "/portal/deals/?protection=protected")
+    assert [d.pk for d in rep.get("/portal/deals/?protection=protected").context["deals"]] == [kept.pk]
+    assert {d.pk for d in rep.get("/portal/deals/?status=approved").context["deals"]} == {kept.pk, lapsed.pk}
+
+
+def test_the_list_shows_which_filter_is_on_and_an_empty_filtered_list_says_so(world, client_as, six_deals):
+    rep = client_as(world.northwind_rep)
+    listed = rep.get("/portal/deals/?protection=ending").content.decode()
+    assert '<option value="ending" selected>Protection ending within 14 days</option>' in listed
+    assert '<a href="/portal/deals/">Clear the filters</a>' in listed
+    empty = rep.get("/portal/deals/?status=rejected")
+    content = empty.content.decode()
+    assert empty.context["paginator"].count == 0
+    assert "No deals match these filters." in content and '<a href="/portal/deals/">Clear the filters</a>' in content
+    assert "No deals yet" not in content and "Register your first deal" not in content
+    everything = rep.get("/portal/deals/").content.decode()
+    assert "Clear the filters" not in everything and "6 deals" in everything
+
+
+def test_a_partner_without_deals_is_invited_to_register_the_first(world, client_as):
+    content = client_as(world.contoso_rep).get("/portal/deals/").content.decode()
+    assert "No deals yet." in content and "Register your first deal" in content
+    assert "No deals match" not in content
+
+
+def test_the_dashboard_list_says_when_its_filters_match_nothing(world, client_as, six_deals):
+    manager = client_as(world.acme_manager)
+    empty = manager.get("/manage/deals/?status=expired").content.decode()
+    assert "No deals match these filters." in empty and '<a href="/manage/deals/">Clear the filters</a>' in empty
+    ending = manager.get("/manage/deals/?protection=ending")
+    assert [d.pk for d in ending.context["deals"]] == [six_deals.ending.pk]
+
+
+def test_an_empty_program_has_no_deals_yet(world, client_as):
+    content = client_as(world.globex_manager).get("/manage/deals/").content.decode()
+    assert "No deals registered yet: partners register them in the portal." in content
 
 
 # --- dashboard: queue and decisions --------------------------------------------------------------------
