@@ -91,6 +91,17 @@ def test_dispatch_sends_due_invitations_with_eleven_score_links_and_one_click_un
     assert unsubscribe.group(1) in message.body  # the same link is in the text for people
 
 
+def test_the_eleven_score_buttons_look_the_same_so_no_colour_steers_the_answer(acme, survey, committed):
+    due(survey, acme.northwind, "dana@fabrikam.example")
+    committed(services.dispatch_due, tenant=acme.acme, now=T0)
+    [email] = outbound(INVITATION_KIND)
+    buttons = re.findall(r'<a href="[^"]*\?score=(\d+)" aria-label="\d+" style="([^"]*)">', email.body_html)
+    assert [int(score) for score, _ in buttons] == list(range(11))
+    assert len({style for _, style in buttons}) == 1  # one look for 0 and for 10
+    for red_amber_green in ("#b91c1c", "#92400e", "#166534"):
+        assert red_amber_green not in email.body_html
+
+
 def test_one_batch_gives_each_email_its_own_partner_and_links_rendered_as_the_templates_would(acme, survey, monkeypatch):
     # The bodies are rendered once per survey with slots; each email must equal a direct rendering
     # with its own values, escaping included.

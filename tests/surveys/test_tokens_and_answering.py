@@ -5,6 +5,7 @@ kind of bad link shows the same "not valid" page and records nothing.
 """
 
 import os
+import re
 import threading
 import time
 from types import SimpleNamespace
@@ -84,6 +85,13 @@ def test_the_page_needs_no_account_and_labels_every_input(invitation, customer):
     assert missing == []
     assert html.count("<legend") == 2  # the NPS question and the effort question name their groups
     assert '<label for="id_comment">What is the main reason for your score?</label>' in html
+
+
+def test_the_eleven_scores_on_the_page_look_the_same_chosen_or_not(invitation, customer):
+    """No red detractor or green promoter styling: the chosen score looks like any chosen score."""
+    html = html_of(customer.get(url_of(tokens.answer_token(invitation)), {"score": "3"}))
+    score_options = re.findall(r'<label class="([^"]*)"><input type="radio" name="score"', html)
+    assert score_options == ["scale__option"] * 11
 
 
 # --- POST records once --------------------------------------------------------------------------
