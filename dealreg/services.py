@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _, ngettext
 
 from partners.models import Partner
@@ -22,6 +21,7 @@ from prm.i18n.formatting import money_whole
 from prm.tenancy.models import Tenant
 
 from . import matching, notifications, snapshots
+from .approval import approval_refusal
 from .audit_verbs import DealregVerb
 from .conflicts import Conflict, find_conflicts, key_of
 from .models import Deal, DealStatus, ProductLine, RulesOfEngagement
@@ -164,18 +164,9 @@ def deal_approve(*, deal: Deal, actor: Actor, rule: str = "") -> Deal:
     """
     rules = rules_for(deal.tenant, for_update=True)
     deal = Deal.objects.select_related("partner", "tenant").get(pk=deal.pk)
-    if rules.first_approved_wins:
-        holders = [c for c in find_conflicts(key_of(deal), exclude_deal_id=deal.pk)
-                   if c.strong and c.deal.status == DealStatus.APPROVED and c.deal.partner_id != deal.partner_id]
-        if holders:
-            holder = holders[0].deal
-            raise ValidationError(
-                _("%(partner)s already holds this customer (%(reference)s, protected until %(date)s). First approved "
-                  "wins: reject this deal or wait until that protection ends.") % {
-                    "partner": holder.partner.name, "reference": holder.reference,
-                    "date": date_format(timezone.localtime(holder.protected_until), "DATE_FORMAT"),
-                }
-            )
+    refused = approval_refusal(deal, rules)
+    if refused:
+        raise ValidationError(refused)
     now = timezone.now()
     _move(deal, "approve", actor, rule=rule, extra={
         "decided_at": now, "decided_by": _user_or_none(actor), "decided_by_rule": rule,

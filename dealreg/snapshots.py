@@ -20,7 +20,7 @@ def snapshot(conflicts):
     return [
         {
             "deal": c.deal.pk, "reference": c.deal.reference, "customer": c.deal.customer_name,
-            "partner": c.deal.partner.name, "status": c.deal.status,
+            "partner": c.deal.partner.name, "partner_id": c.deal.partner_id, "status": c.deal.status,
             "protected_until": _day(c.deal) if c.deal.status == DealStatus.APPROVED else "",
             "strong": c.strong, "reasons": [r.detail for r in c.reasons],
         }

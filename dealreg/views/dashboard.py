@@ -15,6 +15,7 @@ from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import services
+from ..approval import approval_refusal, queue_approval_refusal
 from ..conflicts import find_conflicts, key_of
 from ..export import export_response
 from ..forms import DealFilterForm, ProductLineForm, QuestionForm, ReasonForm, RulesForm
@@ -47,6 +48,10 @@ class DealQueueView(DashboardViewMixin, View):
     def get(self, request):
         # Conflicts come from each deal's snapshot (kept fresh by the services): no search per row.
         deals = with_clocks(list(review_queue()[: self.page_size]), self.tenant.time_zone)
+        rules = rules_for(self.tenant)
+        for deal in deals:
+            # Not offered for (bulk) approval when the rules refuse it, with the reason beside it.
+            deal.approval_refusal = queue_approval_refusal(deal, rules)
         context = {"deals": deals, "waiting": review_queue().count(), "page_size": self.page_size}
         return render(request, "dealreg/dashboard/queue.html", context)
 
@@ -84,10 +89,14 @@ class DealDetailView(DealObjectMixin, View):
     def get(self, request, pk, reason_form=None, question_form=None, status=200):
         deal = self.get_object()
         with_clocks([deal], self.tenant.time_zone)
+        conflicts = find_conflicts(key_of(deal), exclude_deal_id=deal.pk)
+        actions = allowed_actions(deal.status)
         context = {
             "deal": deal,
-            "conflicts": find_conflicts(key_of(deal), exclude_deal_id=deal.pk),
-            "actions": allowed_actions(deal.status),
+            "conflicts": conflicts,
+            "actions": actions,
+            # The service's own check: the page withholds Approve exactly when deal_approve would refuse.
+            "approval_refusal": approval_refusal(deal, rules_for(self.tenant), conflicts) if "approve" in actions else "",
             "reason_form": reason_form or ReasonForm(),
             "question_form": question_form or QuestionForm(),
             "events": audit_events_for(deal),

@@ -7,6 +7,8 @@ a sister company with its own domain: the check then says "possible match", he s
 Acme channel manager sees Contoso's deal beside it in the review queue, judges it a different
 customer and approves it (first approved wins stays on: a possible match does not block). The
 rep's page then shows the deal approved and protected, and only Northwind's people get the email.
+When Northwind registers Fabrikam, Inc. itself anyway, the queue and the deal page say it cannot be
+approved and why (Approve is disabled, with the reason), and the manager rejects it.
 """
 
 import re
@@ -244,18 +246,27 @@ def test_first_approved_wins_refuses_a_second_registration_of_the_same_customer(
     expect(conflict.locator(".reasons li")).to_have_text(
         ["same domain fabrikam.example", "similar name (score 1.00)", "products: Firewalls"])
 
+    # The queue says why it cannot be approved, and offers no box to approve it in bulk.
+    refusal = (f"Contoso Integration already holds this customer ({contoso_deal.reference}, protected until "
+               f"{day(contoso_deal.protected_until)}). First approved wins: reject this deal or wait until that "
+               "protection ends.")
+    expect(row.locator(".verdict--protected")).to_have_text(f"Cannot be approved: {refusal}")
+    expect(row.get_by_role("checkbox")).to_have_count(0)
+
+    # The deal page: Approve is there but disabled, with the same reason beside it; Reject is the way on.
     row.get_by_role("link", name=re.compile(re.escape(deal.reference))).click()
     expect(manager).to_have_url(site.url(world.acme, f"/manage/deals/{deal.pk}/"))
-    manager.get_by_role("button", name="Approve").click()
-    expect(manager.get_by_role("status")).to_have_text(
-        f"Contoso Integration already holds this customer ({contoso_deal.reference}, protected until "
-        f"{day(contoso_deal.protected_until)}). First approved wins: reject this deal or wait until that "
-        "protection ends.")
-    expect(manager.get_by_role("status").locator(".message--error")).to_have_count(1)
+    approve = manager.get_by_role("button", name="Approve")
+    expect(approve).to_be_disabled()
+    expect(approve).to_have_accessible_description(refusal)
+    expect(manager.locator("#approval-refusal")).to_be_visible()
     expect(manager.get_by_role("heading", level=1).locator(".status")).to_have_text("Submitted")
-    expect(manager.get_by_role("button", name="Reject")).to_be_visible()
+    manager.get_by_label("Reason the partner will see").fill("Another partner already registered this customer.")
+    manager.get_by_role("button", name="Reject").click()
+    expect(manager.get_by_role("status")).to_have_text(f"{deal.reference} is rejected; the partner sees your reason.")
+    expect(manager.get_by_role("heading", level=1).locator(".status")).to_have_text("Rejected")
     deal.refresh_from_db()
-    assert (deal.status, deal.protected_until) == (DealStatus.SUBMITTED, None)
+    assert (deal.status, deal.protected_until) == (DealStatus.REJECTED, None)
 
 
 def test_other_partners_and_other_tenants_do_not_see_the_deal(world, site, new_page):

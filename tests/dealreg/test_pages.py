@@ -461,6 +461,46 @@ def test_approve_refused_by_first_approved_wins(world, client_as, in_tenant):
     assert refresh(deal).status == S.SUBMITTED
 
 
+def test_a_deal_the_rules_refuse_offers_no_approval_but_says_why(world, client_as, in_tenant,
+                                                                 django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        holder = _deal(world, in_tenant, partner="contoso", status="approved", customer_name="Fabrikam",
+                       customer_website="fabrikam.example")
+        blocked = _deal(world, in_tenant, customer_name="Fabrikam, Inc.", customer_website="fabrikam.example")
+        free = _deal(world, in_tenant, customer_name="Tailspin Toys")
+    manager = client_as(world.acme_manager)
+    reason = f"Contoso Integration already holds this customer ({holder.reference}, protected until "
+
+    page = manager.get(f"/manage/deals/{blocked.pk}/")
+    content = page.content.decode()
+    assert page.context["approval_refusal"].startswith(reason)
+    assert f'action="/manage/deals/{blocked.pk}/approve/"' not in content  # nothing to post
+    assert re.search(r'<p class="verdict verdict--protected" id="approval-refusal">' + re.escape(reason), content)
+    assert '<button type="button" disabled aria-describedby="approval-refusal">Approve</button>' in content
+    assert "Reject" in content and "Ask for more information" in content  # what the manager can do instead
+    offered = manager.get(f"/manage/deals/{free.pk}/")
+    assert offered.context["approval_refusal"] == ""
+    assert f'action="/manage/deals/{free.pk}/approve/"' in offered.content.decode()
+
+    queue = manager.get(QUEUE)
+    rows = {deal.pk: deal for deal in queue.context["deals"]}
+    assert rows[blocked.pk].approval_refusal.startswith(reason) and rows[free.pk].approval_refusal == ""
+    content = queue.content.decode()
+    assert f'id="pick-{blocked.pk}"' not in content and f'id="pick-{free.pk}"' in content
+    assert "Cannot be approved: " + reason in content
+    # Bulk approval, asked anyway, refuses it too.
+    response = manager.post("/manage/deals/queue/approve/", {"deal": [blocked.pk]})
+    assert _messages(response) == [f"{blocked.reference} not approved: has possible conflicts: review it on its own."]
+    assert refresh(blocked).status == S.SUBMITTED
+
+
+def test_a_deal_sent_back_for_more_information_offers_no_approval(world, client_as, in_tenant):
+    deal = _deal(world, in_tenant, status="more_info")
+    page = client_as(world.acme_manager).get(f"/manage/deals/{deal.pk}/")
+    assert page.context["approval_refusal"] == ""
+    assert ">Approve</button>" not in page.content.decode() and "Reject" in page.content.decode()
+
+
 def test_reject_with_a_reason_the_partner_sees(world, client_as, in_tenant, django_capture_on_commit_callbacks, mailoutbox):
     deal = _deal(world, in_tenant)
     mailoutbox.clear()

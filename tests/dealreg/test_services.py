@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from dealreg import services
+from dealreg.approval import approval_refusal, queue_approval_refusal
 from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
 from partners.models import PartnerStatus
@@ -236,6 +237,39 @@ def test_first_approved_wins_after_the_holders_protection_ended(acme, staff, rep
     end_protection(holder)
     second = _fabrikam(acme.contoso, acme.contoso_rep.user, status="submitted")
     assert services.deal_approve(deal=second, actor=staff).status == S.APPROVED
+
+
+def test_the_pages_ask_the_same_check_the_approval_makes(acme, staff, rep, django_capture_on_commit_callbacks):
+    """approval_refusal (the deal page) and queue_approval_refusal (the queue's snapshot) say exactly what
+    deal_approve refuses with, and nothing where it approves."""
+    with django_capture_on_commit_callbacks(execute=True):
+        holder = _fabrikam(acme.northwind, rep, status="approved", staff=staff)
+        blocked = _fabrikam(acme.contoso, acme.contoso_rep.user, status="submitted")
+        own = _fabrikam(acme.northwind, rep, status="submitted")
+    rules = rules_for(acme.acme)
+    said = approval_refusal(refresh(blocked), rules)
+    assert said.startswith(f"Northwind Traders already holds this customer ({holder.reference}, protected until ")
+    assert queue_approval_refusal(refresh(blocked), rules) == said
+    with pytest.raises(ValidationError) as caught:
+        services.deal_approve(deal=blocked, actor=staff)
+    assert caught.value.messages == [said]
+    # The partner's own second registration and a program without first-approved-wins: approvable, and so offered.
+    assert approval_refusal(refresh(own), rules) == queue_approval_refusal(refresh(own), rules) == ""
+    rules = set_rules(acme.acme, first_approved_wins=False)
+    assert approval_refusal(refresh(blocked), rules) == queue_approval_refusal(refresh(blocked), rules) == ""
+    assert services.deal_approve(deal=blocked, actor=staff).status == S.APPROVED
+
+
+def test_a_snapshot_from_before_it_kept_partner_ids_is_judged_by_the_partners_name(acme, staff, rep):
+    _fabrikam(acme.northwind, rep, status="approved", staff=staff)
+    blocked = _fabrikam(acme.contoso, acme.contoso_rep.user, status="submitted")
+    own = _fabrikam(acme.northwind, rep, status="submitted")
+    rules = rules_for(acme.acme)
+    for deal in (blocked, own):
+        old = [{k: v for k, v in c.items() if k != "partner_id"} for c in refresh(deal).conflict_snapshot]
+        Deal.unscoped.filter(pk=deal.pk).update(conflict_snapshot=old)
+    assert queue_approval_refusal(refresh(blocked), rules) == approval_refusal(refresh(blocked), rules) != ""
+    assert queue_approval_refusal(refresh(own), rules) == ""
 
 
 # --- automatic approval ----------------------------------------------------------------------------
