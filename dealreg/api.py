@@ -57,6 +57,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             partner = Partner.objects.get(pk=self.principal.partner_id)
         elif partner is None:
             raise serializers.ValidationError({"partner": [_("Name the partner that registers this deal.")]})
+        data.pop("info_answer", None)  # a new deal has no question to answer
         serializer.instance = self._call(services.deal_create, partner=partner, products=products,
                                          **{k: v for k, v in data.items() if k in FIELDS})
 
@@ -65,6 +66,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         products = data.pop("products", None)
         data.pop("partner", None)
         serializer.instance = self._call(services.deal_update, deal=serializer.instance, products=products,
+                                         answer=data.pop("info_answer", None),
                                          **{k: v for k, v in data.items() if k in FIELDS})
 
     def _transition(self, service, **kwargs):

@@ -17,6 +17,7 @@ class DealregVerb(TextChoices):
     DEAL_APPROVED = "deal.approve", _("Approved")
     DEAL_REJECTED = "deal.reject", _("Rejected")
     DEAL_INFO_REQUESTED = "deal.request_info", _("More information requested")
+    DEAL_INFO_PROVIDED = "deal.info_provided", _("More information provided")
     DEAL_WITHDRAWN = "deal.withdraw", _("Withdrawn")
     DEAL_WON = "deal.win", _("Marked won")
     DEAL_LOST = "deal.lose", _("Marked lost")

@@ -47,6 +47,15 @@ class DealForm(forms.ModelForm):
         return data, products
 
 
+class AnswerForm(forms.Form):
+    """The partner's answer to the vendor's question, beside the deal's own fields (not in its notes)."""
+
+    info_answer = forms.CharField(
+        label=_("Your answer"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The vendor reads it with the deal when you submit it again."),
+    )
+
+
 class ConflictCheckForm(forms.Form):
     customer_name = forms.CharField(max_length=200)
     customer_website = forms.CharField(max_length=253, required=False)

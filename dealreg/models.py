@@ -118,6 +118,14 @@ class Deal(TenantOwnedModel):
     decision_note = models.TextField(
         _("decision note"), blank=True, help_text=_("Rejection reason or the question asked; the partner sees it.")
     )
+    # The more-information loop: the vendor's latest question and the partner's answer to it (each
+    # round is also in the audit trail, so the timeline keeps every question and answer).
+    info_question = models.TextField(
+        _("question from the vendor"), blank=True, help_text=_("What the vendor last asked the partner to add.")
+    )
+    info_answer = models.TextField(
+        _("answer from the partner"), blank=True, help_text=_("The partner's answer to the vendor's question.")
+    )
     protected_until = models.DateTimeField(null=True, blank=True)
     extensions_used = models.PositiveSmallIntegerField(default=0)
     expiry_warned_at = models.DateTimeField(null=True, blank=True)

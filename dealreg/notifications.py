@@ -44,6 +44,12 @@ def deal_submitted(deal):
     _send(deal, "submitted", managers, _dashboard_url(deal))
 
 
+def deal_info_provided(deal):
+    """The partner answered the vendor's question and submitted the deal again."""
+    managers = _staff_emails(Role.CHANNEL_MANAGER) or _staff_emails(Role.TENANT_ADMIN)
+    _send(deal, "info_provided", managers, _dashboard_url(deal))
+
+
 def deal_decided(deal):
     kind = {DealStatus.APPROVED: "approved", DealStatus.REJECTED: "rejected", DealStatus.MORE_INFO: "more_info"}[deal.status]
     _send(deal, kind, _partner_emails(deal), _portal_url(deal))

@@ -23,18 +23,21 @@ class DealSerializer(serializers.ModelSerializer):
             "id", "reference", "partner", "partner_name", "status", "customer_name", "customer_website",
             "customer_domain", "customer_country", "contact_name", "contact_email", "products", "value",
             "currency", "expected_close_date", "notes", "submitted_at", "sla_due_at", "decided_at",
-            "decided_by_rule", "decision_note", "protected_until", "extensions_used", "closed_at",
-            "created_at", "updated_at",
+            "decided_by_rule", "decision_note", "info_question", "info_answer", "protected_until", "extensions_used",
+            "closed_at", "created_at", "updated_at",
         ]
         read_only_fields = [
             "id", "reference", "status", "customer_domain", "submitted_at", "sla_due_at", "decided_at",
-            "decided_by_rule", "decision_note", "protected_until", "extensions_used", "closed_at",
+            "decided_by_rule", "decision_note", "info_question", "protected_until", "extensions_used", "closed_at",
             "created_at", "updated_at",
         ]
         extra_kwargs = {
             "partner": {"required": False,
                         "help_text": _("Staff and API keys must name the partner; partner users register for their own.")},
             "currency": {"required": False},
+            "info_answer": {"required": False, "max_length": 2000,
+                            "help_text": _("The answer to the vendor's question (info_question), while the deal is "
+                                           "more_info; it goes to the vendor with the next submit.")},
         }
 
     def __init__(self, *args, **kwargs):

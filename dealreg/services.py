@@ -100,24 +100,44 @@ def deal_create(*, partner: Partner, actor: Actor, products: Iterable[ProductLin
 
 @transaction.atomic
 def deal_update(*, deal: Deal, actor: Actor, products: Iterable[ProductLine] | None = None, submit: bool = False,
-                **fields: Any) -> Deal:
-    """Edit a deal that is still editable; with `submit`, submit it too, all or nothing."""
+                answer: str | None = None, **fields: Any) -> Deal:
+    """Edit a deal that is still editable; with `submit`, submit it too, all or nothing.
+
+    `answer` is the partner's answer to the vendor's question (only a deal sent back for more
+    information takes one); it is kept with the deal and goes to the vendor when the deal is submitted."""
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.is_editable:
         raise ValidationError(not_editable_message(deal.status))
+    changed = sorted(fields)
+    if answer is not None and answer.strip() != deal.info_answer:
+        if deal.status != DealStatus.MORE_INFO:
+            raise ValidationError({"info_answer": _("Only a deal sent back for more information takes an answer.")})
+        deal.info_answer = answer.strip()
+        changed = sorted([*changed, "info_answer"])
     _apply_fields(deal, fields, None if products is None else list(products))
     audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_UPDATED, target=deal,
-                 from_state=deal.status, to_state=deal.status, data={"fields": sorted(fields)})
+                 from_state=deal.status, to_state=deal.status, data={"fields": changed})
     return deal_submit(deal=deal, actor=actor) if submit else deal
 
 
 @transaction.atomic
 def deal_submit(*, deal: Deal, actor: Actor) -> Deal:
-    """Submit for approval: minimum value, approval clock, then automatic approval if the rules allow."""
+    """Submit for approval: minimum value, approval clock, then automatic approval if the rules allow.
+
+    A deal sent back for more information goes back with the partner's answer (required): the
+    answer is recorded in the timeline, and the channel managers hear that more information came."""
+    answering = deal.status == DealStatus.MORE_INFO
+    if answering and not deal.info_answer.strip():
+        raise ValidationError({"info_answer": _("Answer the question from %(program)s before you submit the deal again.")
+                               % {"program": deal.tenant.name}})
     rules = rules_for(deal.tenant)
     if deal.currency == deal.tenant.currency and deal.value < rules.minimum_value:
         raise ValidationError({"value": _("Deals under %(minimum)s are not registered in this program.") % {
             "minimum": money_whole(rules.minimum_value, deal.tenant.currency)}})
+    if answering:
+        audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_INFO_PROVIDED, target=deal,
+                     from_state=deal.status, to_state=deal.status,
+                     data={"question": deal.info_question, "answer": deal.info_answer})
     now = timezone.now()
     due = add_business_hours(now, rules.approval_sla_hours, deal.tenant.time_zone)
     _move(deal, "submit", actor, extra={
@@ -134,7 +154,10 @@ def deal_submit(*, deal: Deal, actor: Actor) -> Deal:
             # A concurrent approval took this customer first (first approved wins): the vendor
             # reviews this one, and the partner is not told who holds the customer.
             pass
-    notifications.deal_submitted(deal)
+    if answering:
+        notifications.deal_info_provided(deal)
+    else:
+        notifications.deal_submitted(deal)
     return deal
 
 
@@ -191,7 +214,10 @@ def deal_reject(*, deal: Deal, actor: Actor, reason: str) -> Deal:
 def deal_request_info(*, deal: Deal, actor: Actor, question: str) -> Deal:
     if not (question or "").strip():
         raise ValidationError({"question": _("Say what information the partner should add.")})
-    _move(deal, "request_info", actor, note=question, extra={"decision_note": question.strip()})
+    # decision_note keeps the question too, as the API has always shown it.
+    _move(deal, "request_info", actor, note=question, extra={
+        "decision_note": question.strip(), "info_question": question.strip(), "info_answer": "",
+    })
     notifications.deal_decided(deal)
     return deal
 

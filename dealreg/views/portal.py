@@ -13,13 +13,14 @@ from django.views import View
 from django.views.generic import ListView
 
 from prm.audit.selectors import audit_events_for
+from prm.i18n.formatting import when
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import PortalViewMixin
 
 from .. import services
 from ..conflicts import find_conflicts, key_for, verdict_for
-from ..forms import ConflictCheckForm, DealFilterForm, DealForm
-from ..models import Deal
+from ..forms import AnswerForm, ConflictCheckForm, DealFilterForm, DealForm
+from ..models import Deal, DealStatus
 from ..rules import rules_for
 from ..selectors import deal_search, with_clocks
 from ..states import allowed_actions, not_editable_message
@@ -44,34 +45,43 @@ class PortalDealListView(PortalViewMixin, DealClocksMixin, ListView):
 class DealFormMixin:
     template_name = "dealreg/portal/form.html"
 
-    def render_form(self, form, deal=None, status=200):
-        return render(self.request, self.template_name, {"form": form, "deal": deal}, status=status)
+    def render_form(self, form, deal=None, status=200, answer_form=None):
+        context = {"form": form, "deal": deal, "answer_form": answer_form}
+        return render(self.request, self.template_name, context, status=status)
 
-    def save_and_maybe_submit(self, form, write, deal=None):
+    def save_and_maybe_submit(self, form, write, deal=None, answer_form=None):
         """`write(submit)` saves the form; 'Save draft' keeps it a draft, 'Submit' also submits.
 
         All or nothing: when the submit is refused, the write is rolled back too (no stray draft).
-        Service errors land next to fields."""
+        Service errors land next to fields (the answer's next to the answer)."""
         submit = self.request.POST.get("submit") == "1"
         try:
             saved = write(submit)
         except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_form(form, deal, status=400)
-        messages.success(self.request, _submitted_message(saved) if submit
-                         else _("%(reference)s saved as a draft.") % {"reference": saved.reference})
+            errors = getattr(exc, "error_dict", {})
+            if answer_form is not None and "info_answer" in errors:
+                answer_form.add_error("info_answer", errors.pop("info_answer"))
+            if not hasattr(exc, "error_dict") or errors:
+                add_service_errors(form, exc)
+            return self.render_form(form, deal, status=400, answer_form=answer_form)
+        messages.success(self.request, _submitted_message(saved) if submit else _saved_message(saved))
         return redirect("dealreg:portal_detail", pk=saved.pk)
 
 
+def _saved_message(deal):
+    if deal.status == DealStatus.MORE_INFO:
+        return _("%(reference)s saved. Submit it again when your answer is ready.") % {"reference": deal.reference}
+    return _("%(reference)s saved as a draft.") % {"reference": deal.reference}
+
+
 def _submitted_message(deal):
-    if deal.status == "approved":
+    if deal.status == DealStatus.APPROVED:
         return _("%(reference)s was approved automatically and is protected until %(date)s.") % {
             "reference": deal.reference, "date": date_format(timezone.localtime(deal.protected_until), "DATE_FORMAT"),
         }
-    # Pages run in the program's time zone (TenantMiddleware); say which one.
-    return _("%(reference)s is submitted. %(program)s will decide by %(moment)s (%(time_zone)s time).") % {
-        "reference": deal.reference, "program": deal.tenant.name,
-        "moment": date_format(timezone.localtime(deal.sla_due_at), "DATETIME_FORMAT"), "time_zone": deal.tenant.time_zone,
+    # Pages run in the program's time zone (TenantMiddleware); `when` names the zone.
+    return _("%(reference)s is submitted. %(program)s will decide by %(moment)s.") % {
+        "reference": deal.reference, "program": deal.tenant.name, "moment": when(deal.sla_due_at),
     }
 
 
@@ -100,24 +110,36 @@ class PortalDealObjectMixin(PortalViewMixin):
 
 
 class PortalDealEditView(PortalDealObjectMixin, DealFormMixin, View):
+    """Edit a draft, or a deal sent back for more information: then the vendor's question comes
+    first, with a field of its own for the answer."""
+
     def get(self, request, pk):
         deal = self.get_object()
         if not deal.is_editable:
             messages.info(request, not_editable_message(deal.status))
             return redirect("dealreg:portal_detail", pk=deal.pk)
-        return self.render_form(DealForm(instance=deal, tenant=self.tenant), deal)
+        return self.render_form(DealForm(instance=deal, tenant=self.tenant), deal, answer_form=self._answer_form(deal))
 
     def post(self, request, pk):
         deal = self.get_object()
         # The form validates a copy: the service must still see the old values to audit what changed.
         form = DealForm(request.POST, instance=copy.copy(deal), tenant=self.tenant)
-        if not form.is_valid():
-            return self.render_form(form, deal, status=400)
+        answer_form = self._answer_form(deal, request.POST)
+        if not (form.is_valid() and (answer_form is None or answer_form.is_valid())):
+            return self.render_form(form, deal, status=400, answer_form=answer_form)
         fields, products = form.service_fields()
+        answer = None if answer_form is None else answer_form.cleaned_data["info_answer"]
         return self.save_and_maybe_submit(
-            form, lambda submit: services.deal_update(deal=deal, actor=request.user, products=products, submit=submit, **fields),
-            deal
+            form, lambda submit: services.deal_update(deal=deal, actor=request.user, products=products, submit=submit,
+                                                      answer=answer, **fields),
+            deal, answer_form,
         )
+
+    @staticmethod
+    def _answer_form(deal, data=None):
+        if deal.status != DealStatus.MORE_INFO:
+            return None
+        return AnswerForm(data, initial={"info_answer": deal.info_answer})
 
 
 class PortalDealDetailView(PortalDealObjectMixin, View):

@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 from dealreg import services
 from dealreg.models import Deal, DealStatus
 from dealreg.rules import rules_for
+from prm.i18n.formatting import when
 from prm.outbox.models import OutboundEmail
 from prm.tenancy.context import tenant_context
 from tests.factories import PASSWORD
@@ -44,7 +45,8 @@ def day(moment):
 
 
 def minute(moment):
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """A time as the pages print it: the language's format in the program's zone, with the zone's abbreviation."""
+    return when(moment)
 
 
 def contoso_holds_fabrikam(world):
@@ -144,7 +146,8 @@ def test_rep_sees_the_conflict_warning_registers_a_deal_and_the_manager_approves
         assert sorted(p.name for p in deal.products.all()) == ["Firewalls", "SD-WAN"]
     ref = deal.reference
     expect(rep.get_by_role("status")).to_have_text(
-        f"{ref} is submitted. Acme Networks will decide by {minute(deal.sla_due_at)} (UTC time).")
+        f"{ref} is submitted. Acme Networks will decide by {minute(deal.sla_due_at)}.")
+    assert minute(deal.sla_due_at).endswith(" UTC")  # the program's zone, named
     heading = rep.get_by_role("heading", level=1)
     expect(heading).to_contain_text(f"{ref} · Fabrikam Fiber")
     expect(heading.locator(".status")).to_have_text("Submitted")

@@ -220,12 +220,39 @@ def test_no_delete(world, api, in_tenant):
 ])
 def test_partner_transitions(world, api, in_tenant, start, action, target):
     deal = _deal(world, in_tenant, status=start)
+    if start == "more_info":  # a deal sent back is submitted again with the answer to the question
+        assert api(world.northwind_rep).patch(f"{DEALS}{deal.pk}/", {"info_answer": "All three."}, format="json").status_code == 200
     response = api(world.northwind_rep).post(f"{DEALS}{deal.pk}/{action}/")
     assert response.status_code == 200
     assert response.json()["status"] == target
     assert refresh(deal).status == target
     if action == "extend":
         assert response.json()["extensions_used"] == 1
+
+
+def test_a_deal_sent_back_is_submitted_again_only_with_an_answer(world, api, in_tenant):
+    deal = _deal(world, in_tenant, status="more_info")
+    rep = api(world.northwind_rep)
+    shown = rep.get(f"{DEALS}{deal.pk}/").json()
+    assert (shown["status"], shown["info_question"], shown["info_answer"]) == ("more_info", "Which products?", "")
+    refused = rep.post(f"{DEALS}{deal.pk}/submit/")
+    assert refused.status_code == 400
+    assert refused.json()["info_answer"] == ["Answer the question from Acme Networks before you submit the deal again."]
+    assert rep.patch(f"{DEALS}{deal.pk}/", {"info_question": "Changed?"}, format="json").json()["info_question"] == (
+        "Which products?")  # the vendor's question is read-only
+    answered = rep.patch(f"{DEALS}{deal.pk}/", {"info_answer": "Firewalls only."}, format="json")
+    assert (answered.status_code, answered.json()["info_answer"], answered.json()["status"]) == (
+        200, "Firewalls only.", "more_info")
+    submitted = rep.post(f"{DEALS}{deal.pk}/submit/")
+    assert (submitted.status_code, submitted.json()["status"]) == (200, "submitted")
+    with in_tenant(world.acme):
+        [provided] = events(deal, "deal.info_provided")
+    assert provided.data == {"question": "Which products?", "answer": "Firewalls only."}
+    # A draft has no question to answer.
+    draft = _deal(world, in_tenant, status="draft")
+    wrong = rep.patch(f"{DEALS}{draft.pk}/", {"info_answer": "Anything."}, format="json")
+    assert (wrong.status_code, wrong.json()["info_answer"]) == (
+        400, ["Only a deal sent back for more information takes an answer."])
 
 
 @pytest.mark.parametrize("who", ["key", "acme_manager", "acme_admin"])

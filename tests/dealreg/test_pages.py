@@ -91,7 +91,7 @@ def test_submit(world, client_as, django_capture_on_commit_callbacks, mailoutbox
     assert response.status_code == 302
     assert deal.status == S.SUBMITTED and deal.sla_due_at is not None
     due = date_format(deal.sla_due_at.astimezone(UTC), "DATETIME_FORMAT")
-    assert _messages(response) == [f"{deal.reference} is submitted. Acme Networks will decide by {due} (UTC time)."]
+    assert _messages(response) == [f"{deal.reference} is submitted. Acme Networks will decide by {due} UTC."]
     assert [m.to for m in mailoutbox] == [["manager@acme.example"]]
 
 
@@ -103,8 +103,9 @@ def test_submit_message_gives_the_due_time_in_the_programs_zone_and_names_it(wor
     response = client_as(world.northwind_rep).post(NEW, _form(submit="1"))
     deal = Deal.unscoped.get()
     due = deal.sla_due_at.astimezone(ZoneInfo("Pacific/Kiritimati"))
+    # The zone's abbreviation (Kiritimati has none but its offset), not a "(UTC time)" note.
     assert _messages(response) == [
-        f"{deal.reference} is submitted. Acme Networks will decide by {date_format(due, 'DATETIME_FORMAT')} (Pacific/Kiritimati time)."
+        f"{deal.reference} is submitted. Acme Networks will decide by {date_format(due, 'DATETIME_FORMAT')} +14."
     ]
 
 
@@ -198,7 +199,8 @@ def test_another_partners_deal_is_a_404(world, client_as, in_tenant):
 @pytest.mark.parametrize(("status", "buttons", "absent"), [
     ("draft", ["Submit for approval", "Withdraw", "Edit"], ["Mark won", "Extend protection"]),
     ("submitted", ["Withdraw"], ["Submit for approval", "Mark won", "Edit"]),
-    ("more_info", ["Submit for approval", "Withdraw", "Edit"], ["Mark won"]),
+    # Sent back: the way on is answering the question (submitting again comes with the answer).
+    ("more_info", ["Answer the question", "Withdraw", "Edit"], ["Submit for approval", "Mark won"]),
     ("approved", ["Mark won", "Mark lost", "Extend protection by 30 days", "2 extensions left."], ["Withdraw", "Edit"]),
     ("won", ["This deal is won; nothing more to do."], ["Withdraw", "Mark lost", "Edit"]),
 ])
@@ -273,14 +275,12 @@ def test_portal_refused_action_shows_the_reason(world, client_as, in_tenant):
     assert client_as(world.northwind_rep).post(f"/portal/deals/{deal.pk}/approve/").status_code == 404
 
 
-@pytest.mark.parametrize("status", ["draft", "more_info"])
-def test_edit_and_submit(world, client_as, in_tenant, status):
-    deal = _deal(world, in_tenant, status=status)
+def test_edit_and_submit(world, client_as, in_tenant):
+    deal = _deal(world, in_tenant, status="draft")
     client = client_as(world.northwind_rep)
     page = client.get(f"/portal/deals/{deal.pk}/edit/")
     assert page.status_code == 200
-    if status == "more_info":
-        assert "Acme Networks asks:</strong> Which products?" in page.content.decode()
+    assert page.context["answer_form"] is None and 'name="info_answer"' not in page.content.decode()
     response = client.post(f"/portal/deals/{deal.pk}/edit/", _form(customer_name="Fabrikam Europe", submit="1"))
     assert response.status_code == 302
     deal = refresh(deal)
@@ -298,11 +298,12 @@ def test_refused_resubmission_keeps_the_edit_unsaved(world, client_as, in_tenant
     deal = _deal(world, in_tenant, status="more_info", value=Decimal("60000"))
     with in_tenant(world.acme):
         set_rules(world.acme, minimum_value=Decimal("50000"))
-    response = client_as(world.northwind_rep).post(f"/portal/deals/{deal.pk}/edit/", _form(value="100", notes="Smaller.", submit="1"))
+    response = client_as(world.northwind_rep).post(f"/portal/deals/{deal.pk}/edit/", _form(
+        value="100", notes="Smaller.", info_answer="It got smaller.", submit="1"))
     assert response.status_code == 400
     assert _field_errors(response, "value") == ["Deals under $50,000 are not registered in this program."]
     deal = refresh(deal)
-    assert (deal.status, deal.value, deal.notes) == (S.MORE_INFO, Decimal("60000"), "")
+    assert (deal.status, deal.value, deal.notes, deal.info_answer) == (S.MORE_INFO, Decimal("60000"), "", "")
     with in_tenant(world.acme):
         assert events(deal, "deal.updated") == []
 
@@ -539,16 +540,103 @@ def test_unknown_decision_is_a_404(world, client_as, in_tenant):
     assert client_as(world.acme_manager).post(f"/manage/deals/{deal.pk}/approve-all/", {"reason": "x"}).status_code == 404
 
 
-def test_request_info_then_the_partner_answers(world, client_as, in_tenant):
-    deal = _deal(world, in_tenant)
+# --- the more-information loop ----------------------------------------------------------------------
+
+def test_request_info_then_the_partner_answers_in_a_field_of_its_own(world, client_as, in_tenant,
+                                                                    django_capture_on_commit_callbacks, mailoutbox):
+    deal = _deal(world, in_tenant, notes="Two sites.")
     response = client_as(world.acme_manager).post(f"/manage/deals/{deal.pk}/request-info/", {"question": "How many seats?"})
     assert _messages(response) == [f"{deal.reference} went back to the partner with your question."]
-    assert refresh(deal).status == S.MORE_INFO
+    assert (refresh(deal).status, refresh(deal).info_question) == (S.MORE_INFO, "How many seats?")
     partner = client_as(world.northwind_rep)
     page = partner.get(f"/portal/deals/{deal.pk}/").content.decode()
     assert "Acme Networks needs more information:</strong> How many seats?" in page
-    partner.post(f"/portal/deals/{deal.pk}/edit/", _form(notes="250 seats.", submit="1"))
-    assert (refresh(deal).status, refresh(deal).notes) == (S.SUBMITTED, "250 seats.")
+    assert f'href="/portal/deals/{deal.pk}/edit/#id_info_answer">Answer the question</a>' in page
+
+    # The form: the question first, then the answer's own field, then the deal's fields.
+    form = partner.get(f"/portal/deals/{deal.pk}/edit/").content.decode()
+    question = form.index("Question from Acme Networks")
+    assert question < form.index("How many seats?") < form.index('name="info_answer"') < form.index('name="customer_name"')
+    assert "Send your answer and submit again" in form
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = partner.post(f"/portal/deals/{deal.pk}/edit/", _form(notes="Two sites.", info_answer="250 seats.",
+                                                                         submit="1"))
+    assert response.status_code == 302
+    deal = refresh(deal)
+    # The answer is the answer: the notes are as the partner left them.
+    assert (deal.status, deal.info_answer, deal.notes) == (S.SUBMITTED, "250 seats.", "Two sites.")
+    with in_tenant(world.acme):
+        [provided] = events(deal, "deal.info_provided")
+    assert (provided.actor, provided.data) == (world.northwind_rep.user, {"question": "How many seats?", "answer": "250 seats."})
+    # The channel managers hear that the answer came, not of a new registration.
+    [email] = mailoutbox
+    assert email.to == ["manager@acme.example"]
+    assert email.subject == f"More information provided for {deal.reference}: Fabrikam, Inc. from Northwind Traders"
+    assert "New deal registration" not in email.subject
+    assert "Question from Acme Networks:\nHow many seats?" in email.body
+    assert "Answer from Northwind Traders:\n250 seats." in email.body
+    assert f"/manage/deals/{deal.pk}/" in email.body
+
+    # The vendor's page shows both, in the facts and in the timeline under their own labels.
+    detail = client_as(world.acme_manager).get(f"/manage/deals/{deal.pk}/").content.decode()
+    facts = detail[detail.index('<dl class="props'):detail.index("</dl>")]
+    assert re.search(r"<dt>Question from Acme Networks</dt><dd>How many seats\?</dd>", facts)
+    assert re.search(r"<dt>Answer from Northwind Traders</dt><dd>250 seats\.</dd>", facts)
+    timeline = detail[detail.index('<ol class="timeline">'):]
+    assert re.search(r"<strong>Answer from Northwind Traders</strong>.*?<blockquote class=\"quote[^\"]*\">250 seats\.</blockquote>",
+                     timeline, re.DOTALL)
+    assert re.search(r"<strong>Question from Acme Networks</strong>.*?<blockquote class=\"quote[^\"]*\">How many seats\?</blockquote>",
+                     timeline, re.DOTALL)
+    assert timeline.index("Answer from Northwind Traders") < timeline.index("Question from Acme Networks")  # newest first
+
+
+def test_submitting_again_without_an_answer_is_refused_next_to_the_answer_field(world, client_as, in_tenant):
+    deal = _deal(world, in_tenant, status="more_info", customer_name="Tailspin Toys")
+    partner = client_as(world.northwind_rep)
+    response = partner.post(f"/portal/deals/{deal.pk}/edit/", _form(customer_name="Tailspin", info_answer="  ", submit="1"))
+    assert response.status_code == 400
+    assert response.context["answer_form"].errors["info_answer"] == [
+        "Answer the question from Acme Networks before you submit the deal again."]
+    assert 'id="id_info_answer_error"' in response.content.decode()
+    deal = refresh(deal)
+    assert (deal.status, deal.customer_name) == (S.MORE_INFO, "Tailspin Toys")  # nothing saved
+    # The bare submit button is refused the same way.
+    refused = partner.post(f"/portal/deals/{deal.pk}/submit/")
+    assert _messages(refused) == ["Answer the question from Acme Networks before you submit the deal again."]
+    assert refresh(deal).status == S.MORE_INFO
+
+
+def test_an_answer_saved_without_submitting_waits_with_the_deal(world, client_as, in_tenant, mailoutbox):
+    deal = _deal(world, in_tenant, status="more_info")
+    partner = client_as(world.northwind_rep)
+    mailoutbox.clear()
+    response = partner.post(f"/portal/deals/{deal.pk}/edit/", _form(info_answer="Firewalls.", submit="0"))
+    assert _messages(response) == [f"{deal.reference} saved. Submit it again when your answer is ready."]
+    assert (refresh(deal).status, refresh(deal).info_answer) == (S.MORE_INFO, "Firewalls.")
+    assert mailoutbox == []
+    form = partner.get(f"/portal/deals/{deal.pk}/edit/")
+    assert form.context["answer_form"]["info_answer"].value() == "Firewalls."
+    detail = partner.get(f"/portal/deals/{deal.pk}/").content.decode()
+    assert "Change your answer" in detail and "Submit for approval" in detail
+    partner.post(f"/portal/deals/{deal.pk}/submit/")
+    assert refresh(deal).status == S.SUBMITTED
+
+
+def test_a_second_question_clears_the_answer_and_the_timeline_keeps_both_rounds(world, client_as, in_tenant):
+    deal = _deal(world, in_tenant, status="more_info")
+    manager, partner = client_as(world.acme_manager), client_as(world.northwind_rep)
+    partner.post(f"/portal/deals/{deal.pk}/edit/", _form(info_answer="Firewalls.", submit="1"))
+    manager.post(f"/manage/deals/{deal.pk}/request-info/", {"question": "Which sites?"})
+    deal = refresh(deal)
+    assert (deal.status, deal.info_question, deal.info_answer) == (S.MORE_INFO, "Which sites?", "")
+    portal = partner.get(f"/portal/deals/{deal.pk}/").content.decode()
+    assert "Not answered yet" in portal
+    timeline = portal[portal.index('<ol class="timeline">'):]
+    assert re.findall(r"<blockquote class=\"quote[^\"]*\">([^<]*)</blockquote>", timeline) == [
+        "Which sites?", "Firewalls.", "Which products?"]
+    assert timeline.count("Question from Acme Networks") == 2 and timeline.count("Answer from Northwind Traders") == 1
 
 
 def test_bulk_approve(world, client_as, in_tenant):

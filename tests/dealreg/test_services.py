@@ -17,6 +17,7 @@ from partners.models import PartnerStatus
 from partners.services import partner_deactivate
 from prm.audit.models import AuditEvent
 from prm.business_hours import add_business_hours, business_hours_between
+from prm.outbox.models import OutboundEmail
 from prm.tenancy.context import rls_bypass
 from tests.factories import PartnerFactory
 
@@ -71,7 +72,7 @@ def test_resubmission_restarts_the_clock_but_keeps_the_first_submission_time(acm
     deal = make_deal(acme.northwind, by=rep, status="more_info", staff=staff)
     first = refresh(deal)
     past = timezone.now() - timedelta(days=3)
-    Deal.unscoped.filter(pk=deal.pk).update(sla_due_at=past, reminded_at=past, escalated_at=past)
+    Deal.unscoped.filter(pk=deal.pk).update(sla_due_at=past, reminded_at=past, escalated_at=past, info_answer="Both.")
     services.deal_submit(deal=refresh(deal), actor=rep)
     deal = refresh(deal)
     assert deal.submitted_at == first.submitted_at
@@ -270,6 +271,56 @@ def test_a_snapshot_from_before_it_kept_partner_ids_is_judged_by_the_partners_na
         Deal.unscoped.filter(pk=deal.pk).update(conflict_snapshot=old)
     assert queue_approval_refusal(refresh(blocked), rules) == approval_refusal(refresh(blocked), rules) != ""
     assert queue_approval_refusal(refresh(own), rules) == ""
+
+
+# --- the more-information loop ---------------------------------------------------------------------
+
+def test_the_answer_goes_back_with_the_deal_and_the_managers_hear_more_information_came(
+        acme, staff, rep, django_capture_on_commit_callbacks):
+    deal = make_deal(acme.northwind, by=rep, status="more_info", staff=staff, notes="Two sites.")
+    assert (refresh(deal).info_question, refresh(deal).info_answer) == ("Which products?", "")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deal_update(deal=refresh(deal), actor=rep, answer="  Firewalls and SD-WAN. ", submit=True)
+    deal = refresh(deal)
+    assert (deal.status, deal.info_question, deal.info_answer, deal.notes) == (
+        S.SUBMITTED, "Which products?", "Firewalls and SD-WAN.", "Two sites.")
+    [provided] = events(deal, "deal.info_provided")
+    assert (provided.actor, provided.from_state, provided.to_state) == (rep, "more_info", "more_info")
+    assert provided.data == {"question": "Which products?", "answer": "Firewalls and SD-WAN."}
+    assert recipients("info_provided", deal) == ["manager@acme.example"]
+    assert outbox("submitted", deal) == [("submitted", ["manager@acme.example"])]  # the first submit only
+    [email] = OutboundEmail.objects.filter(kind="dealreg/email/info_provided")
+    assert email.subject == f"More information provided for {deal.reference}: {deal.customer_name} from Northwind Traders"
+
+
+def test_a_deal_sent_back_is_not_submitted_again_without_an_answer(acme, staff, rep):
+    deal = make_deal(acme.northwind, by=rep, status="more_info", staff=staff)
+    for attempt in (lambda: services.deal_submit(deal=refresh(deal), actor=rep),
+                    lambda: services.deal_update(deal=refresh(deal), actor=rep, answer=" ", notes="More.", submit=True)):
+        with pytest.raises(ValidationError) as caught:
+            attempt()
+        assert caught.value.message_dict == {
+            "info_answer": ["Answer the question from Acme Networks before you submit the deal again."]}
+    deal = refresh(deal)
+    assert (deal.status, deal.notes, deal.info_answer) == (S.MORE_INFO, "", "")
+    assert events(deal, "deal.info_provided") == [] and events(deal, "deal.updated") == []
+
+
+def test_only_a_deal_sent_back_takes_an_answer(acme, staff, rep):
+    draft = make_deal(acme.northwind, by=rep)
+    with pytest.raises(ValidationError) as caught:
+        services.deal_update(deal=draft, actor=rep, answer="Unasked.")
+    assert list(caught.value.message_dict) == ["info_answer"]
+    assert refresh(draft).info_answer == ""
+
+
+def test_a_new_question_starts_a_new_round(acme, staff, rep):
+    deal = make_deal(acme.northwind, by=rep, status="more_info", staff=staff)
+    services.deal_update(deal=refresh(deal), actor=rep, answer="Firewalls.", submit=True)
+    services.deal_request_info(deal=refresh(deal), actor=staff, question="Which sites?")
+    deal = refresh(deal)
+    assert (deal.info_question, deal.info_answer, deal.decision_note) == ("Which sites?", "", "Which sites?")
+    assert [e.data["note"] for e in events(deal, "deal.request_info")] == ["Which products?", "Which sites?"]
 
 
 # --- automatic approval ----------------------------------------------------------------------------

@@ -60,8 +60,8 @@ def test_full_lifecycle_with_a_question_writes_an_audit_row_per_step(acme, staff
     assert deal.status == S.DRAFT
     services.deal_submit(deal=deal, actor=rep)
     services.deal_request_info(deal=refresh(deal), actor=staff, question="Which site is this for?")
-    assert refresh(deal).decision_note == "Which site is this for?"
-    services.deal_update(deal=refresh(deal), actor=rep, notes="Headquarters in Zurich.")
+    assert (refresh(deal).decision_note, refresh(deal).info_question) == ("Which site is this for?",) * 2
+    services.deal_update(deal=refresh(deal), actor=rep, answer="Headquarters in Zurich.")
     services.deal_submit(deal=refresh(deal), actor=rep)
     services.deal_approve(deal=refresh(deal), actor=staff)
     services.deal_mark_won(deal=refresh(deal), actor=rep)
@@ -74,11 +74,15 @@ def test_full_lifecycle_with_a_question_writes_an_audit_row_per_step(acme, staff
         ("deal.submit", "draft", "submitted", rep, ""),
         ("deal.request_info", "submitted", "more_info", staff, ""),
         ("deal.updated", "more_info", "more_info", rep, ""),
+        ("deal.info_provided", "more_info", "more_info", rep, ""),
         ("deal.submit", "more_info", "submitted", rep, ""),
         ("deal.approve", "submitted", "approved", staff, ""),
         ("deal.win", "approved", "won", rep, ""),
     ]
     assert events(deal, "deal.request_info")[0].data == {"note": "Which site is this for?"}
+    assert events(deal, "deal.updated")[0].data == {"fields": ["info_answer"]}
+    assert events(deal, "deal.info_provided")[0].data == {"question": "Which site is this for?",
+                                                          "answer": "Headquarters in Zurich."}
 
 
 @pytest.mark.parametrize(("action", "target"), [
