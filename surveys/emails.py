@@ -30,10 +30,9 @@ class SurveyEmails:
         self._bodies = {}
         self._links = {}
 
-    def _rendered(self, invitation, reminder):
-        key = (invitation.survey_id, reminder)
+    def _rendered(self, tenant, survey, reminder):
+        key = (survey.pk, reminder)
         if key not in self._bodies:
-            tenant, survey = invitation.tenant, invitation.survey
             texts = texts_for(survey, SLOTS["partner"], tenant.name)
             context = {
                 "texts": texts, "survey": survey, "tenant": tenant,
@@ -58,8 +57,8 @@ class SurveyEmails:
 
     def email(self, invitation, reminder=False):
         """The unsaved outbox row of one invitation (the caller saves or bulk-creates it)."""
-        subject, text, html = self._rendered(invitation, reminder)
         tenant = invitation.tenant
+        subject, text, html = self._rendered(tenant, invitation.survey, reminder)
         answer_url = self._link(tenant, "survey_answer", answer_token(invitation))
         unsubscribe_url = self._link(tenant, "survey_unsubscribe", unsubscribe_token(tenant, invitation.email))
         plain = {"answer-link": answer_url, "unsubscribe-link": unsubscribe_url, "partner": invitation.partner.name}
@@ -76,6 +75,15 @@ class SurveyEmails:
             },
             kind="surveys/reminder" if reminder else "surveys/invitation",
         )
+
+
+    def preview(self, tenant, survey, partner_name):
+        """The subject and HTML body of `survey`'s first email as a customer of `partner_name` would get it,
+        with inert links (the page shows it in a sandboxed frame)."""
+        subject, _text, html = self._rendered(tenant, survey, reminder=False)
+        plain = {"answer-link": "#", "unsubscribe-link": "#", "partner": partner_name}
+        escaped = {name: escape(value) for name, value in plain.items()}
+        return _SLOT.sub(lambda m: plain[m.group(1)], subject), _SLOT.sub(lambda m: escaped[m.group(1)], html)
 
 
 def _partner_emails(partner):
@@ -95,7 +103,7 @@ def follow_up_opened(case):
 
 
 def follow_up_overdue(case):
-    url = tenant_url(case.tenant, reverse("surveys:dashboard_follow_ups"))
+    url = tenant_url(case.tenant, reverse("surveys:dashboard_follow_up", args=[case.pk]))
     for email in _staff_emails():
         email_render_and_enqueue(template="surveys/email/follow_up_overdue", tenant=case.tenant, to=[email],
                                  context={"case": case, "answer": case.answer, "tenant": case.tenant, "url": url})

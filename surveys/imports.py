@@ -1,6 +1,7 @@
 """Contact imports (CSV or XLSX): parsed with pandas, checked row by row, previewed, then
 confirmed all-or-nothing. Nothing is created from a file that has a single bad row."""
 
+import pandas as pd
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from partners.models import Partner
 from prm.audit.services import audit_record
+from prm.spreadsheets import neutralise, neutralise_frame
 from prm.uploads import read_table
 
 from .audit_verbs import SurveyVerb
@@ -33,12 +35,13 @@ def _check_columns(frame, partner_scope):
 def build_batch(*, tenant, actor, survey, name, upload, partner_scope=None):
     """Read and check the file; the batch keeps the clean rows and every problem, for the preview."""
     frame = read_table(upload, max_rows=MAX_ROWS)
+    columns = list(frame.columns)  # as the file names them, for the file of bad rows
     frame.columns = [column.lower() for column in frame.columns]
     _check_columns(frame, partner_scope)
     partners = {p.lname: p for p in Partner.objects.annotate(lname=Lower("name"))}
     suppressed = set(Suppression.objects.values_list("email", flat=True))
     already = set(SurveyInvitation.objects.filter(survey=survey).values_list("email", flat=True))
-    rows, problems, seen = [], [], {}
+    rows, problems, bad, seen = [], [], [], {}
     for index, record in zip(frame.index, frame.to_dict("records"), strict=True):  # the row's number in the file
         email = str(record.get("email", "")).strip().lower()
         row_problems = []
@@ -65,12 +68,27 @@ def build_batch(*, tenant, actor, survey, name, upload, partner_scope=None):
             row_problems.append(("email", _("Already invited to this survey.")))
         seen.setdefault(email, index)
         problems += [{"line": index, "column": column, "message": message} for column, message in row_problems]
-        if not row_problems:
+        if row_problems:
+            bad.append({"line": index, "values": list(record.values()), "problems": [m for _column, m in row_problems]})
+        else:
             rows.append({"line": index, "email": email, "name": str(record.get("name", "")).strip()[:150],
                          "company": str(record.get("company", "")).strip()[:200], "partner_id": partner.pk,
                          "partner": partner.name, "suppressed": email in suppressed})
     return ImportBatch.objects.create(tenant=tenant, survey=survey, name=name, partner=partner_scope,
-                                      filename=upload.name[:255], rows=rows, problems=problems, created_by=actor)
+                                      filename=upload.name[:255], rows=rows, problems=problems,
+                                      bad_rows={"columns": columns, "rows": bad}, created_by=actor)
+
+
+def bad_rows_frame(batch: ImportBatch) -> pd.DataFrame:
+    """The rows of `batch` that have problems, as the file had them, with their line and what is wrong:
+    a file to correct and upload again. Text a spreadsheet would run as a formula is neutralised."""
+    columns = batch.bad_rows.get("columns", [])
+    line, problem = _("line"), _("problem")
+    frame = pd.DataFrame.from_records(
+        [[row["line"], *row["values"], " ".join(row["problems"])] for row in batch.bad_rows.get("rows", [])],
+        columns=[line, *columns, problem])
+    frame.columns = [neutralise(column) for column in frame.columns]
+    return neutralise_frame(frame)
 
 
 @transaction.atomic

@@ -193,15 +193,15 @@ class Suppression(TenantOwnedModel):
 class RankingRun(TenantOwnedModel):
     """One nightly computation; re-running the same day replaces its rows, so history has one run per day."""
 
-    run_date = models.DateField()
-    window_start = models.DateField()
-    window_end = models.DateField()
-    computed_at = models.DateTimeField(auto_now=True)
-    tenant_n = models.PositiveIntegerField(default=0)
-    tenant_nps = models.FloatField(null=True)
-    median_nps = models.FloatField(null=True)
-    top_quartile_nps = models.FloatField(null=True)
-    ranked_count = models.PositiveIntegerField(default=0)
+    run_date = models.DateField(_("day of the ranking"))
+    window_start = models.DateField(_("window starts"))
+    window_end = models.DateField(_("window ends"))
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+    tenant_n = models.PositiveIntegerField(_("answers in the program"), default=0)
+    tenant_nps = models.FloatField(_("program NPS"), null=True)
+    median_nps = models.FloatField(_("median partner NPS"), null=True)
+    top_quartile_nps = models.FloatField(_("NPS where the top quartile starts"), null=True)
+    ranked_count = models.PositiveIntegerField(_("partners ranked"), default=0)
 
     class Meta:
         verbose_name = _("ranking run")
@@ -213,21 +213,22 @@ class RankingRun(TenantOwnedModel):
 class PartnerScore(TenantOwnedModel):
     """A partner's (or, with partner empty, the whole program's) NPS for one period of a run."""
 
-    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="scores")
-    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(max_length=7, help_text=_("'window' for the trailing window, else YYYY-MM."))
-    n = models.PositiveIntegerField()
-    promoters = models.PositiveIntegerField()
-    passives = models.PositiveIntegerField()
-    detractors = models.PositiveIntegerField()
-    nps = models.FloatField(null=True)
-    ci_low = models.FloatField()
-    ci_high = models.FloatField()
-    shrunk = models.FloatField(null=True)
-    rank = models.PositiveIntegerField(null=True)
-    ranked_of = models.PositiveIntegerField(default=0)
-    trend_delta = models.FloatField(null=True)
-    trend_significant = models.BooleanField(default=False)
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="scores", verbose_name=_("ranking run"))
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("partner"))
+    period = models.CharField(_("period"), max_length=7, help_text=_("'window' for the trailing window, else YYYY-MM."))
+    n = models.PositiveIntegerField(_("answers"))
+    promoters = models.PositiveIntegerField(_("promoters"))
+    passives = models.PositiveIntegerField(_("passives"))
+    detractors = models.PositiveIntegerField(_("detractors"))
+    nps = models.FloatField(_("NPS"), null=True)
+    ci_low = models.FloatField(_("low end of the interval"))
+    ci_high = models.FloatField(_("high end of the interval"))
+    shrunk = models.FloatField(_("ranking score (NPS adjusted for the number of answers)"), null=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True)
+    ranked_of = models.PositiveIntegerField(_("partners ranked"), default=0)
+    trend_delta = models.FloatField(_("change from the previous period"), null=True)
+    trend_significant = models.BooleanField(_("change is significant"), default=False)
 
     class Meta:
         verbose_name = _("partner score")
@@ -293,15 +294,20 @@ class PracticeNote(TenantOwnedModel):
 class ImportBatch(TenantOwnedModel):
     """An uploaded contact list, validated and previewed; confirming it creates the campaign at once."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=120)
-    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    filename = models.CharField(max_length=255)
-    rows = models.JSONField(default=list)
-    problems = models.JSONField(default=list, help_text=_("One entry per bad row: line number, column, message."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    campaign = models.OneToOneField(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_batch")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", verbose_name=_("survey"))
+    name = models.CharField(_("campaign name"), max_length=120)
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("partner"))
+    filename = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(_("contacts"), default=list)
+    problems = models.JSONField(_("problems"), default=list, help_text=_("One entry per bad row: line number, column, message."))
+    bad_rows = models.JSONField(_("lines with problems"), default=dict, help_text=_(
+        "The bad rows as the file had them: its columns, and each row's line, values and problems."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    campaign = models.OneToOneField(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_batch",
+                                    verbose_name=_("campaign"))
 
     class Meta:
         verbose_name = _("contact import")
@@ -330,10 +336,11 @@ class RelationshipSurvey(TenantOwnedModel):
 class RelationshipInvitation(TenantOwnedModel):
     """Who may answer, and whether they did. Deliberately no time and no link to the answer."""
 
-    survey = models.ForeignKey(RelationshipSurvey, on_delete=models.CASCADE, related_name="invitations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
-    used = models.BooleanField(default=False)
+    survey = models.ForeignKey(RelationshipSurvey, on_delete=models.CASCADE, related_name="invitations",
+                               verbose_name=_("partner satisfaction survey"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    token_hash = models.CharField(_("link fingerprint"), max_length=64, unique=True)
+    used = models.BooleanField(_("answered"), default=False)
 
     class Meta:
         verbose_name = _("partner satisfaction invitation")
@@ -345,11 +352,13 @@ class RelationshipAnswer(TenantOwnedModel):
     """Anonymous by construction: a random id (no insertion order), the day only, no partner, no user."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(RelationshipSurvey, on_delete=models.CASCADE, related_name="answers")
-    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
-    effort = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)])
-    comment = models.TextField(blank=True, max_length=4000)
-    answered_on = models.DateField()
+    survey = models.ForeignKey(RelationshipSurvey, on_delete=models.CASCADE, related_name="answers",
+                               verbose_name=_("partner satisfaction survey"))
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(10)])
+    effort = models.PositiveSmallIntegerField(_("effort"), null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(7)])
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    answered_on = models.DateField(_("answered on"))
 
     class Meta:
         verbose_name = _("partner satisfaction answer")

@@ -5,7 +5,19 @@ from django.utils import timezone
 
 from partners.models import Partner
 
-from .models import Answer, Campaign, FollowUpCase, FollowUpStatus, PartnerScore, PracticeNote, RankingRun, SurveyInvitation
+from . import statistics
+from .models import (
+    Answer,
+    Campaign,
+    FollowUpCase,
+    FollowUpStatus,
+    InvitationStatus,
+    PartnerScore,
+    PracticeNote,
+    RankingRun,
+    Survey,
+    SurveyInvitation,
+)
 
 
 def latest_run() -> RankingRun | None:
@@ -64,6 +76,27 @@ def campaign_progress(campaign: Campaign) -> dict[str, Any]:
     total = sum(counts.values())
     done = total - counts.get("queued", 0) - counts.get("scheduled", 0)
     return {"counts": counts, "total": total, "done": done, "running": done < total}
+
+
+# An invitation in these states went out (an opt-out or a skip may not have).
+SENT_STATES = (InvitationStatus.SENT, InvitationStatus.ANSWERED, InvitationStatus.BOUNCED)
+
+
+def survey_statistics(survey: Survey) -> dict[str, Any]:
+    """Invitations sent and waiting, answers, response rate, and the survey's NPS over all its answers
+    with its adjusted-Wald interval (None without answers)."""
+    invitations = SurveyInvitation.objects.filter(survey=survey).aggregate(
+        sent=Count("id", filter=Q(sent_at__isnull=False) | Q(status__in=SENT_STATES)),
+        waiting=Count("id", filter=Q(status__in=(InvitationStatus.SCHEDULED, InvitationStatus.QUEUED))),
+    )
+    answers = Answer.objects.filter(survey=survey).aggregate(
+        n=Count("id"), promoters=Count("id", filter=Q(score__gte=9)), detractors=Count("id", filter=Q(score__lte=6)))
+    n, promoters, detractors = answers["n"], answers["promoters"], answers["detractors"]
+    score = statistics.nps(promoters, detractors, n)
+    low, high = statistics.adjusted_wald(promoters, detractors, n) if n else (None, None)
+    sent = invitations["sent"]
+    return {**invitations, "answered": n, "response_rate": 100.0 * n / sent if sent else None,
+            "nps": score, "ci_low": low, "ci_high": high, "n": n}
 
 
 def survey_language_for(email: str) -> str | None:

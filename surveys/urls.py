@@ -15,11 +15,14 @@ urlpatterns = [
     path("manage/nps/export.<nps_export_format:fmt>", dashboard.LeaderboardExportView.as_view(), name="dashboard_export"),
     path("manage/nps/partners/<int:pk>/", dashboard.PartnerDrillDownView.as_view(), name="dashboard_partner"),
     path("manage/nps/follow-ups/", dashboard.FollowUpsView.as_view(), name="dashboard_follow_ups"),
+    path("manage/nps/follow-ups/<int:pk>/", dashboard.FollowUpView.as_view(), name="dashboard_follow_up"),
     path("manage/nps/practices/<int:pk>/hide/", dashboard.PracticeHideView.as_view(), name="dashboard_practice_hide"),
     path("manage/surveys/", dashboard.SurveysView.as_view(), name="dashboard_surveys"),
     path("manage/surveys/<int:pk>/", dashboard.SurveyEditView.as_view(), name="dashboard_survey_edit"),
+    path("manage/surveys/<int:pk>/email-preview/", dashboard.SurveyEmailPreviewView.as_view(), name="dashboard_survey_preview"),
     path("manage/surveys/campaigns/", dashboard.CampaignsView.as_view(), name="dashboard_campaigns"),
     path("manage/surveys/imports/<int:pk>/confirm/", dashboard.ImportConfirmView.as_view(), name="dashboard_import_confirm"),
+    path("manage/surveys/imports/<int:pk>/problems.csv", dashboard.ImportBadRowsView.as_view(), name="dashboard_import_problems"),
     path("manage/surveys/campaigns/<int:pk>/", dashboard.CampaignView.as_view(), name="dashboard_campaign"),
     path("manage/partner-satisfaction/", relationship.RelationshipSurveysView.as_view(), name="relationship_list"),
     path("manage/partner-satisfaction/<int:pk>/", relationship.RelationshipResultsView.as_view(), name="relationship_results"),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("portal/follow-ups/<int:pk>/", portal.PortalFollowUpView.as_view(), name="portal_follow_up"),
     path("portal/surveys/campaigns/", portal.PortalCampaignsView.as_view(), name="portal_campaigns"),
     path("portal/surveys/imports/<int:pk>/confirm/", portal.PortalImportConfirmView.as_view(), name="portal_import_confirm"),
+    path("portal/surveys/imports/<int:pk>/problems.csv", portal.PortalImportBadRowsView.as_view(), name="portal_import_problems"),
     path("portal/surveys/campaigns/<int:pk>/", portal.PortalCampaignView.as_view(), name="portal_campaign"),
 ]
 

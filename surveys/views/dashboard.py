@@ -1,30 +1,40 @@
 """Channel managers: leaderboard, drill-down, campaigns, follow-ups, surveys and settings."""
 
+from csp.constants import NONE, SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from partners.models import Partner
+from partners.models import Partner, PartnerStatus
+from prm.audit.selectors import audit_events_for
 from prm.i18n.formatting import number
+from prm.spreadsheets import spreadsheet_response
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import imports, selectors, services
+from ..emails import SurveyEmails
 from ..export import leaderboard_response
 from ..forms import ImportForm, SurveyForm, SurveySettingsForm
-from ..models import Campaign, ImportBatch, PracticeNote, Survey
+from ..models import Campaign, FollowUpCase, ImportBatch, PracticeNote, Survey
 from ..services import settings_for
 
 
 class LeaderboardView(DashboardViewMixin, View):
     def get(self, request):
         run = selectors.latest_run()
-        context = {"run": run, "scores": selectors.leaderboard(run), "tenant_series": selectors.series(run),
+        scores = list(selectors.leaderboard(run))
+        context = {"run": run, "scores": scores, "ranked": [s for s in scores if s.rank],
+                   "unranked": [s for s in scores if not s.rank], "tenant_series": selectors.series(run),
                    "settings": settings_for(self.tenant), "follow_ups": selectors.follow_up_summary(),
                    "practices": selectors.visible_practices()[:10]}
         return render(request, "surveys/dashboard/leaderboard.html", context)
@@ -57,7 +67,7 @@ class PartnerDrillDownView(DashboardViewMixin, View):
         context = {"partner": partner, "run": run, "score": selectors.partner_score(run, partner),
                    "series": selectors.series(run, partner), "page_obj": page, "answers": page.object_list,
                    "is_paginated": page.has_other_pages(), "paginator": page.paginator,
-                   "follow_ups": selectors.follow_ups(partner)[:20]}
+                   "follow_ups": selectors.follow_ups(partner)[:20], "settings": settings_for(self.tenant)}
         return render(request, "surveys/dashboard/partner.html", context)
 
 
@@ -67,6 +77,20 @@ class FollowUpsView(DashboardViewMixin, View):
         context = {"summary": selectors.follow_up_summary(), "cases": page.object_list, "page_obj": page,
                    "is_paginated": page.has_other_pages(), "paginator": page.paginator, "now": timezone.now()}
         return render(request, "surveys/dashboard/follow_ups.html", context)
+
+
+class FollowUpView(DashboardViewMixin, View):
+    """One follow-up case as the channel manager sees it: the answer, the customer, the partner, the timeline."""
+
+    model = FollowUpCase
+
+    def narrow(self, queryset):
+        return queryset.select_related("answer__invitation", "answer__survey", "partner", "closed_by")
+
+    def get(self, request, pk):
+        case = self.get_object()
+        context = {"case": case, "events": audit_events_for(case), "now": timezone.now()}
+        return render(request, "surveys/dashboard/follow_up.html", context)
 
 
 class SurveysView(DashboardViewMixin, View):
@@ -92,8 +116,11 @@ class SurveyEditView(DashboardViewMixin, View):
 
     def get(self, request, pk, form=None, status=200):
         survey = self.get_object()
-        return render(request, "surveys/dashboard/survey_edit.html",
-                      {"survey": survey, "form": form or SurveyForm(instance=survey)}, status=status)
+        partner_name = _preview_partner_name()
+        subject, _html = SurveyEmails().preview(self.tenant, survey, partner_name)
+        context = {"survey": survey, "form": form or SurveyForm(instance=survey), "stats": selectors.survey_statistics(survey),
+                   "settings": settings_for(self.tenant), "preview_subject": subject, "preview_partner": partner_name}
+        return render(request, "surveys/dashboard/survey_edit.html", context, status=status)
 
     def post(self, request, pk):
         survey = self.get_object()
@@ -107,6 +134,31 @@ class SurveyEditView(DashboardViewMixin, View):
                 messages.success(request, _("Survey saved."))
                 return redirect("surveys:dashboard_surveys")
         return self.get(request, pk, form=form, status=400)
+
+
+def _preview_partner_name() -> str:
+    """The partner a preview is written for: the first active one, or a stand-in while there is none."""
+    partner = Partner.objects.exclude(status=PartnerStatus.INACTIVE).order_by("name").first()
+    return partner.name if partner else _("Your partner")
+
+
+# The preview is the email's own HTML (inline styles, no script): a sandboxed frame of this
+# program's pages only, allowed its styles and nothing else.
+EMAIL_PREVIEW_CSP = {"default-src": [NONE], "script-src": [NONE], "style-src": ["'unsafe-inline'"], "img-src": ["data:"],
+                     "font-src": [NONE], "connect-src": [NONE], "form-action": [NONE], "frame-ancestors": [SELF],
+                     "sandbox": True}
+
+
+@method_decorator([xframe_options_sameorigin, csp_replace(EMAIL_PREVIEW_CSP)], name="get")
+class SurveyEmailPreviewView(DashboardViewMixin, View):
+    """The survey email's HTML in the survey's language, for the frame on the survey page."""
+
+    model = Survey
+
+    def get(self, request, pk):
+        survey = self.get_object()
+        _subject, html = SurveyEmails().preview(self.tenant, survey, _preview_partner_name())
+        return HttpResponse(html)
 
 
 class CampaignsMixin:
@@ -141,7 +193,9 @@ class CampaignsMixin:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                return render(request, f"{self.template_prefix}/import_preview.html", {"batch": batch})
+                # A file with problems: the same form again, right under the list of what to correct.
+                again = ImportForm(initial={"name": batch.name, "survey": batch.survey}) if batch.problems else None
+                return render(request, f"{self.template_prefix}/import_preview.html", {"batch": batch, "form": again})
         return self.get(request, form=form, status=400)
 
 
@@ -168,6 +222,19 @@ class ImportConfirmMixin:
 
 class ImportConfirmView(DashboardViewMixin, ImportConfirmMixin, CampaignsMixin, View):
     http_method_names = ["post"]
+    model = ImportBatch
+
+
+class ImportBadRowsMixin:
+    """The bad rows of an import batch as CSV (`model = ImportBatch`): the portal's scope adds the partner."""
+
+    def get(self, request, pk):
+        batch = self.get_object()
+        return spreadsheet_response(imports.bad_rows_frame(batch), "csv", filename=f"import-{batch.pk}-problems",
+                                    sheet_name="Problems")
+
+
+class ImportBadRowsView(DashboardViewMixin, ImportBadRowsMixin, View):
     model = ImportBatch
 
 

@@ -16,7 +16,7 @@ from .. import selectors, services
 from ..forms import FollowUpForm, PracticeForm
 from ..models import Campaign, FollowUpCase, ImportBatch
 from ..practices import practice_publish
-from .dashboard import CampaignProgressMixin, CampaignsMixin, ImportConfirmMixin
+from .dashboard import CampaignProgressMixin, CampaignsMixin, ImportBadRowsMixin, ImportConfirmMixin
 
 
 class PortalNpsView(PortalViewMixin, View):
@@ -27,7 +27,7 @@ class PortalNpsView(PortalViewMixin, View):
             "run": run, "score": selectors.partner_score(run, self.partner), "series": selectors.series(run, self.partner),
             "answers": page.object_list, "page_obj": page, "is_paginated": page.has_other_pages(), "paginator": page.paginator,
             "follow_ups": selectors.follow_up_summary(self.partner), "practices": selectors.visible_practices()[:20],
-            "can_publish": selectors.is_top_quartile(run, self.partner),
+            "top_quartile": selectors.is_top_quartile(run, self.partner), "can_publish": self.membership.is_partner_admin,
             "practice_form": practice_form or PracticeForm(), "settings": services.settings_for(self.tenant),
         }
         return render(request, "surveys/portal/nps.html", context, status=status)
@@ -36,7 +36,7 @@ class PortalNpsView(PortalViewMixin, View):
         form = PracticeForm(request.POST)
         if form.is_valid():
             try:
-                practice_publish(partner=self.partner, actor=request.user, text=form.cleaned_data["text"])
+                practice_publish(actor_membership=self.membership, text=form.cleaned_data["text"])
             except PermissionDenied as exc:
                 # Say so even if the page no longer offers the form (the partner left the top quartile).
                 messages.error(request, str(exc))
@@ -111,6 +111,10 @@ class PortalCampaignsView(PartnerAdminViewMixin, PortalScopeMixin, CampaignsMixi
 
 class PortalImportConfirmView(PartnerAdminViewMixin, PortalScopeMixin, ImportConfirmMixin, View):
     http_method_names = ["post"]
+    model = ImportBatch
+
+
+class PortalImportBadRowsView(PartnerAdminViewMixin, PortalScopeMixin, ImportBadRowsMixin, View):
     model = ImportBatch
 
 

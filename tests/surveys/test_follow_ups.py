@@ -243,3 +243,54 @@ def test_the_dashboard_shows_open_overdue_closed_and_average_time_to_close(acme,
 
 def test_partners_cannot_see_the_dashboard_follow_ups(acme, client_as):
     assert client_as(acme.northwind_admin).get("/manage/nps/follow-ups/").status_code == 403
+
+
+def test_each_row_of_the_managers_list_opens_the_case(acme, survey, client_as):
+    case = case_of(answer(acme, survey, acme.northwind, 3, email="dana@fabrikam.example"))
+    manager = client_as(acme.acme_manager)
+    html = manager.get("/manage/nps/follow-ups/").content.decode()
+    assert f'<a href="/manage/nps/follow-ups/{case.pk}/">Dana Whitfield</a>' in html
+    # The partner's list opens the partner's own page for the same case.
+    assert f'<a href="/portal/follow-ups/{case.pk}/">Dana Whitfield</a>' in client_as(acme.northwind_rep).get(
+        "/portal/follow-ups/").content.decode()
+
+
+def test_the_case_page_shows_the_answer_the_customer_the_partner_the_state_and_the_timeline(acme, survey, client_as):
+    case = case_of(answer(acme, survey, acme.northwind, 3, email="dana@fabrikam.example"))
+    services.follow_up_update(case=case, actor=acme.northwind_rep.user, contacted=True, root_cause="A late installer")
+    manager = client_as(acme.acme_manager)
+    response = manager.get(f"/manage/nps/follow-ups/{case.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Follow-up: Fabrikam</h1>" in html
+    assert '<span class="status status--submitted">open</span> Northwind Traders has until' in html
+    for shown in ("3 / 10", "Nobody called back.", "Customer NPS", "Dana Whitfield", "dana@fabrikam.example",
+                  f'href="/manage/partners/{acme.northwind.pk}/">Northwind Traders</a>', "A late installer"):
+        assert shown in html, shown
+    timeline = html[html.index("<h2>Timeline</h2>"):]
+    assert "Follow-up opened" in timeline and "Follow-up updated" in timeline
+    assert str(acme.northwind_rep.user) in timeline
+
+    # Overdue, then closed: the state says so.
+    FollowUpCase.objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    assert '<span class="status status--rejected">overdue</span> Northwind Traders should have followed up by' in \
+        manager.get(f"/manage/nps/follow-ups/{case.pk}/").content.decode()
+    services.follow_up_update(case=case, actor=acme.northwind_rep.user, action_taken="Refunded the visit", close=True)
+    closed = manager.get(f"/manage/nps/follow-ups/{case.pk}/").content.decode()
+    assert '<span class="status status--approved">closed</span> The partner closed the case' in closed
+    assert "Follow-up closed" in closed and "Refunded the visit" in closed
+
+
+def test_partners_and_other_programs_cannot_open_the_managers_case_page(acme, survey, client_as):
+    case = case_of(answer(acme, survey, acme.northwind, 3))
+    assert client_as(acme.northwind_admin).get(f"/manage/nps/follow-ups/{case.pk}/").status_code == 403
+    assert client_as(acme.globex_manager).get(f"/manage/nps/follow-ups/{case.pk}/").status_code == 404
+
+
+def test_the_overdue_email_links_to_the_case(acme, survey, django_capture_on_commit_callbacks):
+    case = case_of(answer(acme, survey, acme.northwind, 3))
+    FollowUpCase.objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.escalate_overdue_follow_ups(tenant=acme.acme)
+    [email] = outbound(OVERDUE_KIND, acme.acme)
+    assert f"http://acme.localhost/manage/nps/follow-ups/{case.pk}/" in email.body_text

@@ -1,6 +1,7 @@
 """Contact imports: every problem previewed with its line, nothing created from a bad file, a clean
 file confirmed all-or-nothing, partner admins limited to their own contacts, and the progress page."""
 
+import csv
 import io
 import re
 
@@ -83,13 +84,20 @@ def test_the_preview_lists_every_problem_with_its_line_and_creates_nothing(world
     assert response.status_code == 200
     html = response.content.decode()
     assert "4 problems" in html
-    assert "Nothing is imported while the file has problems." in html
+    assert "Nothing is imported while the file has problems: correct these lines in your file" in html
     for problem in MESSY_PROBLEMS:
         assert (f'<tr><td>{problem["line"]}</td><td>{problem["column"]}</td>'
                 f'<td class="error">{problem["message"]}</td></tr>') in html.replace("&#x27;", "'")
     assert "start sending" not in html  # no confirm button
 
     batch = ImportBatch.unscoped.get()
+    # The upload form again, right there, for the same campaign name and survey; and the bad lines as a file.
+    again = html[html.index("Upload the corrected file"):]
+    assert f'action="{CAMPAIGNS}" enctype="multipart/form-data"' in again
+    assert 'name="name" value="Spring campaign"' in again
+    assert f'<option value="{survey.pk}" selected>' in again
+    assert 'type="file" name="file"' in again
+    assert f'href="/manage/surveys/imports/{batch.pk}/problems.csv" download>Download the 4 lines with problems (CSV)' in html
     assert batch.problems == MESSY_PROBLEMS
     assert [row["email"] for row in batch.rows] == ["dana@fabrikam.example"]
     assert not Campaign.unscoped.exists()
@@ -100,6 +108,37 @@ def test_the_preview_lists_every_problem_with_its_line_and_creates_nothing(world
     assert "Fix the problems in the file and upload it again: nothing was imported." in refused.content.decode()
     assert not Campaign.unscoped.exists()
     assert invitation_emails() == ["sam@tailspin.example"]
+
+
+@pytest.mark.parametrize("make_file", [csv_file, xlsx_file], ids=["csv", "xlsx"])
+def test_the_lines_with_problems_download_as_the_file_had_them_with_what_is_wrong(world, survey, manager, make_file):
+    rows = [*MESSY, ("+HYPERLINK(\"http://evil.example\")", "x@", "@SUM(1)", "Northwind Traders")]  # line 7: bad email
+    upload(manager, CAMPAIGNS, survey, make_file(rows, header=["Name", "Email", "Company", "Partner"]))
+    batch = ImportBatch.unscoped.get()
+    response = manager.get(f"/manage/surveys/imports/{batch.pk}/problems.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == f'attachment; filename="import-{batch.pk}-problems.csv"'
+    table = list(csv.reader(io.StringIO(response.content.decode())))
+    assert table == [
+        ["line", "Name", "Email", "Company", "Partner", "problem"],
+        ["3", "Lee Park", "not-an-email", "Litware", "Northwind Traders", "“not-an-email” is not an email address."],
+        ["4", "Ana Ruiz", "ana@adatum.example", "Adatum", "Nobody Inc", "No partner called “Nobody Inc” in this program."],
+        ["5", "Dana W.", "DANA@fabrikam.example", "Fabrikam", "northwind traders", "Duplicate of line 2."],
+        ["6", "Sam Cole", "sam@tailspin.example", "Tailspin", "Contoso Integration", "Already invited to this survey."],
+        # A spreadsheet would run these as formulas: written as text.
+        ["7", "'+HYPERLINK(\"http://evil.example\")", "x@", "'@SUM(1)", "Northwind Traders",
+         "“x@” is not an email address."],
+    ]
+
+
+def test_a_clean_file_has_no_lines_with_problems_to_download(world, survey, manager):
+    upload(manager, CAMPAIGNS, survey, csv_file(CLEAN))
+    batch = ImportBatch.unscoped.get()
+    assert "problems.csv" not in manager.post(CAMPAIGNS, {"name": "x", "survey": survey.pk,
+                                                          "file": csv_file(CLEAN)}).content.decode()
+    table = list(csv.reader(io.StringIO(manager.get(f"/manage/surveys/imports/{batch.pk}/problems.csv").content.decode())))
+    assert table == [["line", "name", "email", "company", "partner", "problem"]]
 
 
 @pytest.mark.parametrize("make_file", [csv_file, xlsx_file], ids=["csv", "xlsx"])
@@ -208,6 +247,11 @@ def test_a_partner_admin_imports_only_their_own_contacts(world, survey, client_a
     assert batch.partner == world.northwind
     assert batch.problems == [{"line": 4, "column": "partner",
                                "message": "You can import contacts of Northwind Traders only, not “Contoso Integration”."}]
+    html = response.content.decode()
+    assert f'action="{PORTAL_CAMPAIGNS}" enctype="multipart/form-data"' in html  # the form again, in the portal
+    problems = f"/portal/surveys/imports/{batch.pk}/problems.csv"
+    assert f'href="{problems}"' in html
+    assert "Contoso Integration" in admin.get(problems).content.decode()
 
     # Without the partner column, every contact is the importer's own.
     upload(admin, PORTAL_CAMPAIGNS, survey, csv_file([r[:3] for r in rows], header=HEADER[:3]))
@@ -224,6 +268,7 @@ def test_a_partner_admin_imports_only_their_own_contacts(world, survey, client_a
                                                 role=Role.PARTNER_ADMIN, partner=world.contoso))
     assert contoso_admin.get(f"/portal/surveys/campaigns/{campaign.pk}/").status_code == 404
     assert contoso_admin.post(f"/portal/surveys/imports/{batch.pk}/confirm/").status_code == 404
+    assert contoso_admin.get(problems).status_code == 404
     assert client_as(world.northwind_rep).get(PORTAL_CAMPAIGNS).status_code == 403
 
 
