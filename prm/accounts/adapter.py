@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -33,6 +34,23 @@ def _tenant_of(request):
     return getattr(request, "tenant", None)
 
 
+def _suspended_membership(request, user):
+    """The person's active membership in this program whose partner company is deactivated: what
+    keeps them out, when nothing else does. None on the root domain and for everyone else."""
+    if _tenant_of(request) is None:
+        return None
+    return Membership.objects.select_related("partner").filter(user=user, is_active=True, partner__status="inactive").first()
+
+
+def access_suspended_message(membership):
+    """Why a partner user cannot sign in, and whom to ask: the program (a partner has no channel
+    manager of its own to name)."""
+    return _(
+        "The access of your company, %(partner)s, to the %(program)s partner program is suspended, so you cannot "
+        "sign in. Please contact %(program)s to have it restored."
+    ) % {"partner": membership.partner.name, "program": membership.tenant.name}
+
+
 class TenantAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # People join by invitation only.
@@ -41,6 +59,11 @@ class TenantAccountAdapter(DefaultAccountAdapter):
     def authenticate(self, request, **credentials):
         user = super().authenticate(request, **credentials)
         if user is not None and not _may_sign_in_here(request, user):
+            suspended = _suspended_membership(request, user)
+            if suspended is not None:
+                # The right password of a member whose company is suspended: they may know why
+                # they cannot come in. A wrong password never gets here, so nobody learns it otherwise.
+                raise ValidationError(access_suspended_message(suspended), code="access_suspended")
             # Same answer as a wrong password: do not reveal who is a member elsewhere. allauth gave
             # back the failed-login rate-limit slot because the password was right; take it again,
             # or the lockout arriving one attempt late would reveal the password.
@@ -77,7 +100,8 @@ class TenantAccountAdapter(DefaultAccountAdapter):
 
     def pre_login(self, request, user, **kwargs):
         if not _may_sign_in_here(request, user):
-            messages.error(request, _("This account cannot sign in to this program."))
+            suspended = _suspended_membership(request, user)
+            messages.error(request, access_suspended_message(suspended) if suspended else _("This account cannot sign in to this program."))
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
 
