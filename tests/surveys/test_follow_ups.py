@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from prm.audit.models import AuditEvent
+from prm.i18n.formatting import when
 from surveys import services, tasks
 from surveys.models import FollowUpCase, FollowUpStatus
 
@@ -294,3 +295,14 @@ def test_the_overdue_email_links_to_the_case(acme, survey, django_capture_on_com
         services.escalate_overdue_follow_ups(tenant=acme.acme)
     [email] = outbound(OVERDUE_KIND, acme.acme)
     assert f"http://acme.localhost/manage/nps/follow-ups/{case.pk}/" in email.body_text
+
+
+def test_times_on_the_case_pages_carry_the_programs_zone(acme, survey, client_as):
+    case = case_of(answer(acme, survey, acme.northwind, 3))
+    with timezone.override(acme.acme.time_zone):
+        due, answered = when(case.due_at), when(case.answer.answered_at)
+    assert due.split()[-1].isalpha()  # "… 17:00 EST": the zone's abbreviation ends it
+    for page in (client_as(acme.northwind_rep).get(f"/portal/follow-ups/{case.pk}/"),
+                 client_as(acme.acme_manager).get(f"/manage/nps/follow-ups/{case.pk}/")):
+        html = page.content.decode()
+        assert f"<dd>{due}</dd>" in html and f"<dd>{answered}</dd>" in html
