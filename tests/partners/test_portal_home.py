@@ -25,8 +25,8 @@ def tiles(html):
 
 @pytest.fixture
 def busy_northwind(world, in_tenant):
-    """Northwind: 2 deals waiting (one asked for more), 2 protected (one ending in 5 days), a ranked
-    NPS and two follow-ups (one overdue). Contoso has deals and a case of its own."""
+    """Northwind: 1 deal waiting for review and 1 waiting for Northwind's answer, 2 protected (one
+    ending in 5 days), a ranked NPS and two follow-ups (one overdue). Contoso has deals and a case of its own."""
     with in_tenant(world.acme):
         make_deal(world.northwind, by=world.northwind_rep.user)  # a draft: not waiting for anyone
         make_deal(world.northwind, by=world.northwind_rep.user, status="submitted")
@@ -56,10 +56,10 @@ def test_the_home_page_shows_the_partners_own_deals_score_and_follow_ups(busy_no
     html = client_as(getattr(busy_northwind, member)).get(HOME).content.decode()
     shown = tiles(html)
 
-    assert shown["deals waiting for review"] == ("2", "/portal/deals/?status=submitted", False)
+    assert shown["deal waiting for review"] == ("1", "/portal/deals/?status=submitted", False)
     assert shown["deal needing your answer"] == ("1", "/portal/deals/?status=more_info", True)
-    assert shown["protected deals"] == ("2", "/portal/deals/?status=approved", False)
-    assert shown["protection ending within 14 days"] == ("1", "/portal/deals/?status=approved", True)
+    assert shown["protected deals"] == ("2", "/portal/deals/?protection=protected", False)
+    assert shown["protection ending within 14 days"] == ("1", "/portal/deals/?protection=ending", True)
     assert shown["NPS, 2nd of 2"] == ("+40", "/portal/nps/", False)
     assert shown["open follow-ups with unhappy customers"] == ("2", "/portal/follow-ups/", False)
     assert shown["follow-up overdue"] == ("1", "/portal/follow-ups/", True)
