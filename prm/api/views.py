@@ -15,6 +15,7 @@ from .models import ApiKey
 from .services import api_key_create, api_key_revoke
 
 NEW_KEY_SESSION = "prm_new_api_key"
+BASE_PATH = "/api/v1/"  # where prm/urls.py and prm/api/urls.py put the API's endpoints
 
 
 class ApiKeyListView(TenantAdminViewMixin, View):
@@ -24,6 +25,8 @@ class ApiKeyListView(TenantAdminViewMixin, View):
             "form": form or ApiKeyForm(),
             # Popped: the raw key is displayed exactly once.
             "new_key": request.session.pop(NEW_KEY_SESSION, None),
+            # As this page was served: the scheme (behind a TLS proxy too) and the host with its port.
+            "api_base_url": request.build_absolute_uri(BASE_PATH),
         }
         return render(request, "api/keys.html", context, status=status)
 

@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dealreg import services as deals
 from dealreg.models import Deal, DealStatus
@@ -198,6 +199,7 @@ def pages_of(role, w):
         found.append((name, reverse(name, kwargs=kwargs)))
     found += [(name, reverse(name)) for name in ACCOUNT if name not in DOWNLOADS and name not in NEEDS_AUTHENTICATOR]
     found.append(("account_logout", reverse("account_logout")))  # its GET asks to confirm
+    found.append(("api_docs", reverse("api_docs")))  # public, and in the app's header for everyone signed in
     return found
 
 
@@ -337,3 +339,38 @@ def test_every_public_page_fits_a_phone(program, site, new_page):
         # Forged links show their "this link does not work" page, with its status; signing out sends to sign in.
         audit.visit(label, path, expect_status=(200, 302, 400, 404, 410))
     audit.assert_clean()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_api_keys_page_copies_the_address_and_a_new_key(world, site, new_page, width):
+    page = _signed_in(new_page, site, world, world.acme_admin)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site.url(world.acme, "/manage/api-keys/"))
+    address = site.url(world.acme, "/api/v1/")  # http, and the live server's port: as served
+    expect(page.locator("#api-base-url")).to_have_text(address)
+    page.get_by_role("button", name="Copy address").click()
+    expect(page.locator('[data-copy-status="api-base-url"]')).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == address
+
+    page.get_by_label("Key name").fill("Salesforce sync")
+    page.get_by_role("button", name="Create key").click()
+    key = page.get_by_label("Key", exact=True).input_value()
+    assert key.startswith("prm_")
+    page.get_by_role("button", name="Copy key").click()
+    expect(page.locator('[data-copy-status="new-key"]')).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == key
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_api_docs_run_inside_the_app_with_a_way_back(world, site, new_page, width):
+    page = _signed_in(new_page, site, world, world.acme_manager)
+    page.set_viewport_size({"width": width, "height": 900})
+    refused = []
+    page.on("console", lambda message: message.type == "error" and refused.append(message.text))
+    page.goto(site.url(world.acme, "/api/docs/"))
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()  # Swagger UI ran: its scripts were allowed
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="API docs")).to_have_attribute("aria-current", "page")
+    assert not refused, refused  # no script or style refused by the content security policy
+    page.get_by_role("link", name="Back to the dashboard").click()
+    expect(page).to_have_url(site.url(world.acme, "/manage/"))
