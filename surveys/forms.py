@@ -17,6 +17,16 @@ class SurveySettingsForm(forms.ModelForm):
                   "minimum_answers", "ghost_answers", "window_months", "follow_up_business_days"]
 
 
+class FollowUpFilterForm(forms.Form):
+    """Which follow-up cases a list shows; anything else shows them all."""
+
+    state = forms.ChoiceField(required=False, choices=[("", _("All")), ("open", _("Open")), ("overdue", _("Overdue")),
+                                                       ("closed", _("Closed"))])
+
+    def state_or_all(self) -> str:
+        return self.cleaned_data["state"] if self.is_valid() else ""
+
+
 class ImportForm(forms.Form):
     name = forms.CharField(max_length=120, label=_("Campaign name"))
     survey = forms.ModelChoiceField(queryset=Survey.unscoped.none(), label=_("Survey"))

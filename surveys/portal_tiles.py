@@ -30,7 +30,7 @@ def satisfaction_tiles(partner):
     return [
         nps,
         Tile(number(still_open), ngettext("open follow-up with an unhappy customer",
-                                       "open follow-ups with unhappy customers", still_open), follow_ups),
-        Tile(number(overdue), ngettext("follow-up overdue", "follow-ups overdue", overdue), follow_ups,
+                                       "open follow-ups with unhappy customers", still_open), f"{follow_ups}?state=open"),
+        Tile(number(overdue), ngettext("follow-up overdue", "follow-ups overdue", overdue), f"{follow_ups}?state=overdue",
              attention=overdue > 0),
     ]

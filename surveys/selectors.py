@@ -66,8 +66,19 @@ def follow_up_summary(partner: Partner | None = None) -> dict[str, Any]:
     return {**totals, "avg_close_hours": hours}
 
 
-def follow_ups(partner: Partner | None = None) -> QuerySet[FollowUpCase]:
-    cases = FollowUpCase.objects.select_related("answer__invitation", "partner").order_by("status", "due_at")
+def _in_state(state: str) -> Q:
+    """A case list's filter, counted the way the follow-up summary and the portal tiles count."""
+    now = timezone.now()
+    return {
+        "open": Q(status=FollowUpStatus.OPEN),
+        "overdue": Q(status=FollowUpStatus.OPEN, due_at__lt=now),
+        "closed": Q(status=FollowUpStatus.CLOSED),
+    }.get(state, Q())
+
+
+def follow_ups(partner: Partner | None = None, state: str = "") -> QuerySet[FollowUpCase]:
+    """Cases, open ones by due date first; `state` ("open", "overdue", "closed", or "" for all) narrows them."""
+    cases = FollowUpCase.objects.select_related("answer__invitation", "partner").filter(_in_state(state)).order_by("status", "due_at")
     return cases.filter(partner=partner) if partner is not None else cases
 
 

@@ -1,5 +1,7 @@
 """Channel managers: leaderboard, drill-down, campaigns, follow-ups, surveys and settings."""
 
+from urllib.parse import urlencode
+
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import messages
@@ -24,7 +26,7 @@ from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 from .. import imports, selectors, services
 from ..emails import SurveyEmails
 from ..export import leaderboard_response
-from ..forms import ImportForm, SurveyForm, SurveySettingsForm
+from ..forms import FollowUpFilterForm, ImportForm, SurveyForm, SurveySettingsForm
 from ..models import Campaign, FollowUpCase, ImportBatch, PracticeNote, Survey
 from ..services import settings_for
 
@@ -73,9 +75,11 @@ class PartnerDrillDownView(DashboardViewMixin, View):
 
 class FollowUpsView(DashboardViewMixin, View):
     def get(self, request):
-        page = Paginator(selectors.follow_ups(), 50).get_page(request.GET.get("page"))
+        state = FollowUpFilterForm(request.GET).state_or_all()
+        page = Paginator(selectors.follow_ups(state=state), 50).get_page(request.GET.get("page"))
         context = {"summary": selectors.follow_up_summary(), "cases": page.object_list, "page_obj": page,
-                   "is_paginated": page.has_other_pages(), "paginator": page.paginator, "now": timezone.now()}
+                   "is_paginated": page.has_other_pages(), "paginator": page.paginator, "now": timezone.now(),
+                   "state": state, "querystring": urlencode({"state": state}) if state else ""}
         return render(request, "surveys/dashboard/follow_ups.html", context)
 
 

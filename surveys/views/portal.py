@@ -13,7 +13,7 @@ from prm.tenancy.actions import add_service_errors
 from prm.tenancy.views import PartnerAdminViewMixin, PortalViewMixin
 
 from .. import selectors, services
-from ..forms import FollowUpForm, PracticeForm
+from ..forms import FollowUpFilterForm, FollowUpForm, PracticeForm
 from ..models import Campaign, FollowUpCase, ImportBatch
 from ..practices import practice_publish
 from .dashboard import CampaignProgressMixin, CampaignsMixin, ImportBadRowsMixin, ImportConfirmMixin
@@ -51,8 +51,9 @@ class PortalNpsView(PortalViewMixin, View):
 
 class PortalFollowUpsView(PortalViewMixin, View):
     def get(self, request):
-        context = {"cases": selectors.follow_ups(self.partner), "summary": selectors.follow_up_summary(self.partner),
-                   "now": timezone.now()}
+        state = FollowUpFilterForm(request.GET).state_or_all()
+        context = {"cases": selectors.follow_ups(self.partner, state), "summary": selectors.follow_up_summary(self.partner),
+                   "now": timezone.now(), "state": state}
         return render(request, "surveys/portal/follow_ups.html", context)
 
 

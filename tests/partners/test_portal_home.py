@@ -61,15 +61,15 @@ def test_the_home_page_shows_the_partners_own_deals_score_and_follow_ups(busy_no
     assert shown["protected deals"] == ("2", "/portal/deals/?protection=protected", False)
     assert shown["protection ending within 14 days"] == ("1", "/portal/deals/?protection=ending", True)
     assert shown["NPS, 2nd of 2"] == ("+40", "/portal/nps/", False)
-    assert shown["open follow-ups with unhappy customers"] == ("2", "/portal/follow-ups/", False)
-    assert shown["follow-up overdue"] == ("1", "/portal/follow-ups/", True)
+    assert shown["open follow-ups with unhappy customers"] == ("2", "/portal/follow-ups/?state=open", False)
+    assert shown["follow-up overdue"] == ("1", "/portal/follow-ups/?state=overdue", True)
 
 
 def test_a_partner_without_deals_or_answers_sees_zeros_and_no_score(world, client_as):
     shown = tiles(client_as(world.contoso_rep).get(HOME).content.decode())
     assert shown["deals waiting for review"][0] == "0"
     assert shown["NPS: no answers in the window yet"] == ("—", "/portal/nps/", False)
-    assert shown["follow-ups overdue"] == ("0", "/portal/follow-ups/", False)
+    assert shown["follow-ups overdue"] == ("0", "/portal/follow-ups/?state=overdue", False)
 
 
 def test_a_score_below_the_minimum_shows_without_a_rank(world, in_tenant, client_as):
@@ -79,3 +79,22 @@ def test_a_score_below_the_minimum_shows_without_a_rank(world, in_tenant, client
         rankings.run_rankings(tenant=world.acme, run_date=date.today())
     shown = tiles(client_as(world.northwind_rep).get(HOME).content.decode())
     assert shown["NPS from 2 answers (not ranked yet)"] == ("+50", "/portal/nps/", False)
+
+
+def test_each_follow_up_tile_counts_the_rows_its_link_lists(busy_northwind, client_as):
+    client = client_as(busy_northwind.northwind_rep)
+    shown = tiles(client.get(HOME).content.decode())
+    for label in ("open follow-ups with unhappy customers", "follow-up overdue"):
+        value, link, _attention = shown[label]
+        listed = client.get(link).content.decode()
+        rows = re.findall(r'href="/portal/follow-ups/\d+/"', listed)
+        assert len(rows) == int(value), (label, link)
+        assert "Contoso" not in listed and "c@tailspin.example" not in listed
+
+
+def test_the_follow_up_list_filters_by_state_and_says_when_none_match(busy_northwind, client_as):
+    client = client_as(busy_northwind.acme_manager)
+    closed = client.get("/manage/nps/follow-ups/?state=closed").content.decode()
+    assert "No cases in this state." in closed and 'aria-current="page">Closed' in closed
+    every = client.get("/manage/nps/follow-ups/?state=bogus").content.decode()
+    assert len(re.findall(r'href="/manage/nps/follow-ups/\d+/"', every)) == 3  # an unknown state lists every case
