@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from partners.urls import dashboard_urlpatterns as partner_dashboard, portal_urlpatterns as partner_portal
 from partners.views.dashboard import DashboardHomeView
@@ -33,6 +36,8 @@ portal_urlpatterns = [
 
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers ask for /favicon.ico where a page names no icon of its own (a JSON answer, a file).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("manage/", include(manage_urlpatterns)),
     path("portal/", include(portal_urlpatterns)),
     path("", include("dealreg.urls")),

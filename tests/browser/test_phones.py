@@ -63,6 +63,7 @@ DOWNLOADS = {
     "mfa_download_recovery_codes": "the recovery codes as a text file",
     "api_schema": "the OpenAPI schema as YAML",
     "api_not_found": "the API's JSON 404 for unmatched URLs",
+    "favicon": "the site's icon (test_the_icon_is_served_wherever_a_browser_looks_for_it)",
 }
 
 # Account pages that exist only once the person has a second factor: visited after one is set up.
@@ -374,3 +375,19 @@ def test_the_api_docs_run_inside_the_app_with_a_way_back(world, site, new_page, 
     assert not refused, refused  # no script or style refused by the content security policy
     page.get_by_role("link", name="Back to the dashboard").click()
     expect(page).to_have_url(site.url(world.acme, "/manage/"))
+
+
+def test_the_icon_is_served_wherever_a_browser_looks_for_it(world, site, new_page):
+    """Pages name their icons; where nothing names one (a JSON answer, a file), browsers ask for /favicon.ico."""
+    page = new_page()
+    for url in (site.url(world.acme, "/favicon.ico"), f"http://localhost:{site.port}/favicon.ico"):
+        response = page.goto(url)
+        assert response.ok, url
+        assert response.headers["content-type"] in ("image/x-icon", "image/vnd.microsoft.icon"), response.headers
+        assert response.body()[:4] == b"\x00\x00\x01\x00"  # an icon file
+    page.goto(site.url(world.acme, "/accounts/login/"))
+    icons = page.eval_on_selector_all('link[rel="icon"]', "links => links.map((link) => link.href)")
+    assert len(icons) == 2, icons
+    for href in icons:
+        response = page.goto(href)
+        assert response.ok and response.headers["content-type"].startswith("image/"), href

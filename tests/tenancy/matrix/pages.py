@@ -257,6 +257,7 @@ PAGES = {
 # their views handle is tried (see handlers.py); the kwargs point at nothing real.
 PUBLIC = {
     "home": {},
+    "favicon": {},
     "invitation_accept": {"token": "not-a-real-token"},
     "api_schema": {},
     "api_docs": {},
