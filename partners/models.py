@@ -29,6 +29,10 @@ class Partner(TenantOwnedModel):
     primary_contact_name = models.CharField(_("primary contact name"), max_length=150, blank=True)
     primary_contact_email = models.EmailField(_("primary contact email"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    owner = models.ForeignKey(
+        "tenancy.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("channel manager"), help_text=_("The program's manager who looks after this partner."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("created by"),
@@ -55,3 +59,6 @@ class Partner(TenantOwnedModel):
     @property
     def is_active(self):
         return self.status != PartnerStatus.INACTIVE
+
+
+from .onboarding.models import Application, ApplicationQuestion, OnboardingSettings  # noqa: E402, F401 — the onboarding tables

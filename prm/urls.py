@@ -40,6 +40,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("manage/", include(manage_urlpatterns)),
     path("portal/", include(portal_urlpatterns)),
+    path("", include(("partners.onboarding.urls", "onboarding"))),
     path("", include("dealreg.urls")),
     path("", include("surveys.urls")),
     path("", include(surveys_public)),

@@ -18,6 +18,7 @@ from dealreg.rules import rules_for
 from dealreg.services import deal_approve, deal_submit
 from partners.forms import PartnerForm
 from partners.models import Partner
+from partners.onboarding.models import Application
 from partners.services import partner_deactivate
 from prm.api.models import ApiKey
 from prm.invitations.models import Invitation
@@ -132,6 +133,25 @@ def _portal_deal_action(prepare):
     return Page(PARTNER, N_DEAL, (C_DEAL, I_DEAL), ok=(302,), prepare=prepare)
 
 
+@dataclass(frozen=True)
+class Applicant:
+    """A confirmed application waiting for review in one tenant: made on first use in a test (the
+    matrix's world has none), so the review pages have an own row and a foreign one."""
+
+    attr: str  # the tenant's attribute; named like Ref's, which the tests print
+
+    def __call__(self, w):
+        tenant = getattr(w, self.attr)
+        with tenant_context(tenant):
+            return Application.objects.filter(company="Matrix Applicant").first() or Application.objects.create(
+                tenant=tenant, company="Matrix Applicant", website="matrix-applicant.example", country="DE",
+                business_type="reseller", contact_name="Max Trix", contact_email="max@matrix-applicant.example",
+                status="submitted")
+
+
+ACME_APP, GLOBEX_APP = Applicant("acme"), Applicant("globex")
+
+
 PAGES = {
     ("dashboard_home", "get", ""): Page(STAFF),
     ("partners:dashboard_list", "get", ""): Page(STAFF),
@@ -239,6 +259,12 @@ PAGES = {
                                                         (Ref("contoso_batch"), Ref("initech_batch"))),
     ("surveys:portal_campaign", "get", ""): Page(frozenset({PA}), Ref("northwind_campaign"),
                                                  (Ref("contoso_campaign"), Ref("initech_campaign"))),
+    ("onboarding:queue", "get", ""): Page(STAFF),
+    ("onboarding:detail", "get", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,)),
+    ("onboarding:approve", "post", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,), ok=(302,), data=lambda w, obj: {"owner": ""}),
+    ("onboarding:reject", "post", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,), ok=(302,), data=lambda w, obj: {"reason": "matrix"}),
+    ("onboarding:request_info", "post", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,), ok=(302,),
+                                                  data=lambda w, obj: {"question": "matrix?"}),
     ("portal_home", "get", ""): Page(PARTNER),
     ("portal:team", "get", ""): Page(PARTNER),
     # The team page is for every partner user; inviting from it is for partner admins only.
@@ -279,6 +305,9 @@ PUBLIC = {
     "survey_answer": {"token": "forged-token"},
     "survey_unsubscribe": {"token": "forged-token"},
     "relationship_answer": {"token": "forged-token"},
+    "onboarding:apply": {},
+    "onboarding:apply_thanks": {},
+    "onboarding:application_link": {"token": "forged-token"},
 }
 
 # Account pages: about the signed-in person only, so the checks are "sign in first" and "no 5xx".
