@@ -16,6 +16,9 @@ class OnboardingVerb(TextChoices):
     APPLICATION_REJECTED = "application.rejected", _("Rejected")
     APPLICATION_INFO_REQUESTED = "application.info_requested", _("More information requested")
     APPLICATION_INFO_PROVIDED = "application.info_provided", _("More information provided")
+    SETTINGS_UPDATED = "onboarding_settings.updated", _("Application settings changed")
+    QUESTION_CREATED = "application_question.created", _("Application question added")
+    QUESTION_TOGGLED = "application_question.toggled", _("Application question retired or restored")
 
     @classmethod
     def of_move(cls, action: str) -> "OnboardingVerb":

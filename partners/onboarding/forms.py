@@ -4,7 +4,7 @@ from django_countries.fields import CountryField
 
 from prm.tenancy.models import STAFF_ROLES, Membership
 
-from .models import BusinessType, QuestionKind
+from .models import ApplicationQuestion, BusinessType, QuestionKind
 
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -77,3 +77,18 @@ class ApproveForm(forms.Form):
         field = self.fields["owner"]
         field.queryset = Membership.objects.filter(role__in=STAFF_ROLES, is_active=True).select_related("user")
         field.label_from_instance = lambda m: m.user.get_full_name() or m.user.email
+
+
+class OnboardingSettingsForm(forms.Form):
+    auto_approve_domains = forms.CharField(
+        label=_("Auto-approved email domains"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One domain per line. Confirmed applications from these email domains are approved without "
+                    "review, unless they look like a duplicate. Empty: every application is reviewed."),
+    )
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = ApplicationQuestion
+        fields = ["text", "kind", "choices", "required"]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 3})}

@@ -16,7 +16,7 @@ from prm.tenancy.models import STAFF_ROLES, Membership, Role, Tenant
 
 from . import emails
 from .audit_verbs import OnboardingVerb
-from .models import Application, ApplicationQuestion
+from .models import Application, ApplicationQuestion, OnboardingSettings, QuestionKind
 from .selectors import duplicates_for, onboarding_settings_for
 from .states import TRANSITIONS, illegal_message
 
@@ -128,3 +128,43 @@ def application_provide_info(*, application: Application, answer: str) -> Applic
         raise ValidationError({"answer": _("Write your answer.")})
     return _move(application, "provide_info", application.contact_email, data={"note": answer})
 
+
+
+@transaction.atomic
+def onboarding_settings_update(*, tenant: Tenant, actor: Actor, auto_approve_domains: str) -> OnboardingSettings:
+    """The email domains whose applications skip review (one per line, normalised)."""
+    settings = onboarding_settings_for(tenant)
+    domains = sorted({normalize_domain(line) for line in auto_approve_domains.splitlines() if line.strip()})
+    if "" in domains:
+        raise ValidationError({"auto_approve_domains": _("Write one email domain per line, such as example.com.")})
+    settings.auto_approve_domains = "\n".join(domains)
+    settings.save(update_fields=["auto_approve_domains"])
+    audit_record(tenant=tenant, actor=actor, verb=OnboardingVerb.SETTINGS_UPDATED, target=settings,
+                 data={"auto_approve_domains": domains})
+    return settings
+
+
+@transaction.atomic
+def question_create(*, tenant: Tenant, actor: Actor, text: str, kind: str, choices: str = "",
+                    required: bool = False) -> ApplicationQuestion:
+    """A question every new applicant answers; a choice question needs at least two options."""
+    question = ApplicationQuestion(tenant=tenant, text=text.strip(), kind=kind, choices=choices.strip(), required=required,
+                                   position=ApplicationQuestion.objects.count())
+    if kind == QuestionKind.CHOICE and len(question.options) < 2:
+        raise ValidationError({"choices": _("A choice question needs at least two options, one per line.")})
+    if kind != QuestionKind.CHOICE:
+        question.choices = ""
+    question.full_clean()
+    question.save()
+    audit_record(tenant=tenant, actor=actor, verb=OnboardingVerb.QUESTION_CREATED, target=question)
+    return question
+
+
+@transaction.atomic
+def question_toggle(*, question: ApplicationQuestion, actor: Actor) -> ApplicationQuestion:
+    """Stop asking a question (earlier applications keep their answers), or ask it again."""
+    question.is_active = not question.is_active
+    question.save(update_fields=["is_active"])
+    audit_record(tenant=question.tenant, actor=actor, verb=OnboardingVerb.QUESTION_TOGGLED, target=question,
+                 to_state="active" if question.is_active else "retired")
+    return question

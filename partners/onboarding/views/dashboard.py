@@ -3,17 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from prm.audit.selectors import audit_events_for
-from prm.tenancy.actions import add_service_errors, error_text
-from prm.tenancy.views import DashboardViewMixin
+from prm.tenancy.actions import ServiceActionView, add_service_errors, error_text
+from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import services
-from ..forms import ApproveForm, RejectForm, RequestInfoForm
-from ..models import Application
-from ..selectors import review_queue
+from ..forms import ApproveForm, OnboardingSettingsForm, QuestionForm, RejectForm, RequestInfoForm
+from ..models import Application, ApplicationQuestion
+from ..selectors import onboarding_settings_for, review_queue
 from ..states import allowed_actions
 
 
@@ -93,3 +94,53 @@ class RequestInfoView(_ReviewAction):
 
     def message(self, application):
         return _("The applicant is asked for more information.")
+
+
+class SettingsView(TenantAdminViewMixin, View):
+    """The questions applicants answer, and which email domains skip review."""
+
+    def get(self, request, settings_form=None, question_form=None, status=200):
+        settings = onboarding_settings_for(self.tenant)
+        context = {
+            "settings_form": settings_form or OnboardingSettingsForm(initial={"auto_approve_domains": settings.auto_approve_domains}),
+            "question_form": question_form or QuestionForm(),
+            "questions": ApplicationQuestion.objects.all(),
+            "events": audit_events_for(settings),
+        }
+        return render(request, "partners/onboarding/dashboard/settings.html", context, status=status)
+
+    def post(self, request):
+        if "text" in request.POST:
+            form = QuestionForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.question_create(tenant=self.tenant, actor=request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("Question added. New applicants answer it."))
+                    return redirect("onboarding:settings")
+            return self.get(request, question_form=form, status=400)
+        form = OnboardingSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.onboarding_settings_update(tenant=self.tenant, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Application settings saved."))
+                return redirect("onboarding:settings")
+        return self.get(request, settings_form=form, status=400)
+
+
+class QuestionToggleView(TenantAdminViewMixin, ServiceActionView):
+    model = ApplicationQuestion
+
+    def get_success_message(self, question):
+        return _("Question updated.")
+
+    def perform(self, question):
+        services.question_toggle(question=question, actor=self.request.user)
+
+    def get_success_url(self, obj):
+        return reverse("onboarding:settings")

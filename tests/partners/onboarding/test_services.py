@@ -160,3 +160,12 @@ def test_by_default_every_application_is_reviewed(world, in_tenant):
         application = make_application(world.acme)
         services.application_confirm(application=application)
         assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
+
+
+def test_every_application_move_has_a_verb():
+    from partners.onboarding.audit_verbs import OnboardingVerb
+    from partners.onboarding.states import TRANSITIONS
+
+    assert {OnboardingVerb.of_move(action).value for action in TRANSITIONS} == {
+        "application.confirmed", "application.approved", "application.rejected", "application.info_requested",
+        "application.info_provided"}

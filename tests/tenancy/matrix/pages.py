@@ -18,7 +18,8 @@ from dealreg.rules import rules_for
 from dealreg.services import deal_approve, deal_submit
 from partners.forms import PartnerForm
 from partners.models import Partner
-from partners.onboarding.models import Application
+from partners.onboarding.models import Application, ApplicationQuestion
+from partners.onboarding.selectors import onboarding_settings_for
 from partners.services import partner_deactivate
 from prm.api.models import ApiKey
 from prm.invitations.models import Invitation
@@ -152,6 +153,19 @@ class Applicant:
 ACME_APP, GLOBEX_APP = Applicant("acme"), Applicant("globex")
 
 
+@dataclass(frozen=True)
+class Question:
+    """An application question of one tenant, made on first use in a test like Applicant."""
+
+    attr: str
+
+    def __call__(self, w):
+        tenant = getattr(w, self.attr)
+        with tenant_context(tenant):
+            return (ApplicationQuestion.objects.filter(text="Matrix question?").first()
+                    or ApplicationQuestion.objects.create(tenant=tenant, text="Matrix question?"))
+
+
 PAGES = {
     ("dashboard_home", "get", ""): Page(STAFF),
     ("partners:dashboard_list", "get", ""): Page(STAFF),
@@ -260,6 +274,10 @@ PAGES = {
     ("surveys:portal_campaign", "get", ""): Page(frozenset({PA}), Ref("northwind_campaign"),
                                                  (Ref("contoso_campaign"), Ref("initech_campaign"))),
     ("onboarding:queue", "get", ""): Page(STAFF),
+    ("onboarding:settings", "get", ""): Page(frozenset({TA})),
+    ("onboarding:settings", "post", ""): Page(frozenset({TA}), ok=(302,), target=lambda w: _in_acme(onboarding_settings_for, w),
+                                              data=lambda w, obj: {"auto_approve_domains": "matrix.example"}),
+    ("onboarding:question_toggle", "post", ""): Page(frozenset({TA}), Question("acme"), (Question("globex"),), ok=(302,)),
     ("onboarding:detail", "get", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,)),
     ("onboarding:approve", "post", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,), ok=(302,), data=lambda w, obj: {"owner": ""}),
     ("onboarding:reject", "post", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,), ok=(302,), data=lambda w, obj: {"reason": "matrix"}),
