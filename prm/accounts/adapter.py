@@ -39,16 +39,24 @@ def _suspended_membership(request, user):
     keeps them out, when nothing else does. None on the root domain and for everyone else."""
     if _tenant_of(request) is None:
         return None
-    return Membership.objects.select_related("partner").filter(user=user, is_active=True, partner__status="inactive").first()
+    return (Membership.objects.select_related("tenant", "partner__owner__user")
+            .filter(user=user, is_active=True, partner__status="inactive").first())
 
 
 def access_suspended_message(membership):
-    """Why a partner user cannot sign in, and whom to ask: the program (a partner has no channel
-    manager of its own to name)."""
+    """Why a partner user cannot sign in, and whom to ask: the partner's channel manager while they
+    are one of the program's active members, else the program."""
+    partner, manager = membership.partner, membership.partner.owner
+    values = {"partner": partner.name, "program": membership.tenant.name}
+    if manager is not None and manager.is_active:
+        return _(
+            "The access of your company, %(partner)s, to the %(program)s partner program is suspended, so you cannot "
+            "sign in. Please contact your channel manager, %(manager)s, to have it restored."
+        ) % {**values, "manager": f"{manager.user.full_name} ({manager.user.email})" if manager.user.full_name else manager.user.email}
     return _(
         "The access of your company, %(partner)s, to the %(program)s partner program is suspended, so you cannot "
         "sign in. Please contact %(program)s to have it restored."
-    ) % {"partner": membership.partner.name, "program": membership.tenant.name}
+    ) % values
 
 
 class TenantAccountAdapter(DefaultAccountAdapter):

@@ -1,13 +1,15 @@
 """A partner user whose company was deactivated, signing in: told why with the right password only.
 
 With the right password the sign-in page says the company's access to the program is suspended
-and whom to contact (the program, by name). A wrong password gets the same answer as anyone's
+and whom to contact: the partner's channel manager, by name and address, while they are an active
+member of the program, else the program by name. A wrong password gets the same answer as anyone's
 wrong password, so nobody learns from the page whether an address belongs to a suspended company.
 """
 
 import pytest
 from django.utils import translation
 
+from partners.models import Partner
 from partners.services import partner_deactivate
 from prm.tenancy.models import Membership
 from tests.factories import PASSWORD
@@ -38,6 +40,20 @@ def test_the_right_password_is_told_the_company_is_suspended_and_whom_to_contact
     assert _form_errors(response) == [SUSPENDED]
     assert SUSPENDED in response.content.decode().replace("&#x27;", "'")
     assert not is_signed_in(client)
+
+
+@pytest.mark.parametrize("manager_active", [True, False])
+def test_the_partners_channel_manager_is_named_while_they_are_one(world, northwind_suspended, anon_client, manager_active):
+    manager = world.acme_manager
+    Partner.unscoped.filter(pk=world.northwind.pk).update(owner=manager)
+    Membership.unscoped.filter(pk=manager.pk).update(is_active=manager_active)
+    [error] = _form_errors(sign_in(anon_client(world.acme), world.northwind_rep.user.email))
+    if manager_active:
+        assert error == ("The access of your company, Northwind Traders, to the Acme Networks partner program is suspended, "
+                         f"so you cannot sign in. Please contact your channel manager, {manager.user.full_name} "
+                         f"({manager.user.email}), to have it restored.")
+    else:
+        assert error == SUSPENDED
 
 
 def test_a_wrong_password_gets_the_generic_answer(world, northwind_suspended, anon_client):
