@@ -108,3 +108,27 @@ def test_the_message_is_in_the_persons_language(world, northwind_suspended, anon
     [error] = _form_errors(response)
     assert "Northwind Traders" in error and "Acme Networks" in error
     assert "gesperrt" in error
+
+
+def test_signed_in_when_the_company_is_deactivated_the_next_page_says_why(world, client_as, in_tenant):
+    client = client_as(world.northwind_rep)
+    assert client.get("/portal/").status_code == 200
+    with in_tenant(world.acme):
+        partner_deactivate(partner=world.northwind, actor=world.acme_manager.user, reason="Contract under review")
+
+    response = client.get("/portal/", follow=True)
+    assert not is_signed_in(client)
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
+    assert [str(m) for m in response.context["messages"]] == [SUSPENDED]
+    assert not list(client.get("/accounts/login/").context["messages"])  # said once
+
+
+def test_signed_in_in_german_the_notice_is_german(world, client_as, in_tenant):
+    world.northwind_rep.user.language = "de"
+    world.northwind_rep.user.save(update_fields=["language"])
+    client = client_as(world.northwind_rep)
+    with in_tenant(world.acme):
+        partner_deactivate(partner=world.northwind, actor=world.acme_manager.user, reason="")
+    response = client.get("/portal/", follow=True)
+    [notice] = [str(m) for m in response.context["messages"]]
+    assert notice.startswith("Der Zugang Ihres Unternehmens Northwind Traders")
