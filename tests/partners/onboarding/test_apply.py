@@ -155,3 +155,11 @@ def test_the_apply_page_speaks_german(world, anon_client):
     assert 'lang="de"' in page
     assert "Bewerbung senden" in page
     assert "Firmenname" in page
+
+
+def test_the_applicant_is_written_to_in_the_language_they_applied_in(
+        world, anon_client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        anon_client(world.acme).post(APPLY, apply_data(), HTTP_ACCEPT_LANGUAGE="de")
+    assert mailoutbox[0].subject == "Bestätigen Sie Ihre Bewerbung für das Partnerprogramm von Acme Networks"
+    assert "Guten Tag Fran Kam," in mailoutbox[0].body
