@@ -1,5 +1,6 @@
 """The demo loaded once for a module of tests that only read it (`demo`), inside a transaction that
-is rolled back afterwards; and the browser fixtures, for the journey through the loaded demo."""
+is rolled back afterwards. The browser journey through the loaded demo is in tests/browser, beside
+the one Chromium of the session."""
 
 import io
 from pathlib import Path
@@ -12,7 +13,6 @@ from django.test import TestCase, override_settings
 
 from prm.celery import app as celery_app
 from prm.tenancy.context import rls_bypass
-from tests.browser.conftest import browser, new_page, site  # noqa: F401 — fixtures, for the journey
 from tests.support import eager_celery  # noqa: F401 — a fixture, used below
 
 PORT = "8123"  # the port `make run PORT=8123` would pass on
