@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  var LONG = 60;  // characters: a cell longer than this is given a card's whole width
+
   function label(table) {
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.replace(/\s+/g, " ").trim();
@@ -15,6 +17,10 @@
         if (cell.colSpan === 1 && heads[column] && !cell.hasAttribute("data-label")) {
           cell.setAttribute("data-label", heads[column]);
         }
+        var text = cell.textContent.replace(/\s+/g, " ").trim();
+        // In a card: a cell with nothing in it is left out; a long one takes the card's whole width.
+        cell.toggleAttribute("data-empty", !text && !cell.querySelector("input, select, button, img, svg"));
+        cell.toggleAttribute("data-wide", text.length > LONG || !!cell.querySelector("ul, ol, blockquote, table"));
         column += cell.colSpan || 1;
       });
     });
