@@ -12,3 +12,7 @@ class PartnerVerb(TextChoices):
     UPDATED = "partner.updated", _("Profile edited")
     DEACTIVATED = "partner.deactivated", _("Deactivated")
     REACTIVATED = "partner.reactivated", _("Reactivated")
+    PROFILE_EDITED = "partner.profile_edited", _("Profile edited by the partner")
+    CHANGE_REQUESTED = "partner.change_requested", _("Profile change requested")
+    CHANGE_APPROVED = "partner.change_approved", _("Profile change approved")
+    CHANGE_REJECTED = "partner.change_rejected", _("Profile change rejected")

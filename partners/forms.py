@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from prm.uploads import check_file
+
 from .models import Partner, PartnerStatus
 from .selectors import NAME_TAKEN, partner_name_taken
 
@@ -46,3 +48,34 @@ class PartnerFilterForm(forms.Form):
 class DeactivateForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500, widget=forms.TextInput,
                              help_text=_("Recorded in the partner's timeline."))
+
+
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+class ProfileForm(forms.ModelForm):
+    """What a partner admin edits in the portal; the service decides which fields wait for approval."""
+
+    logo = forms.FileField(label=_("Logo"), required=False, help_text=_("A PNG or JPEG file of at most 1 MB."))
+
+    class Meta:
+        model = Partner
+        fields = ["name", "country", "website", "street", "postcode", "city", "description", "specialisations", "regions"]
+        labels = {"name": _("Legal name")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            try:
+                check_file(logo, allowed_types=("png", "jpeg"), max_bytes=LOGO_MAX_BYTES, field="logo")
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(exc.error_dict["logo"]) from None
+        return logo or None
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def validate_unique(self):
+        # The service checks the name per tenant (when it changes) and reports it on the field.
+        pass

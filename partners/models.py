@@ -25,6 +25,15 @@ class Partner(TenantOwnedModel):
     tier = models.CharField(_("tier"), max_length=60, blank=True, help_text=_("Tier label, e.g. Gold, Silver, Registered."))
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(_("logo"), upload_to="partner-logos/", blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    specialisations = models.CharField(_("specialisations"), max_length=500, blank=True,
+                                       help_text=_("Comma-separated, e.g. cloud migration, security."))
+    regions = models.CharField(_("regions served"), max_length=500, blank=True,
+                               help_text=_("Comma-separated, e.g. Bavaria, Austria."))
     domain = models.CharField(_("domain"), max_length=253, blank=True, help_text=_("Normalised from the website."))
     primary_contact_name = models.CharField(_("primary contact name"), max_length=150, blank=True)
     primary_contact_email = models.EmailField(_("primary contact email"), blank=True)
@@ -60,5 +69,18 @@ class Partner(TenantOwnedModel):
     def is_active(self):
         return self.status != PartnerStatus.INACTIVE
 
+    @property
+    def specialisation_list(self):
+        return tags(self.specialisations)
+
+    @property
+    def region_list(self):
+        return tags(self.regions)
+
+
+def tags(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
 
 from .onboarding.models import Application, ApplicationQuestion, OnboardingSettings  # noqa: E402, F401 — the onboarding tables
+from .profile_models import PartnerProfileSettings, ProfileChange  # noqa: E402, F401 — the profile tables

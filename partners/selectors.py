@@ -2,9 +2,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.models import PARTNER_ROLES, Membership
+from prm.tenancy.models import PARTNER_ROLES, Membership, Tenant
 
 from .models import Partner
+from .profile_models import ChangeStatus, PartnerProfileSettings, ProfileChange
 
 
 def partner_search(*, query: str = "", status: str = "", tier: str = "", base: QuerySet[Partner] | None = None) -> QuerySet[Partner]:
@@ -46,3 +47,12 @@ def partner_name_taken(name: str, exclude_pk: int | None = None) -> bool:
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     return clash.exists()
+
+
+def profile_settings_for(tenant: Tenant) -> PartnerProfileSettings:
+    """The tenant's row, or the default (legal name and country wait for approval) when it has none."""
+    return PartnerProfileSettings.objects.filter(tenant=tenant).first() or PartnerProfileSettings(tenant=tenant)
+
+
+def pending_profile_changes(partner: Partner) -> QuerySet[ProfileChange]:
+    return ProfileChange.objects.filter(partner=partner, status=ChangeStatus.PENDING).select_related("requested_by")

@@ -13,7 +13,8 @@ from prm.tenancy.models import Tenant
 from .audit_verbs import PartnerVerb
 from .domains import domain_from_website
 from .models import Partner, PartnerStatus
-from .selectors import NAME_TAKEN, partner_name_taken
+from .profile_models import ChangeStatus, ProfileChange
+from .selectors import NAME_TAKEN, partner_name_taken, profile_settings_for
 
 EDITABLE_FIELDS = (
     "name", "status", "tier", "country", "website",
@@ -98,3 +99,81 @@ def partner_reactivate(*, partner: Partner, actor: Actor) -> Partner:
     audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.REACTIVATED, target=partner,
                  from_state=PartnerStatus.INACTIVE, to_state=PartnerStatus.ACTIVE)
     return partner
+
+
+PROFILE_FIELDS = ("name", "country", "website", "street", "postcode", "city", "description", "specialisations", "regions")
+
+
+def _shown(value: Any) -> str:
+    return str(getattr(value, "code", value) or "")
+
+
+@transaction.atomic
+def partner_profile_update(*, partner: Partner, actor: Actor, logo: Any = None, **fields: Any) -> list[ProfileChange]:
+    """A partner admin's edit: plain fields change at once, the tenant's sensitive ones wait for a manager.
+
+    Returns the changes that now wait. `logo` is an upload already checked by prm.uploads.
+    """
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
+    sensitive = profile_settings_for(partner.tenant).fields
+    waiting = {name: value for name, value in fields.items()
+               if name in sensitive and _shown(value) != _shown(getattr(partner, name))}
+    if "name" in waiting:
+        _check_unique_name(waiting["name"], exclude_pk=partner.pk)
+    before = {name: _shown(getattr(partner, name)) for name in fields if name not in waiting}
+    for name in before:
+        setattr(partner, name, fields[name])
+    if logo is not None:
+        partner.logo.save(logo.name, logo, save=False)
+    partner.domain = domain_from_website(partner.website)
+    partner.full_clean()
+    partner.save()
+    changed = {name: [old, _shown(getattr(partner, name))] for name, old in before.items() if old != _shown(getattr(partner, name))}
+    if logo is not None:
+        changed["logo"] = ["", partner.logo.name]
+    if changed:
+        audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.PROFILE_EDITED, target=partner,
+                     data={"changed": changed})
+    requests = []
+    for name, value in waiting.items():
+        ProfileChange.objects.filter(partner=partner, field=name, status=ChangeStatus.PENDING).update(
+            status=ChangeStatus.REJECTED, decided_at=timezone.now())  # superseded by the newer request
+        requests.append(ProfileChange.objects.create(
+            tenant=partner.tenant, partner=partner, field=name, old_value=_shown(getattr(partner, name)),
+            new_value=_shown(value), requested_by=actor if isinstance(actor, get_user_model()) else None))
+        audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.CHANGE_REQUESTED, target=partner,
+                     data={"field": name, "old": _shown(getattr(partner, name)), "new": _shown(value)})
+    return requests
+
+
+def _decide(change: ProfileChange, actor: Actor, status: str) -> None:
+    claimed = ProfileChange.objects.filter(pk=change.pk, status=ChangeStatus.PENDING).update(
+        status=status, decided_at=timezone.now(), decided_by=actor if isinstance(actor, get_user_model()) else None)
+    if not claimed:
+        raise ValidationError(_("This change was already decided."))
+    change.status = status
+
+
+@transaction.atomic
+def profile_change_approve(*, change: ProfileChange, actor: Actor) -> Partner:
+    partner = Partner.objects.select_for_update().get(pk=change.partner_id)
+    _decide(change, actor, ChangeStatus.APPROVED)
+    if change.field == "name":
+        _check_unique_name(change.new_value, exclude_pk=partner.pk)
+    setattr(partner, change.field, change.new_value)
+    partner.domain = domain_from_website(partner.website)
+    partner.full_clean()
+    partner.save()
+    audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.CHANGE_APPROVED, target=partner,
+                 data={"field": change.field, "old": change.old_value, "new": change.new_value})
+    return partner
+
+
+@transaction.atomic
+def profile_change_reject(*, change: ProfileChange, actor: Actor) -> ProfileChange:
+    _decide(change, actor, ChangeStatus.REJECTED)
+    audit_record(tenant=change.tenant, actor=actor, verb=PartnerVerb.CHANGE_REJECTED, target=change.partner,
+                 data={"field": change.field, "old": change.old_value, "new": change.new_value})
+    return change

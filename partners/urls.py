@@ -12,9 +12,14 @@ dashboard_urlpatterns = [
     path("<int:pk>/invite/", dashboard.PartnerInviteView.as_view(), name="dashboard_invite"),
     path("<int:pk>/deactivate/", dashboard.PartnerDeactivateView.as_view(), name="dashboard_deactivate"),
     path("<int:pk>/reactivate/", dashboard.PartnerReactivateView.as_view(), name="dashboard_reactivate"),
+    path("<int:pk>/logo/", dashboard.PartnerLogoView.as_view(), name="dashboard_logo"),
+    path("profile-changes/<int:pk>/approve/", dashboard.ProfileChangeApproveView.as_view(), name="change_approve"),
+    path("profile-changes/<int:pk>/reject/", dashboard.ProfileChangeRejectView.as_view(), name="change_reject"),
 ]
 
 portal_urlpatterns = [
+    path("profile/", portal.PortalProfileView.as_view(), name="profile"),
+    path("profile/<int:pk>/logo/", portal.PortalLogoView.as_view(), name="logo"),
     path("team/", portal.PortalTeamView.as_view(), name="team"),
     path("team/<int:pk>/deactivate/", portal.PortalMembershipDeactivateView.as_view(), name="member_deactivate"),
     path("team/<int:pk>/reactivate/", portal.PortalMembershipReactivateView.as_view(), name="member_reactivate"),

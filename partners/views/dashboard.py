@@ -20,8 +20,9 @@ from prm.tenancy.views import DashboardViewMixin
 
 from .. import services
 from ..forms import DeactivateForm, PartnerFilterForm, PartnerForm
-from ..models import Partner, PartnerStatus
-from ..selectors import partner_search, partner_team, partner_tiers
+from ..logos import logo_response
+from ..models import Partner, PartnerStatus, ProfileChange
+from ..selectors import partner_search, partner_team, partner_tiers, pending_profile_changes
 
 # Beside a count on the overview: "12 active", "3 onboarding".
 STATUS_COUNT_LABELS = {
@@ -122,6 +123,7 @@ class PartnerDetailView(DashboardViewMixin, View):
             "invite_form": invite_form or InviteForm(membership=self.membership, fixed_partner=partner),
             "deactivate_form": DeactivateForm(),
             "events": audit_events_for(partner),
+            "pending": pending_profile_changes(partner),
         }
         return render(request, "partners/dashboard/detail.html", context, status=status)
 
@@ -167,3 +169,36 @@ class PartnerReactivateView(PartnerDeactivateView):
 
     def perform(self, partner):
         services.partner_reactivate(partner=partner, actor=self.request.user)
+
+
+class PartnerLogoView(DashboardViewMixin, View):
+    model = Partner
+
+    def get(self, request, pk):
+        return logo_response(self.get_object())
+
+
+class ProfileChangeApproveView(DashboardViewMixin, ServiceActionView):
+    """A partner's requested change to a sensitive field (legal name, country), decided on its page."""
+
+    model = ProfileChange
+
+    def narrow(self, queryset):
+        return queryset.select_related("partner")
+
+    def get_success_message(self, change):
+        return _("The change is approved and now shows on %(name)s's profile.") % {"name": change.partner.name}
+
+    def perform(self, change):
+        services.profile_change_approve(change=change, actor=self.request.user)
+
+    def get_success_url(self, change):
+        return reverse("partners:dashboard_detail", args=[change.partner_id])
+
+
+class ProfileChangeRejectView(ProfileChangeApproveView):
+    def get_success_message(self, change):
+        return _("The change is rejected; %(name)s's profile stays as it was.") % {"name": change.partner.name}
+
+    def perform(self, change):
+        services.profile_change_reject(change=change, actor=self.request.user)

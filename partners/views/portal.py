@@ -1,5 +1,8 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,8 +16,11 @@ from prm.tenancy.models import Membership
 from prm.tenancy.services import membership_deactivate, membership_reactivate
 from prm.tenancy.views import PartnerAdminViewMixin, PortalViewMixin
 
+from .. import services
+from ..forms import ProfileForm
+from ..logos import logo_response
 from ..portal_tiles import tiles_for
-from ..selectors import partner_team
+from ..selectors import partner_team, pending_profile_changes
 
 
 class PortalHomeView(PortalViewMixin, View):
@@ -110,3 +116,43 @@ class PortalInvitationResendView(PortalInvitationRevokeView):
 
     def perform(self, invitation):
         invitation_resend(invitation=invitation, actor_membership=self.membership)
+
+
+class PortalProfileView(PortalViewMixin, View):
+    """Everyone at the partner sees the profile; partner admins edit it (sensitive fields wait for approval)."""
+
+    def get(self, request, form=None, status=200):
+        is_admin = self.membership.is_partner_admin
+        context = {
+            "partner": self.partner,
+            "pending": pending_profile_changes(self.partner),
+            "form": (form or ProfileForm(instance=self.partner)) if is_admin else None,
+        }
+        return render(request, "partners/portal/profile.html", context, status=status)
+
+    def post(self, request):
+        if not self.membership.is_partner_admin:
+            raise PermissionDenied
+        # The form validates on a copy: the service compares with the partner's current values.
+        form = ProfileForm(request.POST, request.FILES, instance=copy.copy(self.partner))
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
+            try:
+                waiting = services.partner_profile_update(partner=self.partner, actor=request.user,
+                                                          logo=form.cleaned_data["logo"], **fields)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Changes saved; those that need approval wait for your channel manager.")
+                                 if waiting else _("Changes saved."))
+                return redirect("portal:profile")
+        return self.get(request, form=form, status=400)
+
+
+class PortalLogoView(PortalViewMixin, View):
+    """The partner's own logo; another partner's is the 404 of a missing one."""
+
+    def get(self, request, pk):
+        if pk != self.partner.pk:  # a portal user only ever sees their own partner
+            raise Http404
+        return logo_response(self.partner)

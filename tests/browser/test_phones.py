@@ -63,6 +63,8 @@ DOWNLOADS = {
     "mfa_download_recovery_codes": "the recovery codes as a text file",
     "api_schema": "the OpenAPI schema as YAML",
     "api_not_found": "the API's JSON 404 for unmatched URLs",
+    "partners:dashboard_logo": "a partner's logo, an image",
+    "portal:logo": "the partner's own logo, an image",
     "favicon": "the site's icon (test_the_icon_is_served_wherever_a_browser_looks_for_it)",
 }
 

@@ -17,7 +17,7 @@ from dealreg.models import Deal, ProductLine
 from dealreg.rules import rules_for
 from dealreg.services import deal_approve, deal_submit
 from partners.forms import PartnerForm
-from partners.models import Partner
+from partners.models import Partner, ProfileChange
 from partners.onboarding.models import Application, ApplicationQuestion
 from partners.onboarding.selectors import onboarding_settings_for
 from partners.services import partner_deactivate
@@ -166,6 +166,29 @@ class Question:
                     or ApplicationQuestion.objects.create(tenant=tenant, text="Matrix question?"))
 
 
+@dataclass(frozen=True)
+class PendingChange:
+    """A partner's requested change to its legal name, made on first use like Applicant."""
+
+    attr: str  # the partner's attribute
+
+    def __call__(self, w):
+        partner = getattr(w, self.attr)
+        with tenant_context(partner.tenant):
+            return ProfileChange.objects.filter(partner=partner).first() or ProfileChange.objects.create(
+                tenant=partner.tenant, partner=partner, field="name", old_value=partner.name, new_value=f"{partner.name} Ltd")
+
+
+def _with_logo(w, partner):
+    """A PNG logo on the partner (one small file, under the git-ignored var/, rewritten in place)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    name = "var/matrix-logo.png"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16))
+    Partner.unscoped.filter(pk=partner.pk).update(logo=name)
+
+
 PAGES = {
     ("dashboard_home", "get", ""): Page(STAFF),
     ("partners:dashboard_list", "get", ""): Page(STAFF),
@@ -283,7 +306,15 @@ PAGES = {
     ("onboarding:reject", "post", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,), ok=(302,), data=lambda w, obj: {"reason": "matrix"}),
     ("onboarding:request_info", "post", ""): Page(STAFF, ACME_APP, (GLOBEX_APP,), ok=(302,),
                                                   data=lambda w, obj: {"question": "matrix?"}),
+    ("partners:dashboard_logo", "get", ""): Page(STAFF, NORTHWIND, (INITECH,), prepare=_with_logo),
+    ("partners:change_approve", "post", ""): Page(STAFF, PendingChange("northwind"), (PendingChange("initech"),), ok=(302,)),
+    ("partners:change_reject", "post", ""): Page(STAFF, PendingChange("northwind"), (PendingChange("initech"),), ok=(302,)),
     ("portal_home", "get", ""): Page(PARTNER),
+    ("portal:profile", "get", ""): Page(PARTNER),
+    # Everyone at the partner sees the profile; only partner admins edit it.
+    ("portal:profile", "post", ""): Page(frozenset({PA}), ok=(302,), target=lambda w: w.northwind,
+                                         data=lambda w, obj: {"name": obj.name, "country": "DE", "city": "Leipzig"}),
+    ("portal:logo", "get", ""): Page(PARTNER, NORTHWIND, (CONTOSO, INITECH), prepare=_with_logo),
     ("portal:team", "get", ""): Page(PARTNER),
     # The team page is for every partner user; inviting from it is for partner admins only.
     ("portal:team", "post", ""): Page(frozenset({PA}), ok=(302,), creates=Invitation,
