@@ -37,6 +37,7 @@ def _isolate(settings, tmp_path):
     # Fast hashing in tests only: password strength is not what these tests measure.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()  # rate-limit counters must not leak between tests
     yield
     cache.clear()

@@ -180,10 +180,10 @@ class PendingChange:
 
 
 def _with_logo(w, partner):
-    """A PNG logo on the partner (one small file, under the git-ignored var/, rewritten in place)."""
+    """A PNG logo on the partner (one small file in the test's own MEDIA_ROOT)."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
-    name = "var/matrix-logo.png"
+    name = "logos/matrix-logo.png"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16))
     Partner.unscoped.filter(pk=partner.pk).update(logo=name)
