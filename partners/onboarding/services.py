@@ -51,7 +51,7 @@ def application_create(*, tenant: Tenant, questions: list[ApplicationQuestion], 
     application.save()
     audit_record(tenant=tenant, actor=application.contact_email, verb=OnboardingVerb.APPLICATION_RECEIVED,
                  target=application, to_state=application.status)
-    transaction.on_commit(lambda: emails.send_confirm_email(application))
+    emails.send_confirm_email(application)  # an outbox row, in the same transaction; sent after commit
     return application
 
 
@@ -105,7 +105,7 @@ def application_reject(*, application: Application, actor: Actor, reason: str) -
     if not reason:
         raise ValidationError({"reason": _("Say why the application is rejected; the applicant reads it.")})
     _move(application, "reject", actor, reject_reason=reason, data={"note": reason})
-    transaction.on_commit(lambda: emails.send_rejection(application))
+    emails.send_rejection(application)  # an outbox row, in the same transaction; sent after commit
     return application
 
 
@@ -116,7 +116,7 @@ def application_request_info(*, application: Application, actor: Actor, question
     if not question:
         raise ValidationError({"question": _("Write what the applicant should tell you.")})
     _move(application, "request_info", actor, info_request=question, data={"note": question})
-    transaction.on_commit(lambda: emails.send_info_request(application))
+    emails.send_info_request(application)  # an outbox row, in the same transaction; sent after commit
     return application
 
 
