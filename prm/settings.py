@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "prm.demo",
     "prm.i18n",
     "partners",
+    "partners.agreements",
     "dealreg",
     "mdf",
     "surveys",

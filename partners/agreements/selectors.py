@@ -1,0 +1,118 @@
+"""Reads of partner agreements, in the tenant in force.
+
+Which agreement a partner must sign: among the tenant's templates that have a published version and
+match the partner (a template with no partner types matches every type, one with no countries every
+country), the most specific wins: type and country named > country named > type named > neither.
+Between equally specific templates, the one whose current version was published last wins. A
+template's current version is its published version with the highest number."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from partners.models import Partner
+from partners.onboarding.models import Application, ApplicationStatus
+from prm.tenancy.access import get_in_scope_or_404
+
+from .models import AgreementSettings, AgreementTemplate, AgreementVersion, Signature, VersionStatus
+
+
+def agreement_settings_for(tenant) -> AgreementSettings:
+    """The tenant's settings row (unsaved defaults when it has none yet)."""
+    return AgreementSettings.objects.filter(tenant=tenant).first() or AgreementSettings(tenant=tenant)
+
+
+def partner_type(partner: Partner) -> str:
+    """The partner's business type: the one given in the application that created it ("" when typed in by staff)."""
+    return (Application.objects.filter(partner=partner, status=ApplicationStatus.APPROVED)
+            .order_by("-created_at").values_list("business_type", flat=True).first()) or ""
+
+
+def templates_with_current() -> QuerySet[AgreementTemplate]:
+    """Templates annotated with their current (latest published) version's id and publication time."""
+    current = AgreementVersion.objects.filter(template=OuterRef("pk"), status=VersionStatus.PUBLISHED).order_by("-number")
+    return AgreementTemplate.objects.annotate(
+        current_version_id=Subquery(current.values("pk")[:1]),
+        current_published_at=Subquery(current.values("published_at")[:1]),
+    )
+
+
+def _specificity(template: AgreementTemplate) -> int:
+    return 2 * bool(template.countries) + bool(template.partner_types)
+
+
+def applies_to(template: AgreementTemplate, *, kind: str, country: str) -> bool:
+    return ((not template.partner_types or kind in template.partner_types)
+            and (not template.countries or country in template.countries))
+
+
+def required_version(partner: Partner) -> AgreementVersion | None:
+    """The published version the partner must sign, or None when no agreement applies to it."""
+    kind, country = partner_type(partner), str(partner.country or "")
+    candidates = [t for t in templates_with_current().filter(current_version_id__isnull=False)
+                  if applies_to(t, kind=kind, country=country)]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda t: (_specificity(t), t.current_published_at, t.pk))
+    return AgreementVersion.objects.select_related("template").get(pk=best.current_version_id)
+
+
+def partner_signature(partner: Partner, version: AgreementVersion) -> Signature | None:
+    return Signature.objects.filter(partner=partner, version=version).select_related("signer", "countersigner").first()
+
+
+def partner_agreement_signed(partner: Partner) -> bool:
+    """True when the partner has signed the current version of the agreement that applies to it, or none applies."""
+    version = required_version(partner)
+    return version is None or Signature.objects.filter(partner=partner, version=version).exists()
+
+
+@dataclass(frozen=True)
+class AgreementStatus:
+    """Where a partner stands with its agreement."""
+
+    version: AgreementVersion | None  # the version it must sign (None: no agreement applies)
+    signature: Signature | None  # its signature of that version
+    last_signature: Signature | None  # its latest signature of any version
+    due_at: datetime | None  # until when it may use the portal unsigned (None: no grace, or signed)
+
+    @property
+    def signed(self) -> bool:
+        return self.version is None or self.signature is not None
+
+    @property
+    def overdue(self) -> bool:
+        return not self.signed and (self.due_at is None or self.due_at <= timezone.now())
+
+
+def agreement_status(partner: Partner) -> AgreementStatus:
+    """The partner's required version, its signature, and its deadline.
+
+    A partner that existed when the version was published has until the version's sign-by date; a
+    partner created after it has no grace period: it signs before using the portal."""
+    version = required_version(partner)
+    last = (Signature.objects.filter(partner=partner).select_related("version__template", "signer", "countersigner")
+            .order_by("-signed_at").first())
+    if version is None:
+        return AgreementStatus(None, None, last, None)
+    signature = last if last is not None and last.version_id == version.pk else partner_signature(partner, version)
+    due_at = None
+    if signature is None and version.sign_by is not None and partner.created_at < version.published_at:
+        due_at = version.sign_by
+    return AgreementStatus(version, signature, last, due_at)
+
+
+def partner_signatures(partner: Partner) -> QuerySet[Signature]:
+    return Signature.objects.filter(partner=partner).select_related("version__template", "signer", "countersigner")
+
+
+def access_signature(pk: int) -> Signature:
+    """Staff: a signature of the tenant in force (404 when missing or another tenant's)."""
+    return get_in_scope_or_404(Signature.objects.select_related("version__template", "partner", "signer", "countersigner"), pk=pk)
+
+
+def access_partner_signature(partner: Partner, pk: int) -> Signature:
+    """A partner user: one of their own partner's signatures (404 when missing or another partner's)."""
+    return get_in_scope_or_404(partner_signatures(partner), pk=pk)
