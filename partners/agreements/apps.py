@@ -6,3 +6,13 @@ class AgreementsConfig(AppConfig):
     name = "partners.agreements"
     label = "agreements"
     verbose_name = _("Partner agreements")
+
+    def ready(self):
+        from partners.overview import register
+        from prm.tenancy.gates import register_portal_gate
+
+        from .gate import agreement_gate
+        from .overview import agreement_section
+
+        register(agreement_section)
+        register_portal_gate(agreement_gate)

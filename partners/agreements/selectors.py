@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from partners.models import Partner
+from partners.models import Partner, PartnerStatus
 from partners.onboarding.models import Application, ApplicationStatus
 from prm.tenancy.access import get_in_scope_or_404
 
@@ -48,15 +48,42 @@ def applies_to(template: AgreementTemplate, *, kind: str, country: str) -> bool:
             and (not template.countries or country in template.countries))
 
 
-def required_version(partner: Partner) -> AgreementVersion | None:
-    """The published version the partner must sign, or None when no agreement applies to it."""
-    kind, country = partner_type(partner), str(partner.country or "")
-    candidates = [t for t in templates_with_current().filter(current_version_id__isnull=False)
-                  if applies_to(t, kind=kind, country=country)]
+def current_templates() -> list[AgreementTemplate]:
+    """The templates partners can be asked to sign: those with a published version."""
+    return list(templates_with_current().filter(current_version_id__isnull=False))
+
+
+def choose_template(templates: list[AgreementTemplate], *, kind: str, country: str) -> AgreementTemplate | None:
+    """The most specific of `templates` that applies (see the module's rule), or None."""
+    candidates = [t for t in templates if applies_to(t, kind=kind, country=country)]
     if not candidates:
         return None
-    best = max(candidates, key=lambda t: (_specificity(t), t.current_published_at, t.pk))
+    return max(candidates, key=lambda t: (_specificity(t), t.current_published_at, t.pk))
+
+
+def required_version(partner: Partner) -> AgreementVersion | None:
+    """The published version the partner must sign, or None when no agreement applies to it."""
+    best = choose_template(current_templates(), kind=partner_type(partner), country=str(partner.country or ""))
+    if best is None:
+        return None
     return AgreementVersion.objects.select_related("template").get(pk=best.current_version_id)
+
+
+def unsigned_partners() -> list[tuple[Partner, AgreementVersion]]:
+    """Every partner (not deactivated) with the version it must sign and has not: a fixed number of queries."""
+    templates = current_templates()
+    if not templates:
+        return []
+    versions = AgreementVersion.objects.select_related("template").in_bulk([t.current_version_id for t in templates])
+    kinds = dict(Application.objects.filter(status=ApplicationStatus.APPROVED, partner__isnull=False)
+                 .order_by("created_at").values_list("partner_id", "business_type"))
+    signed = set(Signature.objects.filter(version_id__in=versions).values_list("partner_id", "version_id"))
+    pending = []
+    for partner in Partner.objects.exclude(status=PartnerStatus.INACTIVE).select_related("tenant"):
+        best = choose_template(templates, kind=kinds.get(partner.pk, ""), country=str(partner.country or ""))
+        if best is not None and (partner.pk, best.current_version_id) not in signed:
+            pending.append((partner, versions[best.current_version_id]))
+    return pending
 
 
 def partner_signature(partner: Partner, version: AgreementVersion) -> Signature | None:

@@ -13,6 +13,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, generics, viewsets
 
+from prm.tenancy.gates import closed_gate
+
 from .filters import is_valid_id
 from .principal import principal_for
 
@@ -23,6 +25,7 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
     model = None
     partner_field: str | None = None
     partner_write_actions: frozenset = frozenset()
+    gate_exempt_actions: frozenset = frozenset()  # partner actions a portal gate leaves open (prm.tenancy.gates)
     filter_serializer_class = None
     filters: dict = {}
     # Any path segment reaches get_object (and its 404), not the HTML page of an unmatched URL.
@@ -43,6 +46,9 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
                 raise exceptions.PermissionDenied(_("Partner users cannot use this endpoint."))
             if self.action not in SAFE_ACTIONS | self.partner_write_actions:
                 raise exceptions.PermissionDenied(_("Your role cannot change this."))
+            closed = None if self.action in self.gate_exempt_actions else closed_gate(request._request.membership)
+            if closed is not None:
+                raise exceptions.PermissionDenied(closed.api_message)
 
     def narrow(self, queryset):
         return queryset

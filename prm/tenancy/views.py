@@ -9,8 +9,10 @@ base class declared with `scope_base=True` (the portal's, which adds the partner
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 
 from .access import get_in_scope_or_404
+from .gates import closed_gate
 from .models import PARTNER_ROLES, STAFF_ROLES, Role
 
 # Methods that carry the scope; a subclass customises what it fetches with `model` and `narrow()`.
@@ -47,7 +49,14 @@ class ScopedViewMixin:
             raise PermissionDenied
         self.tenant = request.tenant
         self.membership = membership
+        held = self.gate()
+        if held is not None:
+            return held
         return super().dispatch(request, *args, **kwargs)
+
+    def gate(self):
+        """A response that holds the member back (see prm.tenancy.gates), or None."""
+        return None
 
     def scope(self, queryset):
         """Tenant scoping comes from the manager; subclasses of the portal add the partner."""
@@ -91,6 +100,12 @@ class PortalViewMixin(ScopedViewMixin, scope_base=True):
 
     def scope(self, queryset):
         return queryset.filter(**{self.partner_field: self.partner})
+
+    gate_exempt = False  # True on the pages a gate leads to (the agreement to sign)
+
+    def gate(self):
+        closed = None if self.gate_exempt else closed_gate(self.membership)
+        return redirect(closed.redirect_to) if closed is not None else None
 
 
 class PartnerAdminViewMixin(PortalViewMixin):

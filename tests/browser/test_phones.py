@@ -65,6 +65,8 @@ DOWNLOADS = {
     "api_not_found": "the API's JSON 404 for unmatched URLs",
     "partners:dashboard_logo": "a partner's logo, an image",
     "portal:logo": "the partner's own logo, an image",
+    "agreements:signature_pdf": "a signed agreement as a PDF file",
+    "agreements:portal_signature_pdf": "the partner's signed agreement as a PDF file",
     "favicon": "the site's icon (test_the_icon_is_served_wherever_a_browser_looks_for_it)",
 }
 

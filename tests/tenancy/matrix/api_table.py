@@ -12,13 +12,18 @@ from datetime import date, timedelta
 from drf_spectacular.generators import SchemaGenerator
 
 from dealreg.models import Deal
+from partners.agreements.models import Signature
 from partners.models import Partner
+from prm.tenancy.models import Role
 from surveys.models import Survey
 
+from .agreement_refs import AgreementOf, SignatureOf, api_sign_body
 from .pages import EVERYONE, STAFF, Ref
 
 # The API's URL names are covered operation by operation below.
-API_NAMES = {"survey-list", "survey-detail", "survey-invitation-list", "survey-invitation-detail", "survey-answer-list",
+API_NAMES = {"agreement-template-list", "agreement-template-detail", "agreement-signature-list", "agreement-signature-detail",
+             "agreement-signature-current", "agreement-signature-sign", "agreement-signature-countersign",
+             "survey-list", "survey-detail", "survey-invitation-list", "survey-invitation-detail", "survey-answer-list",
              "survey-answer-detail", "ranking-list", "follow-up-list", "follow-up-detail", "follow-up-record",
              "partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
              "membership-detail", "deal-list", "deal-detail", "deal-check", "deal-submit", "deal-withdraw", "deal-win",
@@ -93,6 +98,17 @@ API = {
     ("/api/v1/deals/{id}/approve/", "post"): _deal_op(STAFF),
     ("/api/v1/deals/{id}/reject/", "post"): _deal_op(STAFF, body=lambda w: {"text": "Direct account"}),
     ("/api/v1/deals/{id}/request-info/", "post"): _deal_op(STAFF, body=lambda w: {"text": "Which sites?"}),
+    ("/api/v1/agreement-templates/", "get"): Op(STAFF, AgreementOf("acme")),
+    ("/api/v1/agreement-templates/{id}/", "get"): Op(STAFF, AgreementOf("acme"), [AgreementOf("globex")]),
+    ("/api/v1/agreement-signatures/", "get"): Op(EVERYONE, SignatureOf("northwind"), partner_sees_own_only=True),
+    ("/api/v1/agreement-signatures/{id}/", "get"): Op(EVERYONE, SignatureOf("northwind"), [SignatureOf("initech")],
+                                                      [SignatureOf("contoso")]),
+    # The partner's own agreement, and signing it: for partner users (staff read the list).
+    ("/api/v1/agreement-signatures/current/", "get"): Op(EVERYONE - STAFF, AgreementOf("acme"), key_ok=(403,)),
+    ("/api/v1/agreement-signatures/sign/", "post"): Op(frozenset({Role.PARTNER_ADMIN}), AgreementOf("acme"), body=api_sign_body, ok=(201,),
+                                                       creates=Signature, key_ok=(403,)),
+    ("/api/v1/agreement-signatures/{id}/countersign/", "post"): Op(frozenset({Role.TENANT_ADMIN}), SignatureOf("northwind"), [SignatureOf("initech")],
+                                                                   body=lambda w: {"typed_name": "Ada Acme"}, key_ok=(403,)),
     ("/api/v1/surveys/", "get"): Op(STAFF),
     ("/api/v1/surveys/", "post"): Op(STAFF, body=lambda w: {"name": "Quarterly pulse", "language": "de"}, ok=(201,), creates=Survey),
     ("/api/v1/surveys/{id}/", "get"): Op(STAFF, _pk("acme_survey"), [_pk("globex_survey")]),

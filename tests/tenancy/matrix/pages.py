@@ -16,6 +16,7 @@ from dealreg.forms import DealForm, RulesForm
 from dealreg.models import Deal, ProductLine
 from dealreg.rules import rules_for
 from dealreg.services import deal_approve, deal_submit
+from partners.agreements.models import AgreementSettings, AgreementTemplate, Signature
 from partners.forms import PartnerForm
 from partners.models import Partner, ProfileChange
 from partners.onboarding.models import Application, ApplicationQuestion
@@ -31,6 +32,7 @@ from surveys.forms import SurveyForm, SurveySettingsForm
 from surveys.models import ImportBatch, PracticeNote, RelationshipSurvey, Survey
 from surveys.services import settings_for
 
+from .agreement_refs import AgreementOf, DraftOf, SignatureOf, sign_data
 from .probe import fresh
 
 TA, CM, PA, PU = Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_USER
@@ -326,6 +328,30 @@ PAGES = {
                                                    (Ref("contoso_invitation"), Ref("initech_invitation")), ok=(302,)),
     ("portal:invitation_revoke", "post", ""): Page(frozenset({PA}), Ref("northwind_invitation"),
                                                    (Ref("contoso_invitation"), Ref("initech_invitation")), ok=(302,)),
+    ("agreements:list", "get", ""): Page(frozenset({TA})),
+    ("agreements:create", "get", ""): Page(frozenset({TA})),
+    ("agreements:create", "post", ""): Page(frozenset({TA}), ok=(302,), creates=AgreementTemplate,
+                                            data=lambda w, obj: {"title": "Matrix terms", "body": "Terms for {{ partner_name }}."}),
+    ("agreements:settings", "get", ""): Page(frozenset({TA})),
+    ("agreements:settings", "post", ""): Page(frozenset({TA}), ok=(302,), data=lambda w, obj: {"resign_days": "45"},
+                                              target=lambda w: _in_acme(lambda t: AgreementSettings.objects.get_or_create(tenant=t)[0], w)),
+    ("agreements:template", "get", ""): Page(frozenset({TA}), AgreementOf("acme"), (AgreementOf("globex"),)),
+    ("agreements:template", "post", ""): Page(frozenset({TA}), AgreementOf("acme"), (AgreementOf("globex"),), ok=(302,),
+                                              data=lambda w, obj: {"title": "Matrix agreement", "countries": ["US"]}),
+    ("agreements:draft", "get", ""): Page(frozenset({TA}), AgreementOf("acme"), (AgreementOf("globex"),)),
+    # The draft (a version row) is what changes; the template's own row and trail are watched here.
+    ("agreements:draft", "post", ""): Page(frozenset({TA}), AgreementOf("acme"), (AgreementOf("globex"),), ok=(302,),
+                                           data=lambda w, obj: {"body": "Terms, revised by the matrix."}),
+    ("agreements:preview", "get", ""): Page(frozenset({TA}), DraftOf("acme"), (DraftOf("globex"),)),
+    ("agreements:publish", "post", ""): Page(frozenset({TA}), DraftOf("acme"), (DraftOf("globex"),), ok=(302,)),
+    ("agreements:signature", "get", ""): Page(STAFF, SignatureOf("northwind"), (SignatureOf("initech"),)),
+    ("agreements:signature", "post", ""): Page(frozenset({TA}), SignatureOf("northwind"), (SignatureOf("initech"),), ok=(302,),
+                                               data=lambda w, obj: {"typed_name": "Ada Acme"}),
+    ("agreements:signature_pdf", "get", ""): Page(STAFF, SignatureOf("northwind"), (SignatureOf("initech"),)),
+    ("agreements:portal_sign", "get", ""): Page(PARTNER),
+    ("agreements:portal_sign", "post", ""): Page(frozenset({PA}), ok=(302,), creates=Signature, data=sign_data),
+    ("agreements:portal_signature_pdf", "get", ""): Page(PARTNER, SignatureOf("northwind"),
+                                                         (SignatureOf("contoso"), SignatureOf("initech"))),
 }
 
 # Public pages: reachable without an account on a tenant host; 404 on unknown hosts. Every method
