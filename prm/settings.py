@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "prm.demo",
     "prm.i18n",
     "partners",
+    "partners.imports",
     "partners.agreements",
     "dealreg",
     "mdf",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from partners.models import Partner
 from prm.audit.services import audit_record
-from prm.spreadsheets import neutralise, neutralise_frame
+from prm.imports import bad_rows_frame as _bad_rows_frame
 from prm.uploads import read_table
 
 from .audit_verbs import SurveyVerb
@@ -81,14 +81,8 @@ def build_batch(*, tenant, actor, survey, name, upload, partner_scope=None):
 
 def bad_rows_frame(batch: ImportBatch) -> pd.DataFrame:
     """The rows of `batch` that have problems, as the file had them, with their line and what is wrong:
-    a file to correct and upload again. Text a spreadsheet would run as a formula is neutralised."""
-    columns = batch.bad_rows.get("columns", [])
-    line, problem = _("line"), _("problem")
-    frame = pd.DataFrame.from_records(
-        [[row["line"], *row["values"], " ".join(row["problems"])] for row in batch.bad_rows.get("rows", [])],
-        columns=[line, *columns, problem])
-    frame.columns = [neutralise(column) for column in frame.columns]
-    return neutralise_frame(frame)
+    a file to correct and upload again."""
+    return _bad_rows_frame(batch.bad_rows)
 
 
 @transaction.atomic

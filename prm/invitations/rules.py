@@ -11,8 +11,13 @@ INVITABLE_ROLES = {
 
 
 def can_invite(membership, role, partner) -> bool:
+    return can_invite_to(membership, role, partner.pk if partner is not None else None)
+
+
+def can_invite_to(membership, role, partner_id: int | None) -> bool:
+    """can_invite, for a partner named by its id."""
     if role not in INVITABLE_ROLES.get(membership.role, set()):
         return False
     if membership.is_partner_role:
-        return partner is not None and partner.pk == membership.partner_id
+        return partner_id is not None and partner_id == membership.partner_id
     return True

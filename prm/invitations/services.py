@@ -12,15 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.accounts.models import User
-from prm.audit.services import Actor, audit_record
-from prm.outbox.services import email_render_and_enqueue
+from prm.audit.services import Actor, audit_build, audit_record, audit_store
+from prm.i18n.languages import supported_or_none
+from prm.outbox.services import email_render, email_render_and_enqueue, emails_send_later, emails_store
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import PARTNER_ROLES, Membership, Role, Tenant
 from prm.tenancy.services import membership_grant
 
 from .audit_verbs import InvitationVerb
 from .models import Invitation
-from .rules import can_invite
+from .rules import can_invite, can_invite_to
 from .tokens import hash_token, new_token
 
 
@@ -78,6 +79,64 @@ def _issue(*, tenant: Tenant, inviter: User | None, email: str, role: str, partn
     )
     invitation.save(update_fields=["email_message"])
     return invitation, token
+
+
+@transaction.atomic
+def invitations_create_many(*, tenant: Tenant, actor_membership: Membership,
+                            invitees: list[tuple[str, str, int]]) -> int:
+    """Invite many people at once, each (email, partner role, partner id), with one audit row and one
+    email each, as invitation_create does one by one; the emails go out in batches after commit.
+
+    The caller has checked the addresses (one each, none already a member here) and the partners
+    (active); a role the inviting member may not grant is refused for the whole list.
+    """
+    if any(role not in PARTNER_ROLES or not can_invite_to(actor_membership, role, partner_id)
+           for _email, role, partner_id in invitees):
+        raise PermissionDenied(_("You may not invite people in this role."))
+    now = timezone.now()
+    emails = {email for email, _role, _partner in invitees}
+    earlier = [pk for pk, email in Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+               .values_list("pk", "email") if email.lower() in emails]
+    for start in range(0, len(earlier), 2000):
+        Invitation.objects.filter(pk__in=earlier[start:start + 2000]).update(revoked_at=now)
+    for start in range(0, len(invitees), INVITE_CHUNK):  # rendered emails are held a chunk at a time
+        _issue_chunk(tenant, actor_membership.user, invitees[start:start + INVITE_CHUNK], now)
+    return len(invitees)
+
+
+INVITE_CHUNK = 2000
+
+
+def _issue_chunk(tenant: Tenant, inviter: User, invitees: list[tuple[str, str, int]], now: datetime) -> None:
+    tokens = [new_token() for _invitee in invitees]
+    expires = now + timedelta(days=settings.INVITATION_TTL_DAYS)
+    invitations = Invitation.objects.bulk_create([
+        Invitation(tenant=tenant, email=email, role=role, partner_id=partner_id, token_hash=hash_token(token),
+                   invited_by=inviter, expires_at=expires)
+        for (email, role, partner_id), token in zip(invitees, tokens, strict=True)
+    ])
+    partners = Invitation.partner.field.related_model.objects.in_bulk({i.partner_id for i in invitations})
+    for invitation in invitations:  # the email names the partner: one query for the chunk
+        invitation.partner = partners[invitation.partner_id]
+    audit_store([audit_build(tenant=tenant, actor=inviter, verb=InvitationVerb.CREATED, target=invitation,
+                             to_state="pending", data={"email": invitation.email, "role": invitation.role,
+                                                       "partner_id": invitation.partner_id})
+                 for invitation in invitations])
+    languages = dict(User.objects.filter(email__in=[i.email for i in invitations]).values_list("email", "language"))
+    program = supported_or_none(tenant.default_language) or settings.LANGUAGE_CODE
+    messages = [email_render(
+        template="invitations/email/invite",
+        context={"tenant": tenant, "invitation": invitation, "inviter": inviter,
+                 "accept_url": tenant_url(tenant, reverse("invitation_accept", args=[token])),
+                 "ttl_days": settings.INVITATION_TTL_DAYS},
+        tenant=tenant, to=[invitation.email], sensitive=True,
+        language=supported_or_none(languages.get(invitation.email)) or program,
+    ) for invitation, token in zip(invitations, tokens, strict=True)]
+    email_ids = emails_store(emails=messages)
+    for invitation, email_id in zip(invitations, email_ids, strict=True):
+        invitation.email_message_id = email_id
+    Invitation.objects.bulk_update(invitations, ["email_message"])
+    emails_send_later(email_ids)
 
 
 @transaction.atomic

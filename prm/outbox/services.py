@@ -87,6 +87,18 @@ def email_render_and_enqueue(*, template: str, context: dict[str, Any], tenant: 
     The message is written in `language`, else in its recipient's (their account's choice, else the
     program's default; callers send one message per recipient), with times in the program's zone.
     """
+    email = email_render(template=template, context=context, tenant=tenant, to=to, headers=headers,
+                         sensitive=sensitive, language=language)
+    email.save(force_insert=True)
+    enqueue_on_commit("prm.outbox.tasks.send_outbound_email", email_id=email.pk)
+    return email
+
+
+def email_render(*, template: str, context: dict[str, Any], tenant: Tenant | None, to: Iterable[str],
+                 headers: dict[str, str] | None = None, sensitive: bool = False,
+                 language: str | None = None) -> OutboundEmail:
+    """An unsaved outbox row rendered as email_render_and_enqueue does: for callers that store many
+    at once (emails_store, then emails_send_later)."""
     recipients = list(to)
     language = language or language_for_recipient(recipients[0], tenant)
     with translation.override(language), timezone.override(tenant.time_zone if tenant else "UTC"):
@@ -96,7 +108,7 @@ def email_render_and_enqueue(*, template: str, context: dict[str, Any], tenant: 
             html = render_to_string(f"{template}_body.html", context)
         except Exception:  # noqa: BLE001 — the HTML part is optional
             html = ""
-    return email_enqueue(
+    return email_build(
         tenant=tenant, to=recipients, subject=subject, body_text=text, body_html=html, kind=template,
         headers={"Content-Language": language, **(headers or {})}, sensitive=sensitive,
     )

@@ -47,7 +47,7 @@ def _damaged():
                              "upload it again."), code="damaged")
 
 
-def _check_archive(data: bytes) -> None:
+def _check_archive(data: bytes, max_unpacked: int) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -58,8 +58,8 @@ def _check_archive(data: bytes) -> None:
         raise ValidationError(_("This file is a zip archive but not an Excel workbook. Upload a workbook saved "
                                 "by Excel (.xlsx) or a .csv file."), code="file_type")
     too_big = _("Unpacked, this workbook would take more than %(limit)s. Save the data alone in a new "
-                "workbook, or as CSV.") % {"limit": filesizeformat(MAX_UNCOMPRESSED)}
-    if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > MAX_UNCOMPRESSED:
+                "workbook, or as CSV.") % {"limit": filesizeformat(max_unpacked)}
+    if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > max_unpacked:
         raise ValidationError(too_big, code="too_large")
     for member in members:
         # file_size is what the archive declares; zipfile never inflates a member past it.
@@ -67,14 +67,16 @@ def _check_archive(data: bytes) -> None:
             raise ValidationError(too_big, code="too_large")
 
 
-def sheet_rows(data: bytes, *, max_rows: int, max_columns: int) -> Iterator[tuple[int, tuple]]:
+def sheet_rows(data: bytes, *, max_rows: int, max_columns: int,
+               max_unpacked: int = MAX_UNCOMPRESSED) -> Iterator[tuple[int, tuple]]:
     """(row number, values) of the first sheet, at most `max_rows` + 1 rows of `max_columns` values.
 
     Raises ValidationError for anything that is not a readable workbook within the limits; a
     sheet longer than `max_rows` + 1 rows (the header and the rows) is refused when its declared
-    dimension says so, or when the row past the limit arrives.
+    dimension says so, or when the row past the limit arrives. `max_unpacked` caps all members
+    inflated (a caller that takes more rows than the default allows may raise it).
     """
-    _check_archive(data)
+    _check_archive(data, max_unpacked)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except DAMAGED as exc:
