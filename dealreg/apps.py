@@ -10,3 +10,9 @@ class DealregConfig(AppConfig):
         from .portal_tiles import deal_tiles
 
         register(deal_tiles)
+
+        from partners.overview import register as register_section
+
+        from .overview import deal_section
+
+        register_section(deal_section)

@@ -1,17 +1,53 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from prm.tenancy.models import STAFF_ROLES, Membership
 from prm.uploads import check_file
 
 from .models import Partner, PartnerStatus
 from .selectors import NAME_TAKEN, partner_name_taken
 
+LOGO_MAX_BYTES = 1024 * 1024
 
-class PartnerForm(forms.ModelForm):
+# The company profile a partner admin keeps in the portal and a channel manager edits on the
+# dashboard: one definition (labels, widgets, the logo's checks) for both forms.
+COMPANY_PROFILE_FIELDS = ["street", "postcode", "city", "description", "specialisations", "regions"]
+
+
+class CompanyProfileForm(forms.ModelForm):
+    """The shared company-profile fields and the checked logo upload; the two forms below add theirs."""
+
+    logo = forms.FileField(label=_("Logo"), required=False, help_text=_("A PNG or JPEG file of at most 1 MB."))
+
     class Meta:
         model = Partner
-        fields = ["name", "status", "tier", "country", "website", "primary_contact_name", "primary_contact_email", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        fields = COMPANY_PROFILE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            try:
+                check_file(logo, allowed_types=("png", "jpeg"), max_bytes=LOGO_MAX_BYTES, field="logo")
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(exc.error_dict["logo"]) from None
+        return logo or None
+
+    def validate_unique(self):
+        # The service checks the name per tenant (when it changes) and reports it on the field.
+        pass
+
+
+class PartnerForm(CompanyProfileForm):
+    """What a channel manager edits on the dashboard: the program's fields and the company profile."""
+
+    owner = forms.ModelChoiceField(label=_("Channel manager"), queryset=Membership.unscoped.none(), required=False,
+                                   help_text=_("The program's manager who looks after this partner."))
+
+    class Meta(CompanyProfileForm.Meta):
+        fields = ["name", "status", "tier", "owner", "country", "website", *COMPANY_PROFILE_FIELDS,
+                  "primary_contact_name", "primary_contact_email", "notes"]
+        widgets = {**CompanyProfileForm.Meta.widgets, "notes": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"website": _("We derive the partner's domain from it, e.g. northwind.example.")}
 
     def __init__(self, *args, **kwargs):
@@ -21,6 +57,9 @@ class PartnerForm(forms.ModelForm):
         if self.instance.pk and self.instance.status == PartnerStatus.INACTIVE:
             self.fields["status"].disabled = True
             self.fields["status"].choices = PartnerStatus.choices
+        owner = self.fields["owner"]
+        owner.queryset = Membership.objects.filter(role__in=STAFF_ROLES, is_active=True).select_related("user")
+        owner.label_from_instance = lambda m: m.user.get_full_name() or m.user.email
 
     def clean_name(self):
         # Checked here too so that every error shows at once, not one per submit.
@@ -28,10 +67,6 @@ class PartnerForm(forms.ModelForm):
         if partner_name_taken(name, exclude_pk=self.instance.pk):
             raise forms.ValidationError(NAME_TAKEN)
         return name
-
-    def validate_unique(self):
-        # The service checks the name per tenant, case-insensitively, and reports it on the field.
-        pass
 
 
 class PartnerFilterForm(forms.Form):
@@ -50,32 +85,12 @@ class DeactivateForm(forms.Form):
                              help_text=_("Recorded in the partner's timeline."))
 
 
-LOGO_MAX_BYTES = 1024 * 1024
-
-
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CompanyProfileForm):
     """What a partner admin edits in the portal; the service decides which fields wait for approval."""
 
-    logo = forms.FileField(label=_("Logo"), required=False, help_text=_("A PNG or JPEG file of at most 1 MB."))
-
-    class Meta:
-        model = Partner
-        fields = ["name", "country", "website", "street", "postcode", "city", "description", "specialisations", "regions"]
+    class Meta(CompanyProfileForm.Meta):
+        fields = ["name", "country", "website", *COMPANY_PROFILE_FIELDS]
         labels = {"name": _("Legal name")}
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo:
-            try:
-                check_file(logo, allowed_types=("png", "jpeg"), max_bytes=LOGO_MAX_BYTES, field="logo")
-            except forms.ValidationError as exc:
-                raise forms.ValidationError(exc.error_dict["logo"]) from None
-        return logo or None
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
-
-    def validate_unique(self):
-        # The service checks the name per tenant (when it changes) and reports it on the field.
-        pass

@@ -1,5 +1,7 @@
-"""Serving a partner's logo: only through a view that found the partner in scope."""
+"""A partner's logo: stored on replacement (the old file removed once the change commits), and
+served only through a view that found the partner in scope."""
 
+from django.db import transaction
 from django.http import FileResponse, Http404
 
 from prm.uploads.kinds import kind_of_name
@@ -20,3 +22,16 @@ def logo_response(partner) -> FileResponse:
     response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def logo_replace(partner, upload) -> str:
+    """Store `upload` as the partner's logo (the caller saves the row) and return the old file's name.
+
+    The old file is deleted only after the surrounding transaction commits: a rolled-back change
+    keeps the logo the row still names. Called inside a service's transaction."""
+    old_name = partner.logo.name if partner.logo else ""
+    partner.logo.save(upload.name, upload, save=False)
+    if old_name and old_name != partner.logo.name:
+        storage = partner.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return old_name

@@ -8,17 +8,18 @@ from django.utils.translation import gettext as _
 
 from prm.audit.services import Actor, audit_record
 from prm.invitations.services import invitations_revoke_for_partner
-from prm.tenancy.models import Tenant
+from prm.tenancy.models import STAFF_ROLES, Membership, Tenant
 
 from .audit_verbs import PartnerVerb
 from .domains import domain_from_website
+from .logos import logo_replace
 from .models import Partner, PartnerStatus
 from .profile_models import ChangeStatus, ProfileChange
 from .selectors import NAME_TAKEN, partner_name_taken, profile_settings_for
 
 EDITABLE_FIELDS = (
-    "name", "status", "tier", "country", "website",
-    "primary_contact_name", "primary_contact_email", "notes",
+    "name", "status", "tier", "owner", "country", "website", "street", "postcode", "city", "description",
+    "specialisations", "regions", "primary_contact_name", "primary_contact_email", "notes",
 )
 
 
@@ -28,19 +29,28 @@ def _check_unique_name(name: str, exclude_pk: int | None = None) -> None:
 
 
 @transaction.atomic
-def partner_create(*, tenant: Tenant, actor: Actor, **fields: Any) -> Partner:
+def partner_create(*, tenant: Tenant, actor: Actor, logo: Any = None, **fields: Any) -> Partner:
+    """`logo` is an upload already checked by prm.uploads (the forms' clean_logo)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
     if fields.get("status") == PartnerStatus.INACTIVE:
         raise ValidationError({"status": _("A new partner cannot start deactivated.")})
     _check_unique_name(fields.get("name", ""))
+    _check_owner(tenant, fields.get("owner"))
     partner = Partner(tenant=tenant, created_by=actor if isinstance(actor, get_user_model()) else None, **fields)
+    if logo is not None:
+        logo_replace(partner, logo)
     partner.domain = domain_from_website(partner.website)
     partner.full_clean()
     partner.save()
     audit_record(tenant=tenant, actor=actor, verb=PartnerVerb.CREATED, target=partner, to_state=partner.status)
     return partner
+
+
+def _check_owner(tenant: Tenant, owner: Membership | None) -> None:
+    if owner is not None and (owner.tenant_id != tenant.pk or owner.role not in STAFF_ROLES or not owner.is_active):
+        raise ValidationError({"owner": _("Choose an active channel manager of this program.")})
 
 
 def _check_status_change(partner: Partner, status: str) -> None:
@@ -54,20 +64,28 @@ def _check_status_change(partner: Partner, status: str) -> None:
 
 
 @transaction.atomic
-def partner_update(*, partner: Partner, actor: Actor, **fields: Any) -> Partner:
+def partner_update(*, partner: Partner, actor: Actor, logo: Any = None, **fields: Any) -> Partner:
+    """A channel manager's edit. `logo` is an upload already checked by prm.uploads; the file it
+    replaces is deleted once the transaction commits."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
     _check_status_change(partner, fields.get("status", partner.status))
     if "name" in fields:
         _check_unique_name(fields["name"], exclude_pk=partner.pk)
+    if "owner" in fields:
+        _check_owner(partner.tenant, fields["owner"])
     before = {name: getattr(partner, name) for name in fields}
     for name, value in fields.items():
         setattr(partner, name, value)
+    old_logo = logo_replace(partner, logo) if logo is not None else None
     partner.domain = domain_from_website(partner.website)
     partner.full_clean()
     partner.save()
-    changed = {name: [str(before[name]), str(getattr(partner, name))] for name in fields if before[name] != getattr(partner, name)}
+    changed = {name: [_shown(before[name]), _shown(getattr(partner, name))]
+               for name in fields if before[name] != getattr(partner, name)}
+    if logo is not None:
+        changed["logo"] = [old_logo or "", partner.logo.name]
     if changed:
         audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.UPDATED, target=partner,
                      from_state=str(before.get("status", partner.status)), to_state=partner.status, data={"changed": changed})
@@ -105,6 +123,9 @@ PROFILE_FIELDS = ("name", "country", "website", "street", "postcode", "city", "d
 
 
 def _shown(value: Any) -> str:
+    """A value as the timeline records it: a country by its code, a channel manager by their email."""
+    if isinstance(value, Membership):
+        return value.user.email
     return str(getattr(value, "code", value) or "")
 
 
@@ -125,14 +146,13 @@ def partner_profile_update(*, partner: Partner, actor: Actor, logo: Any = None, 
     before = {name: _shown(getattr(partner, name)) for name in fields if name not in waiting}
     for name in before:
         setattr(partner, name, fields[name])
-    if logo is not None:
-        partner.logo.save(logo.name, logo, save=False)
+    old_logo = logo_replace(partner, logo) if logo is not None else None
     partner.domain = domain_from_website(partner.website)
     partner.full_clean()
     partner.save()
     changed = {name: [old, _shown(getattr(partner, name))] for name, old in before.items() if old != _shown(getattr(partner, name))}
     if logo is not None:
-        changed["logo"] = ["", partner.logo.name]
+        changed["logo"] = [old_logo or "", partner.logo.name]
     if changed:
         audit_record(tenant=partner.tenant, actor=actor, verb=PartnerVerb.PROFILE_EDITED, target=partner,
                      data={"changed": changed})

@@ -16,3 +16,10 @@ class SurveysConfig(AppConfig):
         from .portal_tiles import satisfaction_tiles
 
         register(satisfaction_tiles)
+
+        from partners.overview import register as register_section
+
+        from .overview import follow_up_section, nps_section
+
+        register_section(nps_section)
+        register_section(follow_up_section)

@@ -22,6 +22,7 @@ from .. import services
 from ..forms import DeactivateForm, PartnerFilterForm, PartnerForm
 from ..logos import logo_response
 from ..models import Partner, PartnerStatus, ProfileChange
+from ..overview import Section, sections_for
 from ..selectors import partner_search, partner_team, partner_tiers, pending_profile_changes
 
 # Beside a count on the overview: "12 active", "3 onboarding".
@@ -82,7 +83,7 @@ class PartnerCreateView(DashboardViewMixin, PartnerFormMixin, View):
         return render(request, "partners/dashboard/form.html", {"form": PartnerForm()})
 
     def post(self, request):
-        return self.handle(request, PartnerForm(request.POST))
+        return self.handle(request, PartnerForm(request.POST, request.FILES))
 
     def save(self, form):
         partner = services.partner_create(tenant=self.tenant, actor=self.request.user, **form.cleaned_data)
@@ -101,31 +102,41 @@ class PartnerEditView(DashboardViewMixin, PartnerFormMixin, View):
         self.partner = self.get_object()
         # Validating sets the new values on the form's instance; the service must still see the old
         # ones to audit what changed, so the form gets a copy (one fetch, one scope).
-        form = PartnerForm(request.POST, instance=copy.copy(self.partner))
+        form = PartnerForm(request.POST, request.FILES, instance=copy.copy(self.partner))
         return self.handle(request, form, instance=self.partner)
 
     def save(self, form):
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-        partner = services.partner_update(partner=self.partner, actor=self.request.user, **fields)
+        fields.pop("logo", None)  # passed on its own: the service stores the file and removes the old one
+        partner = services.partner_update(partner=self.partner, actor=self.request.user,
+                                          logo=form.cleaned_data["logo"], **fields)
         messages.success(self.request, _("Changes saved."))
         return partner
 
 
 class PartnerDetailView(DashboardViewMixin, View):
+    """The partner's overview: its own sections (profile, team, timeline) and those other parts
+    register in partners.overview (agreement, checklist, deals, NPS, follow-ups), in their order."""
+
     model = Partner
+
+    def narrow(self, queryset):
+        return queryset.select_related("tenant", "owner__user")
 
     def get(self, request, pk, invite_form=None, status=200):
         partner = self.get_object()
-        context = {
-            "partner": partner,
-            "team": partner_team(partner),
-            "invitations": Invitation.objects.filter(partner=partner).select_related("email_message").order_by("-created_at")[:20],
-            "invite_form": invite_form or InviteForm(membership=self.membership, fixed_partner=partner),
-            "deactivate_form": DeactivateForm(),
-            "events": audit_events_for(partner),
-            "pending": pending_profile_changes(partner),
-        }
-        return render(request, "partners/dashboard/detail.html", context, status=status)
+        own = [
+            Section("profile", _("Profile"), "partners/overview/profile.html", order=10, context={
+                "deactivate_form": DeactivateForm(), "pending": pending_profile_changes(partner)}),
+            Section("team", _("Team"), "partners/overview/team.html", order=20, context={
+                "team": partner_team(partner),
+                "invitations": Invitation.objects.filter(partner=partner).select_related("email_message").order_by("-created_at")[:20],
+                "invite_form": invite_form or InviteForm(membership=self.membership, fixed_partner=partner)}),
+            Section("timeline", _("Timeline"), "partners/overview/timeline.html", order=90,
+                    context={"events": audit_events_for(partner)}),
+        ]
+        sections = sorted([*own, *sections_for(partner)], key=lambda section: section.order)
+        return render(request, "partners/dashboard/detail.html", {"partner": partner, "sections": sections}, status=status)
 
 
 class PartnerInviteView(PartnerDetailView):

@@ -1,0 +1,55 @@
+"""The partner's deals on the dashboard's partner page: open deals by state, the pipeline, won deals.
+
+Counted in one aggregate with the deal list's own filters (selectors.deal_filter), so each number
+is the number of rows its link shows. Money is summed only over deals in the program's currency;
+deals in other currencies are counted beside the sum, never converted or added in."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from partners.overview import Section
+
+from .models import ACTIVE_STATUSES, Deal, DealStatus
+from .selectors import deal_filter
+
+OPEN = Q(status__in=ACTIVE_STATUSES)
+WON = deal_filter(status=DealStatus.WON)
+
+
+def deal_figures(partner, currency: str) -> dict:
+    """Counts and sums of the partner's deals (one query, however many deals it holds)."""
+    same = Q(currency=currency)
+    figures = Deal.objects.filter(partner=partner).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=OPEN),
+        open_value=Sum("value", filter=OPEN & same),
+        open_other=Count("pk", filter=OPEN & ~same),
+        won=Count("pk", filter=WON),
+        won_value=Sum("value", filter=WON & same),
+        won_other=Count("pk", filter=WON & ~same),
+        **{status: Count("pk", filter=deal_filter(status=status)) for status in ACTIVE_STATUSES},
+    )
+    for name in ("open_value", "won_value"):
+        figures[name] = figures[name] or Decimal(0)
+    figures["open_in_currency"] = figures["open"] - figures["open_other"]
+    figures["won_in_currency"] = figures["won"] - figures["won_other"]
+    return figures
+
+
+def deal_section(partner) -> Section:
+    currency = partner.tenant.currency
+    figures = deal_figures(partner, currency)
+    deals = reverse("dealreg:dashboard_list")
+
+    def link(**filters):
+        return f"{deals}?{urlencode({'partner': partner.pk, **filters})}"
+
+    by_status = [(DealStatus(status).label, figures[status], link(status=status)) for status in ACTIVE_STATUSES]
+    return Section("deals", _("Deals"), "dealreg/overview/deals.html", order=50, context={
+        "deals": figures, "currency": currency, "by_status": by_status,
+        "all_url": link(), "won_url": link(status=DealStatus.WON),
+    })
