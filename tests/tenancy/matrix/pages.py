@@ -18,6 +18,8 @@ from dealreg.rules import rules_for
 from dealreg.services import deal_approve, deal_submit
 from partners.agreements.models import AgreementSettings, AgreementTemplate, Signature
 from partners.forms import PartnerForm
+from partners.imports.columns import FIELDS as IMPORT_FIELDS
+from partners.imports.models import ImportStatus, PartnerImport
 from partners.models import Partner, ProfileChange
 from partners.onboarding.models import Application, ApplicationQuestion
 from partners.onboarding.selectors import onboarding_settings_for
@@ -182,6 +184,29 @@ class PendingChange:
                 tenant=partner.tenant, partner=partner, field="name", old_value=partner.name, new_value=f"{partner.name} Ltd")
 
 
+@dataclass(frozen=True)
+class PartnerImportOf:
+    """A checked partner import of one tenant (one new partner, no problems), made on first use like Applicant."""
+
+    attr: str
+
+    def __call__(self, w):
+        tenant = getattr(w, self.attr)
+        with tenant_context(tenant):
+            row = dict.fromkeys(IMPORT_FIELDS, "") | {"partner": "Matrix Import Partner"}
+            return PartnerImport.objects.filter(filename="matrix.csv").first() or PartnerImport.objects.create(
+                tenant=tenant, filename="matrix.csv", status=ImportStatus.CHECKED, columns={"partner": "Partner"},
+                rows=[[2, *row.values()]], summary={"rows": 1, "partners_new": 1})
+
+
+ACME_IMPORT, GLOBEX_IMPORT = PartnerImportOf("acme"), PartnerImportOf("globex")
+
+
+def _partner_upload(w, obj=None):
+    csv = b"Partner,Website,Country,Email\nMatrix Upload Partner,matrix-upload.example,DE,ana@matrix-upload.example\n"
+    return {"file": SimpleUploadedFile("partners.csv", csv, "text/csv")}
+
+
 def _with_logo(w, partner):
     """A PNG logo on the partner (one small file in the test's own MEDIA_ROOT)."""
     from django.core.files.base import ContentFile
@@ -207,6 +232,12 @@ PAGES = {
     ("partners:dashboard_deactivate", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), data=lambda w, obj: {"reason": "matrix"}),
     # Contoso, not Northwind: deactivating Northwind would sign out the partner visitors of the matrix.
     ("partners:dashboard_reactivate", "post", ""): Page(STAFF, CONTOSO, (INITECH,), ok=(302,), prepare=_partner_deactivated),
+    ("partner_imports:upload", "get", ""): Page(STAFF),
+    ("partner_imports:upload", "post", ""): Page(STAFF, ok=(302,), creates=PartnerImport, data=_partner_upload),
+    ("partner_imports:detail", "get", ""): Page(STAFF, ACME_IMPORT, (GLOBEX_IMPORT,)),
+    ("partner_imports:confirm", "post", ""): Page(STAFF, ACME_IMPORT, (GLOBEX_IMPORT,), ok=(302,),
+                                                  data=lambda w, obj: {"invite_users": "on"}),
+    ("partner_imports:problems", "get", ""): Page(STAFF, ACME_IMPORT, (GLOBEX_IMPORT,)),
     ("team", "get", ""): Page(frozenset({TA})),
     ("program_settings", "get", ""): Page(frozenset({TA})),
     ("program_settings", "post", ""): Page(frozenset({TA}), ok=(302,), target=lambda w: w.acme,
