@@ -1,5 +1,7 @@
 """One function per email the agreements send; each goes through the outbox, one message per partner admin."""
 
+from datetime import datetime
+
 from django.urls import reverse
 
 from partners.models import Partner
@@ -16,7 +18,7 @@ def _partner_admin_emails(partner: Partner) -> list[str]:
                 .values_list("user__email", flat=True))
 
 
-def send_signature_request(partner: Partner, version: AgreementVersion, *, reminder: bool, due_at) -> int:
+def send_signature_request(partner: Partner, version: AgreementVersion, *, reminder: bool, due_at: datetime | None) -> int:
     """Ask the partner's admins to sign `version` (a first request or a reminder); returns how many were written."""
     link = tenant_url(partner.tenant, reverse("agreements:portal_sign"))
     recipients = _partner_admin_emails(partner)

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from partners.models import Partner, PartnerStatus
 from partners.onboarding.models import Application, ApplicationStatus
-from prm.tenancy.access import get_in_scope_or_404
+from prm.tenancy.models import Tenant
 
 from .models import AgreementSettings, AgreementTemplate, AgreementVersion, Signature, VersionStatus
 
 
-def agreement_settings_for(tenant) -> AgreementSettings:
+def agreement_settings_for(tenant: Tenant) -> AgreementSettings:
     """The tenant's settings row (unsaved defaults when it has none yet)."""
     return AgreementSettings.objects.filter(tenant=tenant).first() or AgreementSettings(tenant=tenant)
 
@@ -133,13 +133,3 @@ def agreement_status(partner: Partner) -> AgreementStatus:
 
 def partner_signatures(partner: Partner) -> QuerySet[Signature]:
     return Signature.objects.filter(partner=partner).select_related("version__template", "signer", "countersigner")
-
-
-def access_signature(pk: int) -> Signature:
-    """Staff: a signature of the tenant in force (404 when missing or another tenant's)."""
-    return get_in_scope_or_404(Signature.objects.select_related("version__template", "partner", "signer", "countersigner"), pk=pk)
-
-
-def access_partner_signature(partner: Partner, pk: int) -> Signature:
-    """A partner user: one of their own partner's signatures (404 when missing or another partner's)."""
-    return get_in_scope_or_404(partner_signatures(partner), pk=pk)

@@ -1,7 +1,7 @@
 """Every write of partner agreements: templates and their drafts, publishing, signing, counter-signing,
 the tenant's settings and the signature requests."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -86,7 +86,7 @@ def draft_save(*, template: AgreementTemplate, actor: Actor, body: str) -> Agree
 
 
 @transaction.atomic
-def version_publish(*, version: AgreementVersion, actor: Actor, now=None) -> AgreementVersion:
+def version_publish(*, version: AgreementVersion, actor: Actor, now: datetime | None = None) -> AgreementVersion:
     """Publish a draft: it becomes the version partners sign. Partners it now applies to that existed
     before have the tenant's re-sign days to sign it; their partner admins are emailed."""
     now = now or timezone.now()
@@ -106,7 +106,7 @@ def version_publish(*, version: AgreementVersion, actor: Actor, now=None) -> Agr
     return version
 
 
-def _request(partner: Partner, version: AgreementVersion, *, now, reminder: bool) -> None:
+def _request(partner: Partner, version: AgreementVersion, *, now: datetime, reminder: bool) -> None:
     status = agreement_status(partner)
     sent = emails.send_signature_request(partner, version, reminder=reminder, due_at=status.due_at)
     reminder_row, created = SignatureReminder.objects.get_or_create(
@@ -120,7 +120,7 @@ def _request(partner: Partner, version: AgreementVersion, *, now, reminder: bool
 
 
 @transaction.atomic
-def signature_request_or_remind(*, partner: Partner, version: AgreementVersion, now) -> bool:
+def signature_request_or_remind(*, partner: Partner, version: AgreementVersion, now: datetime) -> bool:
     """The sweep's step for one unsigned partner: the first request, or a reminder a week after the last
     email; claims the reminder row so two runs never email twice. Returns True when it emailed."""
     row = SignatureReminder.objects.filter(partner=partner, version=version).first()
@@ -134,7 +134,7 @@ def signature_request_or_remind(*, partner: Partner, version: AgreementVersion, 
     return True
 
 
-def text_for(partner: Partner, version: AgreementVersion, *, on=None) -> str:
+def text_for(partner: Partner, version: AgreementVersion, *, on: date | None = None) -> str:
     """The exact HTML the partner reads (and signs) today."""
     return render_html(version.body, partner_name=partner.name, on=on or timezone.localdate())
 
