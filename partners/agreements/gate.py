@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from prm.tenancy.gates import Gate
 from prm.tenancy.models import Membership
 
-from .selectors import agreement_settings_for, agreement_status
+from .selectors import agreement_settings_for, partner_held_back
 
 
 def agreement_gate(membership: Membership) -> Gate | None:
     if membership.partner is None or agreement_settings_for(membership.tenant).unsigned_keep_access:
         return None
-    if not agreement_status(membership.partner).overdue:
+    if not partner_held_back(membership.partner):
         return None
     return Gate(redirect_to=reverse("agreements:portal_sign"),
                 api_message=_("Your company must sign the partner agreement first: a partner admin signs it in the portal."))

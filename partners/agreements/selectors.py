@@ -63,7 +63,10 @@ def choose_template(templates: list[AgreementTemplate], *, kind: str, country: s
 
 def required_version(partner: Partner) -> AgreementVersion | None:
     """The published version the partner must sign, or None when no agreement applies to it."""
-    best = choose_template(current_templates(), kind=partner_type(partner), country=str(partner.country or ""))
+    templates = current_templates()
+    if not templates:
+        return None
+    best = choose_template(templates, kind=partner_type(partner), country=str(partner.country or ""))
     if best is None:
         return None
     return AgreementVersion.objects.select_related("template").get(pk=best.current_version_id)
@@ -125,10 +128,25 @@ def agreement_status(partner: Partner) -> AgreementStatus:
     if version is None:
         return AgreementStatus(None, None, last, None)
     signature = last if last is not None and last.version_id == version.pk else partner_signature(partner, version)
-    due_at = None
-    if signature is None and version.sign_by is not None and partner.created_at < version.published_at:
-        due_at = version.sign_by
-    return AgreementStatus(version, signature, last, due_at)
+    return AgreementStatus(version, signature, last, None if signature else _grace_until(partner, version))
+
+
+def _grace_until(partner: Partner, version: AgreementVersion) -> datetime | None:
+    """Until when an unsigned partner may use the portal: the version's sign-by date for partners that
+    existed when it was published; None (no grace) for partners created since."""
+    if version.sign_by is not None and partner.created_at < version.published_at:
+        return version.sign_by
+    return None
+
+
+def partner_held_back(partner: Partner) -> bool:
+    """True when the partner must sign before using the portal: it has not signed the version that
+    applies to it, and its grace period (if any) is over. The portal gate asks this on every request."""
+    version = required_version(partner)
+    if version is None or Signature.objects.filter(partner=partner, version=version).exists():
+        return False
+    grace = _grace_until(partner, version)
+    return grace is None or grace <= timezone.now()
 
 
 def partner_signatures(partner: Partner) -> QuerySet[Signature]:
