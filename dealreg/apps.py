@@ -11,6 +11,12 @@ class DealregConfig(AppConfig):
 
         register(deal_tiles)
 
+        from partners.checklist.kinds import register as register_kind
+
+        from .checklist import FIRST_DEAL
+
+        register_kind(FIRST_DEAL)
+
         from partners.overview import register as register_section
 
         from .overview import deal_section

@@ -26,6 +26,7 @@ from .audit_verbs import DealregVerb
 from .conflicts import Conflict, find_conflicts, key_of
 from .models import Deal, DealStatus, ProductLine, RulesOfEngagement
 from .rules import rules_for
+from .signals import deal_submitted
 from .states import TRANSITIONS, illegal_message, not_editable_message
 
 # Transitions after which the deals waiting in the queue may collide differently with this one.
@@ -143,6 +144,7 @@ def deal_submit(*, deal: Deal, actor: Actor) -> Deal:
     _move(deal, "submit", actor, extra={
         "submitted_at": deal.submitted_at or now, "sla_due_at": due, "reminded_at": None, "escalated_at": None,
     })
+    transaction.on_commit(lambda: deal_submitted.send(sender=Deal, deal=deal), robust=True)
     conflicts = find_conflicts(key_of(deal), exclude_deal_id=deal.pk)
     snapshots.store(deal, conflicts)
     snapshots.refresh_later([c.deal.pk for c in conflicts if c.deal.status == DealStatus.SUBMITTED], deal.tenant_id)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partners",
     "partners.imports",
     "partners.agreements",
+    "partners.checklist",
     "dealreg",
     "mdf",
     "surveys",

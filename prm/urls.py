@@ -41,6 +41,7 @@ urlpatterns = [
     path("manage/", include(manage_urlpatterns)),
     path("portal/", include(portal_urlpatterns)),
     path("", include(("partners.onboarding.urls", "onboarding"))),
+    path("", include(("partners.checklist.urls", "checklist"))),
     path("", include(("partners.imports.urls", "partner_imports"))),
     path("", include(("partners.agreements.urls", "agreements"))),
     path("", include("dealreg.urls")),

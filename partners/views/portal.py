@@ -19,6 +19,7 @@ from prm.tenancy.views import PartnerAdminViewMixin, PortalViewMixin
 from .. import services
 from ..forms import ProfileForm
 from ..logos import logo_response
+from ..checklist.services import checklist_refresh
 from ..portal_tiles import tiles_for
 from ..selectors import partner_team, pending_profile_changes
 
@@ -33,6 +34,7 @@ class PortalHomeView(PortalViewMixin, View):
                 partner=self.partner, accepted_at__isnull=True, revoked_at__isnull=True
             ).count(),
             "tiles": tiles_for(self.partner),
+            "checklist": checklist_refresh(partner=self.partner),
         }
         return render(request, "partners/portal/home.html", context)
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from dealreg.api import DealViewSet
+from partners.checklist.api import ChecklistViewSet
 from partners.agreements.api import AgreementTemplateViewSet, SignatureViewSet
 from partners.api import MembershipViewSet, PartnerViewSet
 from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
@@ -15,6 +16,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("deals", DealViewSet, basename="deal")
 router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")
 router.register("agreement-signatures", SignatureViewSet, basename="agreement-signature")

@@ -21,6 +21,7 @@ from prm.tenancy.services import membership_grant
 
 from .audit_verbs import InvitationVerb
 from .models import Invitation
+from .signals import invitation_accepted
 from .rules import can_invite, can_invite_to
 from .tokens import hash_token, new_token
 
@@ -180,6 +181,8 @@ def invitation_accept(*, invitation: Invitation, user: User | None = None, full_
                                   actor=user)
     if second_factor is not None:
         second_factor.save()
+    transaction.on_commit(lambda: invitation_accepted.send(sender=Invitation, invitation=invitation, membership=membership),
+                          robust=True)
     return membership
 
 

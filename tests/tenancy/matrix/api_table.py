@@ -18,7 +18,7 @@ from prm.tenancy.models import Role
 from surveys.models import Survey
 
 from .agreement_refs import AgreementOf, SignatureOf, api_sign_body
-from .pages import EVERYONE, STAFF, Ref
+from .pages import EVERYONE, STAFF, ManualStep, Ref
 
 # The API's URL names are covered operation by operation below.
 API_NAMES = {"agreement-template-list", "agreement-template-detail", "agreement-signature-list", "agreement-signature-detail",
@@ -27,7 +27,8 @@ API_NAMES = {"agreement-template-list", "agreement-template-detail", "agreement-
              "survey-answer-detail", "ranking-list", "follow-up-list", "follow-up-detail", "follow-up-record",
              "partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
              "membership-detail", "deal-list", "deal-detail", "deal-check", "deal-submit", "deal-withdraw", "deal-win",
-             "deal-lose", "deal-extend", "deal-approve", "deal-reject", "deal-request-info"}
+             "deal-lose", "deal-extend", "deal-approve", "deal-reject", "deal-request-info", "checklist-list",
+             "checklist-detail", "checklist-tick"}
 
 
 class _AnswerRef(Ref):
@@ -84,6 +85,11 @@ API = {
     ("/api/v1/partners/{id}/reactivate/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400)),
     ("/api/v1/memberships/", "get"): Op(EVERYONE, partner_sees_own_only=True),
     ("/api/v1/memberships/{id}/", "get"): Op(EVERYONE, _pk("northwind_rep"), [_pk("initech_admin")], [_pk("contoso_rep")]),
+    ("/api/v1/checklists/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/checklists/{id}/", "get"): Op(EVERYONE, _pk("northwind"), [_pk("initech")], [_pk("contoso")]),
+    # Northwind is active in the world: the tick is refused by the service (400) once the caller may tick.
+    ("/api/v1/checklists/{id}/tick/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400),
+                                                  body=lambda w: {"step": ManualStep("acme")(w).pk, "done": True}),
     ("/api/v1/deals/", "get"): Op(EVERYONE, partner_sees_own_only=True),
     ("/api/v1/deals/", "post"): Op(EVERYONE, body=_new_deal, ok=(201,), creates=Deal),
     ("/api/v1/deals/conflict-check/", "post"): Op(EVERYONE, body=lambda w: {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}),

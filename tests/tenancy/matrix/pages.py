@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dealreg.forms import DealForm, RulesForm
 from dealreg.models import Deal, ProductLine
 from dealreg.rules import rules_for
 from dealreg.services import deal_approve, deal_submit
 from partners.agreements.models import AgreementSettings, AgreementTemplate, Signature
+from partners.checklist.models import ChecklistStep, PartnerChecklist
+from partners.checklist.selectors import checklist_settings_for
 from partners.forms import PartnerForm
 from partners.imports.columns import FIELDS as IMPORT_FIELDS
 from partners.imports.models import ImportStatus, PartnerImport
@@ -207,6 +210,56 @@ def _partner_upload(w, obj=None):
     return {"file": SimpleUploadedFile("partners.csv", csv, "text/csv")}
 
 
+@dataclass(frozen=True)
+class ManualStep:
+    """The first of two manual checklist steps of one tenant (so that it can move down), made on first use like Question."""
+
+    attr: str
+
+    def __call__(self, w):
+        tenant = getattr(w, self.attr)
+        with tenant_context(tenant):
+            steps = list(ChecklistStep.objects.filter(title__startswith="Matrix step").order_by("position"))
+            while len(steps) < 2:
+                steps.append(ChecklistStep.objects.create(tenant=tenant, kind="manual", title=f"Matrix step {len(steps) + 1}",
+                                                          position=len(steps)))
+            return steps[0]
+
+
+def _onboarding(w, partner):
+    Partner.unscoped.filter(pk=partner.pk).update(status="onboarding")
+
+
+def _checklist_finished(w, partner):
+    """Onboarding, its checklist finished, waiting for a manager to activate it."""
+    _onboarding(w, partner)
+    with tenant_context(partner.tenant):
+        PartnerChecklist.objects.update_or_create(partner=partner, defaults={"tenant": partner.tenant, "finished_at": timezone.now()})
+
+
+@dataclass(frozen=True)
+class PartnerImportOf:
+    """A checked partner import of one tenant (one new partner, no problems), made on first use like Applicant."""
+
+    attr: str
+
+    def __call__(self, w):
+        tenant = getattr(w, self.attr)
+        with tenant_context(tenant):
+            row = dict.fromkeys(IMPORT_FIELDS, "") | {"partner": "Matrix Import Partner"}
+            return PartnerImport.objects.filter(filename="matrix.csv").first() or PartnerImport.objects.create(
+                tenant=tenant, filename="matrix.csv", status=ImportStatus.CHECKED, columns={"partner": "Partner"},
+                rows=[[2, *row.values()]], summary={"rows": 1, "partners_new": 1})
+
+
+ACME_IMPORT, GLOBEX_IMPORT = PartnerImportOf("acme"), PartnerImportOf("globex")
+
+
+def _partner_upload(w, obj=None):
+    csv = b"Partner,Website,Country,Email\nMatrix Upload Partner,matrix-upload.example,DE,ana@matrix-upload.example\n"
+    return {"file": SimpleUploadedFile("partners.csv", csv, "text/csv")}
+
+
 def _with_logo(w, partner):
     """A PNG logo on the partner (one small file in the test's own MEDIA_ROOT)."""
     from django.core.files.base import ContentFile
@@ -343,6 +396,25 @@ PAGES = {
     ("partners:dashboard_logo", "get", ""): Page(STAFF, NORTHWIND, (INITECH,), prepare=_with_logo),
     ("partners:change_approve", "post", ""): Page(STAFF, PendingChange("northwind"), (PendingChange("initech"),), ok=(302,)),
     ("partners:change_reject", "post", ""): Page(STAFF, PendingChange("northwind"), (PendingChange("initech"),), ok=(302,)),
+    ("checklist:steps", "get", ""): Page(STAFF),
+    ("checklist:steps", "post", ""): Page(STAFF, ok=(302,), creates=ChecklistStep,
+                                          data=lambda w, obj: {"kind": "manual", "title": "Kick-off call"}),
+    ("checklist:step_edit", "get", ""): Page(STAFF, ManualStep("acme"), (ManualStep("globex"),)),
+    ("checklist:step_edit", "post", ""): Page(STAFF, ManualStep("acme"), (ManualStep("globex"),), ok=(302,),
+                                              data=lambda w, obj: {"title": "Renamed by the matrix"}),
+    ("checklist:step_move", "post", ""): Page(STAFF, ManualStep("acme"), (ManualStep("globex"),), ok=(302,),
+                                              data=lambda w, obj: {"direction": "down"}),
+    ("checklist:step_remove", "post", ""): Page(STAFF, ManualStep("acme"), (ManualStep("globex"),), ok=(302,)),
+    ("checklist:settings", "get", ""): Page(frozenset({TA})),
+    ("checklist:settings", "post", ""): Page(frozenset({TA}), ok=(302,), target=lambda w: _in_acme(checklist_settings_for, w),
+                                             data=lambda w, obj: {"activation": "manager", "stuck_after_days": 45,
+                                                                  "remind_every_days": 7}),
+    ("checklist:stuck", "get", ""): Page(STAFF),
+    ("checklist:partner", "get", ""): Page(STAFF, NORTHWIND, (INITECH,)),
+    ("checklist:tick", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), prepare=_onboarding,
+                                         data=lambda w, obj: {"step": ManualStep("acme")(w).pk, "done": "on"}),
+    ("checklist:activate", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), prepare=_checklist_finished),
+    ("checklist:portal", "get", ""): Page(PARTNER),
     ("portal_home", "get", ""): Page(PARTNER),
     ("portal:profile", "get", ""): Page(PARTNER),
     # Everyone at the partner sees the profile; only partner admins edit it.
