@@ -145,6 +145,9 @@ class Deal(TenantOwnedModel):
         indexes = [
             models.Index(fields=["tenant", "-created_at"], name="deal_tenant_recent"),
             models.Index(fields=["tenant", "partner", "-created_at"], name="deal_partner_recent"),
+            # The partner page's deal figures (dealreg/overview.py) read only these columns: the index
+            # answers them without visiting the table (bench/partner_overview.py).
+            models.Index(fields=["tenant", "partner", "status", "currency", "value"], name="deal_partner_figures"),
             models.Index(fields=["tenant", "status", "sla_due_at"], name="deal_review_queue"),
             models.Index(fields=["tenant", "status", "protected_until"], name="deal_protection"),
             models.Index(fields=["tenant", "customer_domain"], name="deal_customer_domain",
