@@ -232,3 +232,14 @@ def test_partner_timeline_shows_the_signing(world, client_as):
     sign(world.northwind, world.northwind_admin)
     html = client_as(world.acme_manager).get(f"/manage/partners/{world.northwind.pk}/").content.decode()
     assert "Agreement signed" in html
+
+
+def test_settings_page_saves_and_explains_a_bad_value(world, client_as):
+    client = client_as(world.acme_admin)
+    bad = client.post("/manage/agreements/settings/", {"resign_days": "0"})
+    assert bad.status_code == 400 and 'id="id_resign_days_error"' in bad.content.decode()
+    assert client.post("/manage/agreements/settings/", {"resign_days": "14", "unsigned_keep_access": "on"}).status_code == 302
+    with tenant_context(world.acme):
+        from partners.agreements.selectors import agreement_settings_for
+        row = agreement_settings_for(world.acme)
+    assert (row.resign_days, row.unsigned_keep_access) == (14, True)

@@ -255,3 +255,14 @@ def test_settings_update_is_audited(world, in_tenant):
                                                  unsigned_keep_access=True)
     assert (row.resign_days, row.unsigned_keep_access) == (14, True)
     assert "agreement_settings.updated" in _verbs(world.acme)
+
+
+def test_the_beat_task_sweeps_every_tenant(world):
+    from partners.agreements.tasks import remind_unsigned_agreements
+    publish(world.acme, world.acme_admin.user)
+    from tests.factories import PartnerFactory
+    late = PartnerFactory(tenant=world.acme, name="Latecomer")
+    results = remind_unsigned_agreements()
+    assert results["acme"] == 1 and results["globex"] == 0  # the latecomer's first request; globex has no agreement
+    with tenant_context(world.acme):
+        assert SignatureReminder.objects.filter(partner=late).exists()
