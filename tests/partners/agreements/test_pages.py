@@ -174,18 +174,36 @@ def test_pdf_downloads_for_the_partner_and_staff_only(world, client_as):
     assert client_as(world.globex_admin).get(f"/manage/agreements/signatures/{signature.pk}/pdf/").status_code == 404
 
 
-def test_pdf_rendering_fetches_nothing(world, monkeypatch):
-    publish(world.acme, world.acme_admin.user, body="![x](https://example.com/track.png) [site](https://example.com/)")
-    signature = sign(world.northwind, world.northwind_admin)
-    import urllib.request
+def test_pdf_rendering_fetches_nothing(world):
+    """Images, stylesheets and fonts named in the text point at a server on loopback: it is never asked."""
+    import http.server
+    import threading
 
-    def no_network(*args, **kwargs):
-        raise AssertionError("the PDF renderer tried to fetch a URL")
+    asked = []
 
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
-    with tenant_context(world.acme):
-        signature.text += '<img src="https://example.com/pixel.png"><link rel="stylesheet" href="https://example.com/x.css">'
-        assert pdf_module.signed_pdf(signature).startswith(b"%PDF")
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 — the stdlib's name
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        publish(world.acme, world.acme_admin.user)
+        signature = sign(world.northwind, world.northwind_admin)
+        signature.text += (f'<img src="{base}/pixel.png"><link rel="stylesheet" href="{base}/x.css">'
+                           f'<style>@font-face {{ font-family: x; src: url({base}/font.woff) }} p {{ font-family: x }}</style>')
+        with tenant_context(world.acme):
+            assert pdf_module.signed_pdf(signature).startswith(b"%PDF")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == []
 
 
 def test_without_weasyprint_the_download_says_so(world, client_as, monkeypatch):
