@@ -26,9 +26,19 @@ def verb_enums() -> list[type[TextChoices]]:
     return list(_ENUMS)
 
 
+_labels: dict[str, str] = {}
+_labels_from: list[type[TextChoices]] = []
+
+
 def verb_labels() -> dict[str, str]:
-    """Stored verb → timeline label, for every declared verb."""
-    return {member.value: member.label for enum in verb_enums() for member in enum}
+    """Stored verb → timeline label, for every declared verb (built again only when an enumeration
+    is added: a timeline asks once per event, the partner page up to 50 times)."""
+    global _labels, _labels_from
+    enums = verb_enums()
+    if enums != _labels_from:
+        _labels = {member.value: member.label for enum in enums for member in enum}
+        _labels_from = enums
+    return _labels
 
 
 def is_known_verb(verb: str) -> bool:
