@@ -1,16 +1,23 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from prm.api.viewsets import TenantScopedViewSet
-from prm.tenancy.models import Membership
+from prm.tenancy.models import Membership, Role
 
 from . import services
-from .api_filters import MembershipListFilters, PartnerListFilters
-from .models import Partner
+from .api_filters import MembershipListFilters, PartnerListFilters, ProfileChangeListFilters
+from .models import Partner, ProfileChange
 from .selectors import partner_search
-from .serializers import MembershipSerializer, PartnerDeactivateSerializer, PartnerSerializer
+from .serializers import (
+    MembershipSerializer,
+    PartnerDeactivateSerializer,
+    PartnerProfileSerializer,
+    PartnerSerializer,
+    ProfileChangeSerializer,
+)
 
 
 class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -70,3 +77,64 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         if "role" in self.filters:
             queryset = queryset.filter(role=self.filters["role"])
         return queryset.order_by("user__email")
+
+
+class PartnerProfileViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, TenantScopedViewSet):
+    """A partner's company profile. Partner users read their own; their partner admins change it as in
+    the portal: plain fields at once, the program's sensitive fields (see `sensitive_fields`) become
+    pending changes a manager approves. Staff and keys read any profile and edit partners at /partners/."""
+
+    model = Partner
+    partner_field = "pk"
+    partner_write_actions = frozenset({"update", "partial_update"})
+    serializer_class = PartnerProfileSerializer
+
+    def update(self, request, *args, **kwargs):
+        self.get_object()  # another partner's (or tenant's) id is the 404 of a missing one, before the role
+        if self.principal.role != Role.PARTNER_ADMIN:
+            raise exceptions.PermissionDenied(_("Only the partner's admins change its profile here; the program's "
+                                                "staff edit partners at /api/v1/partners/."))
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        services.partner_profile_update(partner=serializer.instance, actor=self.principal.actor, **serializer.validated_data)
+        serializer.instance = Partner.objects.get(pk=serializer.instance.pk)
+
+
+class ProfileChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+    """Partners' requested changes to sensitive profile fields. Partner users see their own partner's;
+    staff and keys see all and approve or reject them."""
+
+    model = ProfileChange
+    partner_field = "partner"
+    serializer_class = ProfileChangeSerializer
+    filter_serializer_class = ProfileChangeListFilters
+
+    def narrow(self, queryset):
+        queryset = queryset.select_related("partner", "requested_by").order_by("-created_at", "-id")
+        for name in ("status", "field"):
+            if name in self.filters:
+                queryset = queryset.filter(**{name: self.filters[name]})
+        if "partner" in self.filters:
+            queryset = queryset.filter(partner_id=self.filters["partner"])
+        return queryset
+
+    def _decided(self, change):
+        return Response(ProfileChangeSerializer(self.model.objects.select_related("partner", "requested_by")
+                                                .get(pk=change.pk)).data)
+
+    @extend_schema(request=None, responses=ProfileChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Apply the change to the partner's profile."""
+        change = self.get_object()
+        services.profile_change_approve(change=change, actor=self.principal.actor)
+        return self._decided(change)
+
+    @extend_schema(request=None, responses=ProfileChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Leave the profile as it is."""
+        change = self.get_object()
+        services.profile_change_reject(change=change, actor=self.principal.actor)
+        return self._decided(change)

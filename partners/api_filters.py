@@ -7,6 +7,7 @@ from prm.api.filters import ChoiceFilter, IdFilter, SearchFilter
 from prm.tenancy.models import Role
 
 from .models import PartnerStatus
+from .profile_models import SENSITIVE_CHOICES, ChangeStatus
 
 
 class PartnerListFilters(serializers.Serializer):
@@ -18,3 +19,9 @@ class PartnerListFilters(serializers.Serializer):
 class MembershipListFilters(serializers.Serializer):
     partner = IdFilter(help_text=_("Only this partner's people."))
     role = ChoiceFilter(Role.choices)
+
+
+class ProfileChangeListFilters(serializers.Serializer):
+    status = ChoiceFilter(ChangeStatus.choices, help_text=_("Only changes in this state (pending: waiting for a manager)."))
+    partner = IdFilter(help_text=_("Only this partner's changes."))
+    field = ChoiceFilter(SENSITIVE_CHOICES)

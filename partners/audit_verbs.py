@@ -16,3 +16,4 @@ class PartnerVerb(TextChoices):
     CHANGE_REQUESTED = "partner.change_requested", _("Profile change requested")
     CHANGE_APPROVED = "partner.change_approved", _("Profile change approved")
     CHANGE_REJECTED = "partner.change_rejected", _("Profile change rejected")
+    PROFILE_SETTINGS_UPDATED = "profile_settings.updated", _("Fields that wait for approval changed")

@@ -5,6 +5,7 @@ from prm.tenancy.models import STAFF_ROLES, Membership
 from prm.uploads import check_file
 
 from .models import Partner, PartnerStatus
+from .profile_models import SENSITIVE_CHOICES
 from .selectors import NAME_TAKEN, partner_name_taken
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -94,3 +95,15 @@ class ProfileForm(CompanyProfileForm):
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
+
+
+class SensitiveFieldsForm(forms.Form):
+    sensitive_fields = forms.MultipleChoiceField(
+        label=_("Changes that wait for approval"), required=False, choices=SENSITIVE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("“%(value)s” is not a field that can wait for approval: choose among "
+                                            "the fields listed.")},
+        help_text=_("When a partner admin changes one of these (in the portal or over the API), the change waits until "
+                    "a channel manager approves it on the partner's page. Other profile fields change at once. Changes "
+                    "already waiting stay until someone decides them."),
+    )

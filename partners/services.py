@@ -14,7 +14,7 @@ from .audit_verbs import PartnerVerb
 from .domains import domain_from_website
 from .logos import logo_replace
 from .models import Partner, PartnerStatus
-from .profile_models import ChangeStatus, ProfileChange
+from .profile_models import SENSITIVE_CHOICES, ChangeStatus, PartnerProfileSettings, ProfileChange
 from .selectors import NAME_TAKEN, partner_name_taken, profile_settings_for
 
 EDITABLE_FIELDS = (
@@ -197,3 +197,23 @@ def profile_change_reject(*, change: ProfileChange, actor: Actor) -> ProfileChan
     audit_record(tenant=change.tenant, actor=actor, verb=PartnerVerb.CHANGE_REJECTED, target=change.partner,
                  data={"field": change.field, "old": change.old_value, "new": change.new_value})
     return change
+
+
+@transaction.atomic
+def profile_settings_update(*, tenant: Tenant, actor: Actor, sensitive_fields: list[str]) -> PartnerProfileSettings:
+    """Which profile fields a partner admin's change waits for a manager's approval (none: every change
+    applies at once). Changes already waiting stay until a manager decides them."""
+    allowed = [name for name, _label in SENSITIVE_CHOICES]
+    unknown = sorted(set(sensitive_fields) - set(allowed))
+    if unknown:
+        raise ValidationError({"sensitive_fields": _("%(names)s cannot wait for approval; choose among legal name, "
+                                                     "country and website.") % {"names": ", ".join(unknown)}})
+    settings, _created = PartnerProfileSettings.objects.get_or_create(tenant=tenant)
+    before = [name for name in allowed if name in settings.fields]
+    after = [name for name in allowed if name in sensitive_fields]
+    if after != before:
+        settings.sensitive_fields = ",".join(after)
+        settings.save(update_fields=["sensitive_fields"])
+        audit_record(tenant=tenant, actor=actor, verb=PartnerVerb.PROFILE_SETTINGS_UPDATED, target=settings,
+                     data={"before": before, "after": after})
+    return settings

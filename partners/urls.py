@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, portal
+from .views import dashboard, portal, profile_settings
 
 # Included twice by prm/urls.py: the dashboard list under "partners", the portal list under "portal".
 
@@ -15,6 +15,7 @@ dashboard_urlpatterns = [
     path("<int:pk>/logo/", dashboard.PartnerLogoView.as_view(), name="dashboard_logo"),
     path("profile-changes/<int:pk>/approve/", dashboard.ProfileChangeApproveView.as_view(), name="change_approve"),
     path("profile-changes/<int:pk>/reject/", dashboard.ProfileChangeRejectView.as_view(), name="change_reject"),
+    path("profile-settings/", profile_settings.ProfileSettingsView.as_view(), name="profile_settings"),
 ]
 
 portal_urlpatterns = [

@@ -278,7 +278,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CountryEnum": "django_countries.countries"},
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "PartnerStatusEnum": "partners.models.PartnerStatus",
+        "ApplicationStatusEnum": "partners.onboarding.models.ApplicationStatus",
+        "ListedApplicationStatusEnum": "partners.onboarding.api_filters.LISTED_STATUSES",
+        "ProfileChangeStatusEnum": "partners.profile_models.ChangeStatus",
+        "ProfileFieldEnum": "partners.profile_models.SENSITIVE_CHOICES",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "prm.api.schema.add_error_answers"],
 }
 

@@ -89,13 +89,14 @@ def _as_url(website: str) -> str:
 
 @transaction.atomic
 def application_approve(*, application: Application, actor_membership: Membership,
-                        owner: Membership | None = None) -> Application:
+                        owner: Membership | None = None, actor: Actor = None) -> Application:
     """Create the partner in onboarding, invite the applicant as its partner admin, assign its channel manager
-    (the approving manager unless another is chosen)."""
+    (the approving manager unless another is chosen). `actor` names who approved when it is not the member
+    (an API key, which invites through the membership of the admin who created it)."""
     owner = owner or actor_membership
     if owner.role not in STAFF_ROLES or not owner.is_active or owner.tenant_id != application.tenant_id:
         raise ValidationError({"owner": _("Choose an active channel manager of this program.")})
-    return _approve(application, actor=actor_membership.user, inviter=actor_membership, owner=owner)
+    return _approve(application, actor=actor or actor_membership.user, inviter=actor_membership, owner=owner)
 
 
 @transaction.atomic

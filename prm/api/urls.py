@@ -5,9 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from dealreg.api import DealViewSet
-from partners.checklist.api import ChecklistViewSet
 from partners.agreements.api import AgreementTemplateViewSet, SignatureViewSet
-from partners.api import MembershipViewSet, PartnerViewSet
+from partners.api import MembershipViewSet, PartnerProfileViewSet, PartnerViewSet, ProfileChangeViewSet
+from partners.checklist.api import ChecklistViewSet
+from partners.onboarding.api import ApplicationViewSet
 from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
 
 from .fallback import ApiNotFound
@@ -16,6 +17,9 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("partner-profiles", PartnerProfileViewSet, basename="partner-profile")
+router.register("profile-changes", ProfileChangeViewSet, basename="profile-change")
+router.register("applications", ApplicationViewSet, basename="application")
 router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("deals", DealViewSet, basename="deal")
 router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")

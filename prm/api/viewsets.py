@@ -2,7 +2,8 @@
 
 - the tenant comes from the scoped manager (the host's tenant);
 - partner roles see only rows of their partner (`partner_field`), or nothing if it is None;
-- writes need a staff role or an API key unless `partner_write_actions` lets partners in.
+- writes need a staff role or an API key unless `partner_write_actions` lets partners in;
+- `public_actions` need no credentials at all (applying to the program), still on a tenant's host only.
 
 Subclasses narrow in `narrow(queryset)`; defining `get_queryset` raises at import time.
 A list's query parameters are parsed by `filter_serializer_class` (see prm/api/filters.py) and
@@ -11,7 +12,7 @@ reach `narrow()` as `self.filters`; a path id that cannot name a row is the same
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, generics, viewsets
+from rest_framework import exceptions, generics, permissions, viewsets
 
 from prm.tenancy.gates import closed_gate
 
@@ -25,6 +26,7 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
     model = None
     partner_field: str | None = None
     partner_write_actions: frozenset = frozenset()
+    public_actions: frozenset = frozenset()
     gate_exempt_actions: frozenset = frozenset()  # partner actions a portal gate leaves open (prm.tenancy.gates)
     filter_serializer_class = None
     filters: dict = {}
@@ -36,11 +38,18 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         if "get_queryset" in cls.__dict__:
             raise TypeError(f"{cls.__name__} must narrow in narrow(), not replace get_queryset().")
 
+    def get_permissions(self):
+        if self.action in self.public_actions:
+            return [permissions.AllowAny()]  # the schema then lists "no credentials" for the operation
+        return super().get_permissions()
+
     def initial(self, request, *args, **kwargs):
         if getattr(request._request, "tenant", None) is None:
             raise Http404
         super().initial(request, *args, **kwargs)
         self.principal = principal_for(request)
+        if self.action in self.public_actions:
+            return  # anyone: the action itself must not depend on who calls
         if self.principal.is_partner:
             if self.partner_field is None:
                 raise exceptions.PermissionDenied(_("Partner users cannot use this endpoint."))

@@ -5,6 +5,7 @@ must reach only as a 404. Every entry's own, foreign and created rows are watche
 the pages' (probe.py): a refused write changes nothing.
 """
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,14 +15,18 @@ from drf_spectacular.generators import SchemaGenerator
 from dealreg.models import Deal
 from partners.agreements.models import Signature
 from partners.models import Partner
+from partners.onboarding.models import Application
 from prm.tenancy.models import Role
 from surveys.models import Survey
 
 from .agreement_refs import AgreementOf, SignatureOf, api_sign_body
-from .pages import EVERYONE, STAFF, ManualStep, Ref
+from .pages import ACME_APP, EVERYONE, GLOBEX_APP, PA, STAFF, ManualStep, PendingChange, Ref
 
 # The API's URL names are covered operation by operation below.
-API_NAMES = {"agreement-template-list", "agreement-template-detail", "agreement-signature-list", "agreement-signature-detail",
+API_NAMES = {"application-list", "application-questions", "application-detail", "application-approve",
+             "application-reject", "application-request-info", "partner-profile-detail", "profile-change-list",
+             "profile-change-detail", "profile-change-approve", "profile-change-reject",
+             "agreement-template-list", "agreement-template-detail", "agreement-signature-list", "agreement-signature-detail",
              "agreement-signature-current", "agreement-signature-sign", "agreement-signature-countersign",
              "survey-list", "survey-detail", "survey-invitation-list", "survey-invitation-detail", "survey-answer-list",
              "survey-answer-detail", "ranking-list", "follow-up-list", "follow-up-detail", "follow-up-record",
@@ -57,6 +62,9 @@ class Op:
     ok: tuple = (200,)
     partner_sees_own_only: bool = False
     creates: type | None = None  # a create operation: the model whose Acme rows must not grow when refused
+    public: bool = False  # needs no credentials: an anonymous visitor (or another tenant's session) succeeds too
+    key_ok: tuple | None = None  # what the tenant's API key gets, when not `ok` (an operation for partner users only)
+    extra: Callable = lambda: {}  # request headers, made anew for each request
 
 
 def _new_partner(w):
@@ -67,6 +75,21 @@ def _new_deal(w):
     return {"partner": w.northwind.pk, "customer_name": "Initrode", "customer_website": "initrode.example",
             "contact_name": "Kim Ro", "contact_email": "kim@initrode.example", "value": "12000.00",
             "currency": "USD", "expected_close_date": str(date.today() + timedelta(days=30))}
+
+
+_applicants = itertools.count(1)
+
+
+def _new_application(w):
+    n = next(_applicants)  # each its own email domain: the limit per domain is not what this checks
+    return {"company": f"Applicant {n}", "website": f"applicant-{n}.example", "country": "DE",
+            "business_type": "reseller", "contact_name": "Max Trix", "contact_email": f"max@applicant-{n}.example"}
+
+
+def _fresh_client_ip():
+    """Each application from its own address: the limit per client IP is not what the matrix checks."""
+    n = next(_applicants)
+    return {"REMOTE_ADDR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
 
 
 def _deal_op(allowed=EVERYONE, **kwargs):
@@ -115,6 +138,25 @@ API = {
                                                        creates=Signature, key_ok=(403,)),
     ("/api/v1/agreement-signatures/{id}/countersign/", "post"): Op(frozenset({Role.TENANT_ADMIN}), SignatureOf("northwind"), [SignatureOf("initech")],
                                                                    body=lambda w: {"typed_name": "Ada Acme"}, key_ok=(403,)),
+    ("/api/v1/applications/", "get"): Op(STAFF),
+    ("/api/v1/applications/", "post"): Op(EVERYONE, body=_new_application, ok=(201,), creates=Application, public=True,
+                                         extra=_fresh_client_ip),
+    ("/api/v1/applications/questions/", "get"): Op(EVERYONE, public=True),
+    ("/api/v1/applications/{id}/", "get"): Op(STAFF, ACME_APP, [GLOBEX_APP]),
+    ("/api/v1/applications/{id}/approve/", "post"): Op(STAFF, ACME_APP, [GLOBEX_APP]),
+    ("/api/v1/applications/{id}/reject/", "post"): Op(STAFF, ACME_APP, [GLOBEX_APP], body=lambda w: {"reason": "matrix"}),
+    ("/api/v1/applications/{id}/request-info/", "post"): Op(STAFF, ACME_APP, [GLOBEX_APP], body=lambda w: {"question": "matrix?"}),
+    # Partner users read their own profile; only their partner admins change it (staff edit at /partners/).
+    ("/api/v1/partner-profiles/{id}/", "get"): Op(EVERYONE, _pk("northwind"), [_pk("initech")], [_pk("contoso")]),
+    ("/api/v1/partner-profiles/{id}/", "put"): Op(frozenset({PA}), _pk("northwind"), [_pk("initech")], key_ok=(403,),
+                                                  body=lambda w: {"name": "Northwind Traders", "city": "Leipzig"}),
+    ("/api/v1/partner-profiles/{id}/", "patch"): Op(frozenset({PA}), _pk("northwind"), [_pk("initech")], key_ok=(403,),
+                                                    body=lambda w: {"city": "Leipzig"}),
+    ("/api/v1/profile-changes/", "get"): Op(EVERYONE, PendingChange("northwind"), partner_sees_own_only=True),
+    ("/api/v1/profile-changes/{id}/", "get"): Op(EVERYONE, PendingChange("northwind"), [PendingChange("initech")],
+                                                 [PendingChange("contoso")]),
+    ("/api/v1/profile-changes/{id}/approve/", "post"): Op(STAFF, PendingChange("northwind"), [PendingChange("initech")]),
+    ("/api/v1/profile-changes/{id}/reject/", "post"): Op(STAFF, PendingChange("northwind"), [PendingChange("initech")]),
     ("/api/v1/surveys/", "get"): Op(STAFF),
     ("/api/v1/surveys/", "post"): Op(STAFF, body=lambda w: {"name": "Quarterly pulse", "language": "de"}, ok=(201,), creates=Survey),
     ("/api/v1/surveys/{id}/", "get"): Op(STAFF, _pk("acme_survey"), [_pk("globex_survey")]),

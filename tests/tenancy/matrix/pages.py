@@ -23,7 +23,7 @@ from partners.checklist.selectors import checklist_settings_for
 from partners.forms import PartnerForm
 from partners.imports.columns import FIELDS as IMPORT_FIELDS
 from partners.imports.models import ImportStatus, PartnerImport
-from partners.models import Partner, ProfileChange
+from partners.models import Partner, PartnerProfileSettings, ProfileChange
 from partners.onboarding.models import Application, ApplicationQuestion
 from partners.onboarding.selectors import onboarding_settings_for
 from partners.services import partner_deactivate
@@ -396,6 +396,9 @@ PAGES = {
     ("partners:dashboard_logo", "get", ""): Page(STAFF, NORTHWIND, (INITECH,), prepare=_with_logo),
     ("partners:change_approve", "post", ""): Page(STAFF, PendingChange("northwind"), (PendingChange("initech"),), ok=(302,)),
     ("partners:change_reject", "post", ""): Page(STAFF, PendingChange("northwind"), (PendingChange("initech"),), ok=(302,)),
+    ("partners:profile_settings", "get", ""): Page(frozenset({TA})),
+    ("partners:profile_settings", "post", ""): Page(frozenset({TA}), ok=(302,), creates=PartnerProfileSettings,
+                                                    data=lambda w, obj: {"sensitive_fields": ["name", "website"]}),
     ("checklist:steps", "get", ""): Page(STAFF),
     ("checklist:steps", "post", ""): Page(STAFF, ok=(302,), creates=ChecklistStep,
                                           data=lambda w, obj: {"kind": "manual", "title": "Kick-off call"}),
