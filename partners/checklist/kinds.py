@@ -47,9 +47,13 @@ def _receiver(partner_of: Callable[..., Any]) -> Callable[..., None]:
     def refresh(sender, **kwargs):
         partner = partner_of(**kwargs)
         if partner is not None:
+            from prm.tenancy.context import tenant_context
+
             from .services import checklist_refresh
 
-            checklist_refresh(partner=partner)
+            # Signals sent on commit may run after the sender's tenant_context has ended.
+            with tenant_context(partner.tenant):
+                checklist_refresh(partner=partner)
 
     return refresh
 

@@ -15,6 +15,8 @@ from django.urls import Resolver404, resolve
 
 from dealreg.models import Deal, DealStatus
 from dealreg.services import deal_mark_won
+from partners.agreements.selectors import partner_agreement_signed, partner_held_back
+from partners.checklist.models import ChecklistStep
 from partners.models import Partner
 from prm.audit.models import AuditEvent
 from prm.outbox.models import OutboundEmail
@@ -75,6 +77,26 @@ def test_globex_has_partners_partner_users_deals_and_answers_in_german(demo):
 def test_acme_has_the_partners_of_the_readme(demo):
     assert Partner.unscoped.filter(tenant=_tenant("acme")).count() == 48
     assert Partner.unscoped.filter(tenant=_tenant("acme"), name__in=["Northwind Traders", "Contoso Integration"]).count() == 2
+
+
+@pytest.mark.parametrize(("slug", "signed", "within_grace"), [
+    ("acme", "Northwind Traders", "Contoso Integration"),
+    ("globex", "Initech Solutions", None),
+])
+def test_each_program_has_a_published_agreement_its_partner_admins_signed(demo, slug, signed, within_grace):
+    """Partners with an admin signed; Contoso (no partner admin) still has the publication's re-sign days."""
+    with tenant_context(_tenant(slug)):
+        assert partner_agreement_signed(Partner.objects.get(name=signed))
+        if within_grace:
+            partner = Partner.objects.get(name=within_grace)
+            assert not partner_agreement_signed(partner) and not partner_held_back(partner)
+
+
+@pytest.mark.parametrize("slug", ["acme", "globex"])
+def test_each_program_has_an_onboarding_checklist_of_every_kind(demo, slug):
+    with tenant_context(_tenant(slug)):
+        kinds = list(ChecklistStep.objects.order_by("position").values_list("kind", flat=True))
+    assert kinds == ["agreement", "profile", "colleagues", "first_deal", "manual"]
 
 
 @pytest.mark.parametrize(("slug", "manager", "partner"), [

@@ -2,17 +2,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from dealreg.demo import load_deal_demo
+from partners.agreements.demo import load_agreement_demo
+from partners.checklist.demo import load_checklist_demo
 from partners.demo import DEMO_PASSWORD, load_demo
 from surveys.demo import load_survey_demo
 
 
 class Command(BaseCommand):
     help = ("Load the demo programs (Acme Networks, Globex Systems): their people, partners, deals in every state, "
-            "survey answers and tonight's ranking, and the emails all that sends. Idempotent: a second run changes nothing.")
+            "survey answers and tonight's ranking, signed agreements and onboarding checklists, and the emails all that sends. Idempotent: a second run changes nothing.")
 
     def handle(self, *args, **options):
         load_demo()
         load_survey_demo(won_deals=load_deal_demo())
+        load_agreement_demo()
+        load_checklist_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo user's password: {DEMO_PASSWORD}"))
         if settings.PRM_PUBLIC_PORT:
             self.stdout.write(f"Links in the demo's emails point at port {settings.PRM_PUBLIC_PORT}.")
