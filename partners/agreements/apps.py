@@ -9,10 +9,13 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         from partners.overview import register
+        from partners.portal_tiles import register as register_tiles
         from prm.tenancy.gates import register_portal_gate
 
         from .gate import agreement_gate
         from .overview import agreement_section
+        from .portal_tiles import agreement_tiles
 
         register(agreement_section)
+        register_tiles(agreement_tiles)
         register_portal_gate(agreement_gate)

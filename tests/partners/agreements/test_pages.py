@@ -261,3 +261,20 @@ def test_settings_page_saves_and_explains_a_bad_value(world, client_as):
         from partners.agreements.selectors import agreement_settings_for
         row = agreement_settings_for(world.acme)
     assert (row.resign_days, row.unsigned_keep_access) == (14, True)
+
+
+def test_portal_home_shows_the_days_left_to_re_sign(world, client_as):
+    first = publish(world.acme, world.acme_admin.user)
+    sign(world.northwind, world.northwind_admin)
+    assert "days left to sign" not in client_as(world.northwind_rep).get("/portal/").content.decode()
+    publish(world.acme, world.acme_admin.user, template=first.template, body="Version 2")
+    html = client_as(world.northwind_rep).get("/portal/").content.decode()
+    assert re.search(r'href="/portal/agreement/"><span class="stat__value">30</span><span class="stat__label">days left to sign', html)
+
+
+def test_portal_home_with_keep_access_shows_the_agreement_to_sign(world, client_as):
+    with tenant_context(world.acme):
+        services.agreement_settings_update(tenant=world.acme, actor=world.acme_admin.user, resign_days=30, unsigned_keep_access=True)
+    publish(world.acme, world.acme_admin.user)
+    late, admin, rep = _new_partner_with_members(world)
+    assert "agreement to sign" in client_as(rep).get("/portal/").content.decode()
