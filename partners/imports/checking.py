@@ -4,6 +4,7 @@ users are invited, and every problem with its line. The same check runs for the 
 inside the import's transaction, so a row that went bad in between stops the whole import."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -83,6 +84,12 @@ class Plan:
         }
 
 
+@lru_cache(maxsize=4096)  # a partner's cells repeat on each of its users' rows
+def _normalized_name(name: str) -> str:
+    return normalize_company_name(name)
+
+
+@lru_cache(maxsize=4096)
 def _website(text: str) -> tuple[str, str | None]:
     """(the website as stored, its domain), or ("", None) when it is not a website."""
     if not text:
@@ -147,7 +154,7 @@ def check(records: list[list], existing: Existing) -> Plan:
         if len(plan.problems) > before:
             _check_user(plan, row, None, existing, seen_emails, line, report)
             continue
-        norm = normalize_company_name(values["partner"])
+        norm = _normalized_name(values["partner"])
         index = (by_account.get(row["account_id"]) if row["account_id"] else None)
         if index is None and values["domain"]:
             index = by_domain.get(values["domain"])

@@ -9,7 +9,7 @@ from django_countries import countries
 from .columns import key
 
 # Names a CRM or a person uses that are none of the English or German country names.
-EXTRA = {"usa": "US", "us": "US", "unitedstatesofamerica": "US", "america": "US", "uk": "GB", "greatbritain": "GB",
+EXTRA = {"usa": "US", "us": "US", "unitedstates": "US", "unitedstatesofamerica": "US", "america": "US", "uk": "GB", "greatbritain": "GB",
          "england": "GB", "scotland": "GB", "wales": "GB", "holland": "NL", "southkorea": "KR", "korea": "KR",
          "russia": "RU", "czechia": "CZ", "czechrepublic": "CZ", "turkey": "TR", "vietnam": "VN",
          "uae": "AE", "ivorycoast": "CI", "swaziland": "SZ", "macedonia": "MK", "burma": "MM"}

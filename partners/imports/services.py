@@ -1,8 +1,11 @@
 """Partner imports: upload (read and check into a preview), confirm (queue the task), run (write
 everything in one transaction, or nothing)."""
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +13,7 @@ from django.utils.translation import gettext as _
 from partners.audit_verbs import PartnerVerb
 from partners.domains import domain_from_website
 from partners.models import Partner, PartnerStatus
+from prm.accounts.models import User
 from prm.audit.services import Actor, audit_build, audit_record, audit_store
 from prm.enqueue import enqueue_on_commit
 from prm.invitations.services import invitations_create_many
@@ -17,7 +21,7 @@ from prm.tenancy.models import Membership, Tenant
 
 from . import progress
 from .audit_verbs import PartnerImportVerb
-from .checking import UPDATABLE, Existing, Plan, check
+from .checking import UPDATABLE, Existing, Group, Plan, check
 from .columns import FIELDS
 from .models import ImportStatus, PartnerImport
 from .reading import read_upload
@@ -38,7 +42,7 @@ def _problems(plan: Plan, columns: dict[str, str]) -> list[dict]:
             for line, name, message in plan.problems]
 
 
-def _bad_rows(plan: Plan, headers: list[str], values_of) -> dict:
+def _bad_rows(plan: Plan, headers: list[str], values_of: Callable[[int], list]) -> dict:
     messages: dict[int, list[str]] = {}
     for line, _name, message in plan.problems:
         messages.setdefault(line, []).append(message)
@@ -47,7 +51,7 @@ def _bad_rows(plan: Plan, headers: list[str], values_of) -> dict:
 
 
 @transaction.atomic
-def import_upload(*, tenant: Tenant, actor: Actor, upload) -> PartnerImport:
+def import_upload(*, tenant: Tenant, actor: Actor, upload: UploadedFile) -> PartnerImport:
     """Read and check the file; the import keeps its rows, the preview's counts and every problem."""
     frame, columns, records = read_upload(upload)
     plan = check(records, existing_now())
@@ -128,7 +132,7 @@ def _write(partner_import: PartnerImport) -> PartnerImport:
     return partner_import
 
 
-def _create_partners(partner_import: PartnerImport, plan: Plan, actor, data: dict) -> dict[int, int]:
+def _create_partners(partner_import: PartnerImport, plan: Plan, actor: User, data: dict) -> dict[int, int]:
     """The new partners, in batches; returns group index -> partner pk for every group."""
     ids = {index: group.existing for index, group in enumerate(plan.groups) if group.existing is not None}
     new = [index for index, group in enumerate(plan.groups) if group.existing is None]
@@ -143,7 +147,7 @@ def _create_partners(partner_import: PartnerImport, plan: Plan, actor, data: dic
     return ids
 
 
-def _partner(tenant: Tenant, group, actor) -> Partner:
+def _partner(tenant: Tenant, group: Group, actor: User) -> Partner:
     values = group.values
     name, email = group.contact or ("", "")
     return Partner(tenant=tenant, name=values["partner"], status=PartnerStatus.ACTIVE, website=values["website"],
@@ -153,7 +157,7 @@ def _partner(tenant: Tenant, group, actor) -> Partner:
                    created_by=actor)
 
 
-def _update_partners(partner_import: PartnerImport, plan: Plan, actor, data: dict) -> None:
+def _update_partners(partner_import: PartnerImport, plan: Plan, actor: User, data: dict) -> None:
     """The file's cells replace an existing partner's values (its name stays); one audit row each."""
     pks = list(plan.changes)
     unchanged = len(plan.groups) - sum(1 for group in plan.groups if group.existing is None) - len(pks)

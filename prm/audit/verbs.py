@@ -42,4 +42,4 @@ def verb_labels() -> dict[str, str]:
 
 
 def is_known_verb(verb: str) -> bool:
-    return str(verb) in verb_labels()
+    return any(str(verb) in enum._value2member_map_ for enum in verb_enums())

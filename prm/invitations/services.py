@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_build, audit_record, audit_store
 from prm.i18n.languages import supported_or_none
-from prm.outbox.services import email_render, email_render_and_enqueue, emails_send_later, emails_store
+from prm.outbox.services import email_render_and_enqueue, emails_send_later, emails_store
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import PARTNER_ROLES, Membership, Role, Tenant
 from prm.tenancy.services import membership_grant
 
 from .audit_verbs import InvitationVerb
+from .bulk_emails import invitation_emails
 from .models import Invitation
 from .signals import invitation_accepted
 from .rules import can_invite, can_invite_to
@@ -111,32 +112,22 @@ INVITE_CHUNK = 2000
 def _issue_chunk(tenant: Tenant, inviter: User, invitees: list[tuple[str, str, int]], now: datetime) -> None:
     tokens = [new_token() for _invitee in invitees]
     expires = now + timedelta(days=settings.INVITATION_TTL_DAYS)
-    invitations = Invitation.objects.bulk_create([
-        Invitation(tenant=tenant, email=email, role=role, partner_id=partner_id, token_hash=hash_token(token),
-                   invited_by=inviter, expires_at=expires)
-        for (email, role, partner_id), token in zip(invitees, tokens, strict=True)
-    ])
-    partners = Invitation.partner.field.related_model.objects.in_bulk({i.partner_id for i in invitations})
-    for invitation in invitations:  # the email names the partner: one query for the chunk
-        invitation.partner = partners[invitation.partner_id]
+    partners = Invitation.partner.field.related_model.objects.in_bulk({partner_id for _e, _r, partner_id in invitees})
+    invitations = [Invitation(tenant=tenant, email=email, role=role, partner=partners[partner_id],
+                              token_hash=hash_token(token), invited_by=inviter, expires_at=expires)
+                   for (email, role, partner_id), token in zip(invitees, tokens, strict=True)]
+    accounts = dict(User.objects.filter(email__in=[i.email for i in invitations]).values_list("email", "language"))
+    program = supported_or_none(tenant.default_language) or settings.LANGUAGE_CODE
+    languages = [supported_or_none(accounts.get(invitation.email)) or program for invitation in invitations]
+    email_ids = emails_store(emails=invitation_emails(invitations=invitations, tokens=tokens, inviter=inviter,
+                                                      languages=languages))
+    for invitation, email_id in zip(invitations, email_ids, strict=True):
+        invitation.email_message_id = email_id
+    Invitation.objects.bulk_create(invitations)
     audit_store([audit_build(tenant=tenant, actor=inviter, verb=InvitationVerb.CREATED, target=invitation,
                              to_state="pending", data={"email": invitation.email, "role": invitation.role,
                                                        "partner_id": invitation.partner_id})
                  for invitation in invitations])
-    languages = dict(User.objects.filter(email__in=[i.email for i in invitations]).values_list("email", "language"))
-    program = supported_or_none(tenant.default_language) or settings.LANGUAGE_CODE
-    messages = [email_render(
-        template="invitations/email/invite",
-        context={"tenant": tenant, "invitation": invitation, "inviter": inviter,
-                 "accept_url": tenant_url(tenant, reverse("invitation_accept", args=[token])),
-                 "ttl_days": settings.INVITATION_TTL_DAYS},
-        tenant=tenant, to=[invitation.email], sensitive=True,
-        language=supported_or_none(languages.get(invitation.email)) or program,
-    ) for invitation, token in zip(invitations, tokens, strict=True)]
-    email_ids = emails_store(emails=messages)
-    for invitation, email_id in zip(invitations, email_ids, strict=True):
-        invitation.email_message_id = email_id
-    Invitation.objects.bulk_update(invitations, ["email_message"])
     emails_send_later(email_ids)
 
 

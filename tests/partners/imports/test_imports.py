@@ -56,7 +56,7 @@ def acme_partners():
 def test_a_salesforce_contact_export_is_read_one_row_per_user(world, manager):
     rows = [("0015g00000AbCdE", "Fabrikam Inc.", "www.fabrikam.example", "Germany", "Anna", "Becker", "anna@fabrikam.example"),
             ("0015g00000AbCdE", "Fabrikam Inc.", "", "", "Ben", "Kurz", "BEN@fabrikam.example"),
-            ("0015g00000XyZ12", "Litware", "https://litware.example", "US", "Cy", "Dunn", "cy@litware.example")]
+            ("0015g00000XyZ12", "Litware", "https://litware.example", "United States", "Cy", "Dunn", "cy@litware.example")]
     partner_import, page = preview(manager, xlsx_file(rows, header=SALESFORCE))
     assert partner_import.status == ImportStatus.CHECKED
     assert partner_import.summary | {} == {**partner_import.summary, "partners_new": 2, "users": 3, "bad_rows": 0}
