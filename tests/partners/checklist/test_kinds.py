@@ -104,3 +104,21 @@ def test_the_agreement_step_waits_for_the_signature_of_the_current_version(world
                                              typed_name="Nora West", signed_at=timezone.now())
         agreement_signed.send(sender=Signature, signature=signature, partner=onboarding)
         assert _done(onboarding) == [True, False]  # the agreements' signal re-checked it
+
+
+def test_a_signal_sent_after_the_tenant_context_ended_still_rechecks(world, onboarding, in_tenant,
+                                                                       django_capture_on_commit_callbacks):
+    """A deal submitted in a tenant_context whose commit comes after it (the demo, a task) re-checks in the
+    partner's own tenant rather than raising TenantNotSet."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        with in_tenant(world.acme):
+            add_step(world, "first_deal")
+            deal = deal_create(partner=onboarding, actor=world.northwind_rep.user, customer_name="Fabrikam",
+                               customer_website="fabrikam.example", contact_name="Pat Doe",
+                               contact_email="pat@fabrikam.example", value=Decimal("25000"), currency="USD",
+                               expected_close_date=date.today() + timedelta(days=60))
+            deal_submit(deal=deal, actor=world.northwind_rep.user)
+    for callback in callbacks:  # run outside any tenant, as a commit after the context would
+        callback()
+    with in_tenant(world.acme):
+        assert _done(onboarding) == [True]
