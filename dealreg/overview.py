@@ -1,12 +1,12 @@
 """The partner's deals on the dashboard's partner page: open deals by state, the pipeline, won deals.
 
-Counted in one aggregate with the deal list's own filters (selectors.deal_filter), so each number
-is the number of rows its link shows. Money is summed only over deals in the program's currency;
-deals in other currencies are counted beside the sum, never converted or added in."""
+Each count is of one status the deal list filters on (?partner=…&status=…), so the number is the
+number of rows its link shows. Money is summed only over deals in the program's currency; deals in
+other currencies are counted beside the sum, never converted or added in."""
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -14,10 +14,6 @@ from django.utils.translation import gettext as _
 from partners.overview import Section
 
 from .models import ACTIVE_STATUSES, Deal, DealStatus
-from .selectors import deal_filter
-
-OPEN = Q(status__in=ACTIVE_STATUSES)
-WON = deal_filter(status=DealStatus.WON)
 
 
 def deal_figures(partner, currency: str) -> dict:
