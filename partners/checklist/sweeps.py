@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,16 +42,17 @@ def remind_stalled(*, tenant: Tenant, now: datetime | None = None) -> int:
                       .values_list("user__email", flat=True))
         if not admins:
             continue
-        record, _created = PartnerChecklist.objects.get_or_create(partner=partner, defaults={"tenant": tenant})
-        claimed = PartnerChecklist.objects.filter(
-            Q(reminded_at__isnull=True) | Q(reminded_at__lte=cutoff), pk=record.pk, finished_at__isnull=True,
-        ).update(reminded_at=now)
-        if claimed != 1:
-            continue
-        state = checklist_state(partner)
-        for email in admins:
-            emails.send_reminder(state, email)
-        audit_record(tenant=tenant, actor=None, verb=ChecklistVerb.REMINDED, target=partner,
-                     data={"to": admins, "done": state.done, "total": state.total})
+        with transaction.atomic():  # the claim, the emails and the audit row stand or fall together
+            record, _created = PartnerChecklist.objects.get_or_create(partner=partner, defaults={"tenant": tenant})
+            claimed = PartnerChecklist.objects.filter(
+                Q(reminded_at__isnull=True) | Q(reminded_at__lte=cutoff), pk=record.pk, finished_at__isnull=True,
+            ).update(reminded_at=now)
+            if claimed != 1:
+                continue
+            state = checklist_state(partner)
+            for email in admins:
+                emails.send_reminder(state, email)
+            audit_record(tenant=tenant, actor=None, verb=ChecklistVerb.REMINDED, target=partner,
+                         data={"to": admins, "done": state.done, "total": state.total})
         reminded += 1
     return reminded
