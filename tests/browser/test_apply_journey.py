@@ -1,13 +1,18 @@
 """In real Chromium: a company applies at acme.localhost/apply/ on a phone, confirms its email
 address from the emailed link, the Acme channel manager approves it in the review queue, and the
-applicant receives the invitation, joins, and sees their channel manager on the portal home."""
+applicant receives the invitation, joins, is held at the partner agreement until they sign it,
+completes the company profile the checklist asks for, lands in an active portal that names their
+channel manager, and downloads the signed PDF."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from partners.agreements.services import template_create, version_publish
+from partners.checklist.services import step_create
 from partners.models import Partner, PartnerStatus
+from prm.tenancy.context import tenant_context
 from tests.factories import PASSWORD
 
 from .helpers import invitation_link, sign_in, wait_for
@@ -24,8 +29,19 @@ def _no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-def test_a_company_applies_confirms_is_approved_and_joins(world, site, new_page, mailoutbox, settings):
+def _acme_asks_for_an_agreement_and_a_profile(world):
+    admin = world.acme_admin.user
+    with tenant_context(world.acme):
+        template = template_create(tenant=world.acme, actor=admin, title="Acme partner terms", partner_types=[],
+                                   countries=[], body="# Acme partner terms\n\nAcme and {{ partner_name }} agree.")
+        version_publish(version=template.versions.get(), actor=admin)
+        for kind in ("agreement", "profile"):
+            step_create(tenant=world.acme, actor=admin, kind=kind)
+
+
+def test_a_company_applies_confirms_is_approved_joins_signs_and_onboards(world, site, new_page, mailoutbox, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _acme_asks_for_an_agreement_and_a_profile(world)
 
     applicant = new_page()
     applicant.set_viewport_size({"width": 390, "height": 844})
@@ -74,7 +90,36 @@ def test_a_company_applies_confirms_is_approved_and_joins(world, site, new_page,
     applicant.fill('input[name="password1"]', "Lantern-orbit-Kettle-42")
     applicant.fill('input[name="password2"]', "Lantern-orbit-Kettle-42")
     applicant.get_by_role("button", name="Accept invitation").click()
+
+    # A new partner sees only the agreement until its admin signs it.
+    expect(applicant).to_have_url(site.url(world.acme, "/portal/agreement/"))
+    expect(applicant.locator("#agreement-text")).to_contain_text(f"Acme and {COMPANY} agree.")
+    applicant.get_by_label("Your full name").fill("Fran Kam")
+    applicant.get_by_role("button", name="Sign the agreement").click()
+    expect(applicant.get_by_role("status")).to_contain_text("the agreement is signed")
+    with applicant.expect_download() as download:
+        applicant.get_by_role("link", name="Download the signed copy (PDF)").click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    # The checklist shows what is left: the company profile.
+    applicant.goto(site.url(world.acme, "/portal/checklist/"))
+    expect(applicant.locator("main progress")).to_have_attribute("value", "1")
+    _no_sideways_scroll(applicant)
+    applicant.goto(site.url(world.acme, "/portal/profile/"))
+    applicant.get_by_label("Street").fill("Hauptstraße 5")
+    applicant.get_by_label("Postcode").fill("10115")
+    applicant.get_by_label("City").fill("Berlin")
+    applicant.get_by_label("Description").fill("Network security for Berlin's Mittelstand.")
+    applicant.get_by_label("Specialisations").fill("Firewalls, SD-WAN")
+    applicant.get_by_role("button", name="Save changes").click()
+    expect(applicant.get_by_role("status").first).to_be_visible()
+
+    # The finished checklist made the partner active; the portal home no longer shows it.
+    applicant.goto(site.url(world.acme, "/portal/"))
     expect(applicant).to_have_url(site.url(world.acme, "/portal/"))
+    expect(applicant.locator("main progress")).to_have_count(0)
+    assert Partner.unscoped.get(pk=partner.pk).status == PartnerStatus.ACTIVE
     manager_user = world.acme_manager.user
     expect(applicant.locator(".channel-manager")).to_have_text(
         f"Your channel manager: {manager_user.get_full_name()}, {manager_user.email}")
