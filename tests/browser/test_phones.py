@@ -60,6 +60,7 @@ DOWNLOADS = {
     "surveys:dashboard_export": "the leaderboard as a CSV or XLSX file",
     "surveys:dashboard_import_problems": "an import's bad rows as a CSV file",
     "surveys:portal_import_problems": "an import's bad rows as a CSV file",
+    "partner_imports:problems": "a partner import's bad rows as a CSV file",
     "mfa_download_recovery_codes": "the recovery codes as a text file",
     "api_schema": "the OpenAPI schema as YAML",
     "api_not_found": "the API's JSON 404 for unmatched URLs",
