@@ -46,7 +46,7 @@ class PartnerForm(CompanyProfileForm):
                                    help_text=_("The program's manager who looks after this partner."))
 
     class Meta(CompanyProfileForm.Meta):
-        fields = ["name", "status", "tier", "owner", "country", "website", *COMPANY_PROFILE_FIELDS,
+        fields = ["name", "status", "business_type", "tier", "owner", "country", "website", *COMPANY_PROFILE_FIELDS,
                   "primary_contact_name", "primary_contact_email", "notes"]
         widgets = {**CompanyProfileForm.Meta.widgets, "notes": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"website": _("We derive the partner's domain from it, e.g. northwind.example.")}

@@ -13,15 +13,24 @@ class PartnerStatus(models.TextChoices):
     INACTIVE = "inactive", _("Inactive")
 
 
+class BusinessType(models.TextChoices):
+    RESELLER = "reseller", _("Reseller")
+    INTEGRATOR = "integrator", _("Integrator")
+    MSP = "msp", _("Managed service provider")
+    REFERRAL = "referral", _("Referral partner")
+    OTHER = "other", _("Other")
+
+
 class Partner(TenantOwnedModel):
     """A reseller or integrator in a tenant's program.
 
-    Onboarding (applications, agreements, checklists) and tier rules arrive in a later issue;
-    `status` and `tier` are the hooks they grow from.
+    Its business type chooses the agreement it signs (and, with its tier, what it may see); an
+    approved application sets it, staff set it for partners they add.
     """
 
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE)
+    business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices, blank=True)
     tier = models.CharField(_("tier"), max_length=60, blank=True, help_text=_("Tier label, e.g. Gold, Silver, Registered."))
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)

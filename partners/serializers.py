@@ -16,7 +16,7 @@ class PartnerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Partner
         fields = [
-            "id", "name", "status", "tier", "country", "website", "domain",
+            "id", "name", "status", "business_type", "tier", "country", "website", "domain",
             "primary_contact_name", "primary_contact_email", "notes",
             "created_at", "updated_at", "deactivated_at",
         ]

@@ -18,7 +18,7 @@ from .profile_models import SENSITIVE_CHOICES, ChangeStatus, PartnerProfileSetti
 from .selectors import NAME_TAKEN, partner_name_taken, profile_settings_for
 
 EDITABLE_FIELDS = (
-    "name", "status", "tier", "owner", "country", "website", "street", "postcode", "city", "description",
+    "name", "status", "business_type", "tier", "owner", "country", "website", "street", "postcode", "city", "description",
     "specialisations", "regions", "primary_contact_name", "primary_contact_email", "notes",
 )
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from partners.onboarding.models import BusinessType
+from partners.models import BusinessType
 
 from .models import AgreementVersion
 
@@ -11,7 +11,8 @@ class TemplateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     partner_types = forms.MultipleChoiceField(
         label=_("Partner types"), choices=BusinessType.choices, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave all unticked for every type. A partner's type is the business type of its application."),
+        help_text=_("Leave all unticked for every type. A partner's type is the business type on its page (an approved "
+                    "application sets it)."),
     )
     countries = forms.MultipleChoiceField(
         label=_("Countries"), choices=countries, required=False, widget=forms.SelectMultiple(attrs={"size": 8}),

@@ -13,7 +13,6 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from partners.models import Partner, PartnerStatus
-from partners.onboarding.models import Application, ApplicationStatus
 from prm.tenancy.models import Tenant
 
 from .models import AgreementSettings, AgreementTemplate, AgreementVersion, Signature, VersionStatus
@@ -22,12 +21,6 @@ from .models import AgreementSettings, AgreementTemplate, AgreementVersion, Sign
 def agreement_settings_for(tenant: Tenant) -> AgreementSettings:
     """The tenant's settings row (unsaved defaults when it has none yet)."""
     return AgreementSettings.objects.filter(tenant=tenant).first() or AgreementSettings(tenant=tenant)
-
-
-def partner_type(partner: Partner) -> str:
-    """The partner's business type: the one given in the application that created it ("" when typed in by staff)."""
-    return (Application.objects.filter(partner=partner, status=ApplicationStatus.APPROVED)
-            .order_by("-created_at").values_list("business_type", flat=True).first()) or ""
 
 
 def templates_with_current() -> QuerySet[AgreementTemplate]:
@@ -66,7 +59,7 @@ def required_version(partner: Partner) -> AgreementVersion | None:
     templates = current_templates()
     if not templates:
         return None
-    best = choose_template(templates, kind=partner_type(partner), country=str(partner.country or ""))
+    best = choose_template(templates, kind=partner.business_type, country=str(partner.country or ""))
     if best is None:
         return None
     return AgreementVersion.objects.select_related("template").get(pk=best.current_version_id)
@@ -78,12 +71,10 @@ def unsigned_partners() -> list[tuple[Partner, AgreementVersion]]:
     if not templates:
         return []
     versions = AgreementVersion.objects.select_related("template").in_bulk([t.current_version_id for t in templates])
-    kinds = dict(Application.objects.filter(status=ApplicationStatus.APPROVED, partner__isnull=False)
-                 .order_by("created_at").values_list("partner_id", "business_type"))
     signed = set(Signature.objects.filter(version_id__in=versions).values_list("partner_id", "version_id"))
     pending = []
     for partner in Partner.objects.exclude(status=PartnerStatus.INACTIVE).select_related("tenant"):
-        best = choose_template(templates, kind=kinds.get(partner.pk, ""), country=str(partner.country or ""))
+        best = choose_template(templates, kind=partner.business_type, country=str(partner.country or ""))
         if best is not None and (partner.pk, best.current_version_id) not in signed:
             pending.append((partner, versions[best.current_version_id]))
     return pending

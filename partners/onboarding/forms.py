@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from partners.models import BusinessType
 from prm.tenancy.models import STAFF_ROLES, Membership
 
-from .models import ApplicationQuestion, BusinessType, QuestionKind
+from .models import ApplicationQuestion, QuestionKind
 
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 

@@ -5,17 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from partners.models import BusinessType
 from prm.tenancy.managers import TenantOwnedModel
 
 from . import audit_verbs  # noqa: F401 — registers the verbs (not an app, so not autodiscovered)
-
-
-class BusinessType(models.TextChoices):
-    RESELLER = "reseller", _("Reseller")
-    INTEGRATOR = "integrator", _("Integrator")
-    MSP = "msp", _("Managed service provider")
-    REFERRAL = "referral", _("Referral partner")
-    OTHER = "other", _("Other")
 
 
 class ApplicationStatus(models.TextChoices):

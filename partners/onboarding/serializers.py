@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from partners.models import BusinessType
 from prm.api.filters import MAX_ID
 
 from .forms import ApplyForm
-from .models import Application, ApplicationQuestion, BusinessType
+from .models import Application, ApplicationQuestion
 
 
 class QuestionSerializer(serializers.ModelSerializer):

@@ -69,7 +69,8 @@ def application_confirm(*, application: Application) -> Application:
 
 def _approve(application: Application, *, actor: Actor, inviter: Membership, owner: Membership | None) -> Application:
     partner = partner_create(tenant=application.tenant, actor=actor, name=application.company,
-                             status=PartnerStatus.ONBOARDING, country=application.country,
+                             status=PartnerStatus.ONBOARDING, business_type=application.business_type,
+                             country=application.country,
                              website=_as_url(application.website), primary_contact_name=application.contact_name,
                              primary_contact_email=application.contact_email)
     partner.owner = owner

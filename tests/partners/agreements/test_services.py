@@ -11,7 +11,7 @@ from partners.agreements import services, sweeps
 from partners.agreements.models import AgreementVersion, Signature, SignatureReminder, VersionStatus
 from partners.agreements.selectors import agreement_status, partner_agreement_signed, required_version, unsigned_partners
 from partners.agreements.signals import agreement_signed
-from partners.onboarding.models import Application, ApplicationStatus
+from partners.models import BusinessType
 from prm.audit.models import AuditEvent
 from prm.outbox.models import OutboundEmail
 from prm.tenancy.context import tenant_context
@@ -68,10 +68,9 @@ def test_most_specific_template_wins(world):
         assert required_version(world.northwind) == everyone
     resellers = publish(world.acme, actor, title="Resellers", partner_types=["reseller"])
     with tenant_context(world.acme):
-        assert required_version(world.northwind) == everyone  # northwind has no type: typed in by staff
-        Application.objects.create(tenant=world.acme, company="Northwind Traders", website="northwind.example", country="US",
-                                   business_type="reseller", contact_name="N", contact_email="n@northwind.example",
-                                   status=ApplicationStatus.APPROVED, partner=world.northwind)
+        assert required_version(world.northwind) == everyone  # northwind has no type yet
+        world.northwind.business_type = BusinessType.RESELLER
+        world.northwind.save(update_fields=["business_type"])
         assert required_version(world.northwind) == resellers
     germany = publish(world.acme, actor, title="Germany", countries=["DE"])
     us = publish(world.acme, actor, title="United States", countries=["US"])

@@ -41,6 +41,7 @@ def test_approve_creates_an_onboarding_partner_invites_the_applicant_and_assigns
         partner = Partner.objects.get(name="Fabrikam Networks GmbH")
         assert submitted.status == S.APPROVED and submitted.partner == partner
         assert partner.status == PartnerStatus.ONBOARDING
+        assert partner.business_type == "reseller"  # chooses its agreement
         assert partner.owner == world.acme_manager
         assert partner.domain == "fabrikam.example"
         invitation = Invitation.objects.get(email="fran@fabrikam.example")
