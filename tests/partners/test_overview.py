@@ -220,9 +220,10 @@ def test_the_profile_shows_the_self_service_fields_and_the_channel_manager(world
     with tenant_context(world.acme):
         Partner.objects.filter(pk=world.northwind.pk).update(
             street="Hafenstraße 1", postcode="20457", city="Hamburg", description="Cloud partner in the north.",
-            specialisations="cloud migration, security", regions="Hamburg, Bremen", owner=world.acme_manager)
+            specialisations="cloud migration, security", regions="Hamburg, Bremen", owner=world.acme_manager,
+            business_type="msp")
     profile = text(section(client_as(world.acme_admin).get(page_of(world, world.northwind)).content.decode(), "profile"))
-    for value in ("Hafenstraße 1", "20457 Hamburg", "Cloud partner in the north.", "cloud migration, security",
+    for value in ("Managed service provider", "Hafenstraße 1", "20457 Hamburg", "Cloud partner in the north.", "cloud migration, security",
                   "Hamburg, Bremen", "manager@acme.example"):
         assert value in profile
 
