@@ -6,19 +6,13 @@ from django_countries.fields import CountryField
 
 from prm.tenancy.managers import TenantOwnedModel
 
+from .business_types import BusinessType
+
 
 class PartnerStatus(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding")
     ACTIVE = "active", _("Active")
     INACTIVE = "inactive", _("Inactive")
-
-
-class BusinessType(models.TextChoices):
-    RESELLER = "reseller", _("Reseller")
-    INTEGRATOR = "integrator", _("Integrator")
-    MSP = "msp", _("Managed service provider")
-    REFERRAL = "referral", _("Referral partner")
-    OTHER = "other", _("Other")
 
 
 class Partner(TenantOwnedModel):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from partners.models import BusinessType
+from partners.business_types import BusinessType
 
 from .models import AgreementVersion
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import BusinessType
+from partners.business_types import BusinessType
 from prm.tenancy.managers import TenantOwnedModel
 
 

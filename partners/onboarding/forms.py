@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from partners.models import BusinessType
+from partners.business_types import BusinessType
 from prm.tenancy.models import STAFF_ROLES, Membership
 
 from .models import ApplicationQuestion, QuestionKind

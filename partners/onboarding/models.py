@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from partners.models import BusinessType
+from partners.business_types import BusinessType
 from prm.tenancy.managers import TenantOwnedModel
 
 from . import audit_verbs  # noqa: F401 — registers the verbs (not an app, so not autodiscovered)

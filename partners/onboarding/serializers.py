@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from partners.models import BusinessType
+from partners.business_types import BusinessType
 from prm.api.filters import MAX_ID
 
 from .forms import ApplyForm

@@ -11,7 +11,7 @@ from partners.agreements import services, sweeps
 from partners.agreements.models import AgreementVersion, Signature, SignatureReminder, VersionStatus
 from partners.agreements.selectors import agreement_status, partner_agreement_signed, required_version, unsigned_partners
 from partners.agreements.signals import agreement_signed
-from partners.models import BusinessType
+from partners.business_types import BusinessType
 from prm.audit.models import AuditEvent
 from prm.outbox.models import OutboundEmail
 from prm.tenancy.context import tenant_context
