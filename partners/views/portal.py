@@ -17,9 +17,9 @@ from prm.tenancy.services import membership_deactivate, membership_reactivate
 from prm.tenancy.views import PartnerAdminViewMixin, PortalViewMixin
 
 from .. import services
+from ..checklist.services import checklist_refresh
 from ..forms import ProfileForm
 from ..logos import logo_response
-from ..checklist.services import checklist_refresh
 from ..portal_tiles import tiles_for
 from ..selectors import partner_team, pending_profile_changes
 
