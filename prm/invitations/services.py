@@ -22,8 +22,8 @@ from prm.tenancy.services import membership_grant
 from .audit_verbs import InvitationVerb
 from .bulk_emails import invitation_emails
 from .models import Invitation
-from .signals import invitation_accepted
 from .rules import can_invite, can_invite_to
+from .signals import invitation_accepted
 from .tokens import hash_token, new_token
 
 

@@ -10,7 +10,8 @@ from surveys.demo import load_survey_demo
 
 class Command(BaseCommand):
     help = ("Load the demo programs (Acme Networks, Globex Systems): their people, partners, deals in every state, "
-            "survey answers and tonight's ranking, signed agreements and onboarding checklists, and the emails all that sends. Idempotent: a second run changes nothing.")
+            "survey answers and tonight's ranking, signed agreements and onboarding checklists, and the emails all "
+            "that sends. Idempotent: a second run changes nothing.")
 
     def handle(self, *args, **options):
         load_demo()
