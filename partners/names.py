@@ -32,6 +32,9 @@ _LEGAL_FORMS: tuple[tuple[str, ...], ...] = tuple(
 )
 # Conjunctions left dangling once a legal form is gone ("Smith & Co." -> "smith and").
 _CONJUNCTIONS = frozenset({"and", "und", "et", "y"})
+# The forms by their last word, each list in _LEGAL_FORMS's order: a name's last word picks the few to try.
+_LEGAL_FORMS_BY_LAST: dict[str, tuple[tuple[str, ...], ...]] = {
+    last: tuple(form for form in _LEGAL_FORMS if form[-1] == last) for last in {form[-1] for form in _LEGAL_FORMS}}
 # Letters that Unicode does not decompose into an ASCII base letter.
 _TRANSLITERATE = str.maketrans(
     {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
@@ -74,7 +77,8 @@ def _strip_legal_forms(tokens: list[str]) -> list[str]:
         if stripped and len(tokens) > 1 and tokens[-1] in _CONJUNCTIONS:
             tokens = tokens[:-1]
             continue
-        form = next((f for f in _LEGAL_FORMS if len(tokens) > len(f) and tuple(tokens[-len(f):]) == f), None)
+        candidates = _LEGAL_FORMS_BY_LAST.get(tokens[-1], ()) if tokens else ()
+        form = next((f for f in candidates if len(tokens) > len(f) and tuple(tokens[-len(f):]) == f), None)
         if form is None:
             return tokens
         tokens, stripped = tokens[: -len(form)], True

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Model
 
+from prm.pgcopy import insert_objects
 from prm.tenancy.models import Tenant
 
 from .models import AuditEvent
@@ -45,5 +46,5 @@ def audit_build(*, tenant: Tenant, actor: Actor, verb: str, target: Model, from_
 
 
 def audit_store(events: list[AuditEvent], *, batch_size: int = 5000) -> None:
-    """Append rows made by audit_build, many per statement."""
-    AuditEvent.unscoped.bulk_create(events, batch_size=batch_size)
+    """Append rows made by audit_build, many per statement (COPY for many on PostgreSQL: prm/pgcopy.py)."""
+    insert_objects(AuditEvent.unscoped, events, batch_size=batch_size)

@@ -15,6 +15,7 @@ from prm.accounts.models import User
 from prm.audit.services import Actor, audit_build, audit_record, audit_store
 from prm.i18n.languages import supported_or_none
 from prm.outbox.services import email_render_and_enqueue, emails_send_later, emails_store
+from prm.pgcopy import insert_objects
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import PARTNER_ROLES, Membership, Role, Tenant
 from prm.tenancy.services import membership_grant
@@ -123,7 +124,7 @@ def _issue_chunk(tenant: Tenant, inviter: User, invitees: list[tuple[str, str, i
                                                       languages=languages))
     for invitation, email_id in zip(invitations, email_ids, strict=True):
         invitation.email_message_id = email_id
-    Invitation.objects.bulk_create(invitations)
+    insert_objects(Invitation.objects, invitations)
     audit_store([audit_build(tenant=tenant, actor=inviter, verb=InvitationVerb.CREATED, target=invitation,
                              to_state="pending", data={"email": invitation.email, "role": invitation.role,
                                                        "partner_id": invitation.partner_id})

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from prm.enqueue import enqueue_on_commit
 from prm.i18n.languages import language_for_recipient
+from prm.pgcopy import insert_objects
 from prm.tenancy.models import Tenant
 
 from .models import EmailStatus, OutboundEmail
@@ -52,8 +53,9 @@ def email_enqueue(*, tenant: Tenant | None, to: Iterable[str], subject: str, bod
 
 
 def emails_store(*, emails: list[OutboundEmail]) -> list[int]:
-    """Insert unsaved rows (see email_build) in one statement; returns their ids for emails_send_later."""
-    return [email.pk for email in OutboundEmail.objects.bulk_create(emails)]
+    """Insert unsaved rows (see email_build) in one statement (COPY for many on PostgreSQL:
+    prm/pgcopy.py); returns their ids for emails_send_later."""
+    return [email.pk for email in insert_objects(OutboundEmail.objects, emails)]
 
 
 def email_batches(email_ids: Sequence[int]) -> list[list[int]]:
