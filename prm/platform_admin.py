@@ -5,15 +5,17 @@ Tenant-owned models are read through their `unscoped` manager here, deliberately
 
 from functools import wraps
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.context import rls_bypass
+from prm.tenancy.context import rls_bypass, tenant_context
 
 
 class PlatformAdminSite(admin.AdminSite):
@@ -77,14 +79,34 @@ class PlatformAdminConfig(AdminConfig):
     default_site = "prm.platform_admin.PlatformAdminSite"
 
 
+class _ValidatedInItsTenant:
+    """Model validation (unique constraints) reads the scoped default manager: run it in the row's tenant."""
+
+    def _post_clean(self):
+        tenant = self.cleaned_data.get("tenant") or (self.instance.tenant if self.instance.tenant_id else None)
+        if tenant is None:
+            return super()._post_clean()
+        with tenant_context(tenant):
+            return super()._post_clean()
+
+
 class UnscopedModelAdmin(admin.ModelAdmin):
     """For tenant-owned models: the admin works across tenants on purpose."""
 
     def get_queryset(self, request):
         return self.model.unscoped.all()
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (_ValidatedInItsTenant, form), {})
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         remote = db_field.remote_field.model
-        if hasattr(remote, "unscoped"):
-            kwargs.setdefault("queryset", remote.unscoped.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if not hasattr(remote, "unscoped"):
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # ForeignKey.formfield() reads the remote model's scoped default manager before it takes the
+        # queryset given, and that raises with no tenant in force: build the field here instead.
+        kwargs.setdefault("queryset", remote.unscoped.all())
+        return forms.ModelChoiceField(required=not db_field.blank, label=capfirst(db_field.verbose_name),
+                                      help_text=db_field.help_text, to_field_name=db_field.remote_field.field_name,
+                                      **kwargs)

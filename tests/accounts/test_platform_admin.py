@@ -112,3 +112,22 @@ def test_a_staff_member_who_is_not_a_superuser_is_refused(world):
     client.force_login(staff)
     assert client.get("/admin/login/?next=/admin/").status_code == 403
     assert client.get("/admin/").status_code == 302
+
+
+def test_an_operator_edits_a_membership_and_a_partner_of_any_tenant(world, operator):
+    """Change pages of tenant-owned rows open and save with no tenant in force (their foreign keys list every tenant's rows)."""
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(operator)
+    for path in (f"/admin/tenancy/membership/{world.northwind_rep.pk}/change/",
+                 f"/admin/partners/partner/{world.initech.pk}/change/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert b'name="tenant"' in response.content
+    membership = world.northwind_rep
+    form = client.get(f"/admin/tenancy/membership/{membership.pk}/change/").context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["is_active"] = ""
+    response = client.post(f"/admin/tenancy/membership/{membership.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    membership.refresh_from_db()
+    assert membership.is_active is False
