@@ -31,7 +31,7 @@ from prm.api.models import ApiKey
 from prm.invitations.models import Invitation
 from prm.tenancy.context import tenant_context
 from prm.tenancy.forms import ProgramSettingsForm
-from prm.tenancy.models import Role
+from prm.tenancy.models import Role, Tenant
 from prm.tenancy.services import membership_deactivate
 from surveys.forms import SurveyForm, SurveySettingsForm
 from surveys.models import ImportBatch, PracticeNote, RelationshipSurvey, Survey
@@ -74,7 +74,8 @@ class Page:
 
 def _form_data(form_class, instance, **changes):
     """What the edit page's form would post back, with `changes` made."""
-    with tenant_context(instance.tenant):  # a form may list the tenant's rows (the partner form's channel managers)
+    tenant = instance if isinstance(instance, Tenant) else instance.tenant
+    with tenant_context(tenant):  # a form may list the tenant's rows (the partner form's channel managers)
         form = form_class(instance=instance, **({"tenant": instance.tenant} if form_class is DealForm else {}))
     data = {}
     for name, bound in form.fields.items():
@@ -277,6 +278,7 @@ PAGES = {
     ("partners:dashboard_create", "post", ""): Page(STAFF, ok=(302,), creates=Partner,
                                                     data=lambda w, obj: {"name": "Brand New Partner", "status": "active", "country": "FR"}),
     ("partners:dashboard_detail", "get", ""): Page(STAFF, NORTHWIND, (INITECH,)),
+    ("partners:dashboard_timeline", "get", ""): Page(STAFF, NORTHWIND, (INITECH,)),
     ("partners:dashboard_edit", "get", ""): Page(STAFF, NORTHWIND, (INITECH,)),
     ("partners:dashboard_edit", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,),
                                                   data=lambda w, obj: _form_data(PartnerForm, obj, notes="Changed by the matrix")),
