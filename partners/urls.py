@@ -13,6 +13,7 @@ dashboard_urlpatterns = [
     path("<int:pk>/deactivate/", dashboard.PartnerDeactivateView.as_view(), name="dashboard_deactivate"),
     path("<int:pk>/reactivate/", dashboard.PartnerReactivateView.as_view(), name="dashboard_reactivate"),
     path("<int:pk>/logo/", dashboard.PartnerLogoView.as_view(), name="dashboard_logo"),
+    path("<int:pk>/timeline/", dashboard.PartnerTimelineView.as_view(), name="dashboard_timeline"),
     path("profile-changes/<int:pk>/approve/", dashboard.ProfileChangeApproveView.as_view(), name="change_approve"),
     path("profile-changes/<int:pk>/reject/", dashboard.ProfileChangeRejectView.as_view(), name="change_reject"),
     path("profile-settings/", profile_settings.ProfileSettingsView.as_view(), name="profile_settings"),

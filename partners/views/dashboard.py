@@ -2,6 +2,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _, pgettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from prm.audit.selectors import audit_events_for
+from prm.audit.selectors import audit_events_for, audit_timeline
 from prm.invitations.forms import InviteForm
 from prm.invitations.models import Invitation
 from prm.invitations.services import invitation_create
@@ -114,6 +115,11 @@ class PartnerEditView(DashboardViewMixin, PartnerFormMixin, View):
         return partner
 
 
+# The partner's page shows its latest events; the rest are on its timeline page, this many a page.
+TIMELINE_ON_OVERVIEW = 10
+TIMELINE_PAGE_SIZE = 50
+
+
 class PartnerDetailView(DashboardViewMixin, View):
     """The partner's overview: its own sections (profile, team, timeline) and those other parts
     register in partners.overview (agreement, checklist, deals, NPS, follow-ups), in their order."""
@@ -125,6 +131,7 @@ class PartnerDetailView(DashboardViewMixin, View):
 
     def get(self, request, pk, invite_form=None, status=200):
         partner = self.get_object()
+        latest = list(audit_events_for(partner, limit=TIMELINE_ON_OVERVIEW + 1))  # one more: is there a rest?
         own = [
             Section("profile", _("Profile"), "partners/overview/profile.html", order=10, context={
                 "deactivate_form": DeactivateForm(), "pending": pending_profile_changes(partner)}),
@@ -133,10 +140,23 @@ class PartnerDetailView(DashboardViewMixin, View):
                 "invitations": Invitation.objects.filter(partner=partner).select_related("email_message").order_by("-created_at")[:20],
                 "invite_form": invite_form or InviteForm(membership=self.membership, fixed_partner=partner)}),
             Section("timeline", _("Timeline"), "partners/overview/timeline.html", order=90,
-                    context={"events": audit_events_for(partner)}),
+                    context={"events": latest[:TIMELINE_ON_OVERVIEW], "more_events": len(latest) > TIMELINE_ON_OVERVIEW}),
         ]
         sections = sorted([*own, *sections_for(partner)], key=lambda section: section.order)
         return render(request, "partners/dashboard/detail.html", {"partner": partner, "sections": sections}, status=status)
+
+
+class PartnerTimelineView(DashboardViewMixin, View):
+    """Every event of the partner, newest first, a page at a time (its overview shows the latest)."""
+
+    model = Partner
+
+    def get(self, request, pk):
+        partner = self.get_object()
+        page = Paginator(audit_timeline(partner), TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "partners/dashboard/timeline.html", {
+            "partner": partner, "events": page.object_list, "page_obj": page, "paginator": page.paginator,
+            "is_paginated": page.has_other_pages()})
 
 
 class PartnerInviteView(PartnerDetailView):

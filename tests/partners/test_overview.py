@@ -351,3 +351,56 @@ def test_a_refused_logo_change_keeps_the_old_file(world, django_capture_on_commi
                                     logo=SimpleUploadedFile("second.png", PNG, "image/png"))
         assert default_storage.exists(old)
         assert Partner.objects.get(pk=partner.pk).logo.name == old
+
+
+# --- the timeline: the latest events on the page, every event on the partner's timeline page ----
+
+
+def _events(partner, n):
+    """n events of the partner, note i recorded i minutes ago (note 0 the newest)."""
+    AuditEvent.unscoped.bulk_create([
+        AuditEvent(tenant=partner.tenant, verb="partner.updated", target_type="partners.partner",
+                   target_id=str(partner.pk), data={"note": f"note {i:02d}"}) for i in range(n)])
+    for i in range(n):
+        AuditEvent.unscoped.filter(target_id=str(partner.pk), data__note=f"note {i:02d}").update(
+            created_at=NOW - timedelta(minutes=i))
+
+
+def _notes(html):
+    import re
+
+    return re.findall(r"“(note \d\d)”", html)
+
+
+def test_the_page_shows_the_latest_ten_events_and_links_to_all_of_them(world, client_as):
+    northwind = world.northwind
+    AuditEvent.unscoped.filter(target_type="partners.partner", target_id=str(northwind.pk)).delete()
+    _events(northwind, 11)
+    timeline_url = reverse("partners:dashboard_timeline", args=[northwind.pk])
+    html = section(client_as(world.acme_manager).get(page_of(world, northwind)).content.decode(), "timeline")
+    assert _notes(html) == [f"note {i:02d}" for i in range(10)]
+    assert f'href="{timeline_url}"' in html
+
+    AuditEvent.unscoped.filter(data__note="note 10").delete()  # exactly ten: nothing more to see
+    html = section(client_as(world.acme_manager).get(page_of(world, northwind)).content.decode(), "timeline")
+    assert len(_notes(html)) == 10 and timeline_url not in html
+
+
+def test_the_timeline_page_shows_every_event_newest_first_fifty_a_page(world, client_as):
+    northwind = world.northwind
+    AuditEvent.unscoped.filter(target_type="partners.partner", target_id=str(northwind.pk)).delete()
+    _events(northwind, 60)
+    client = client_as(world.acme_manager)
+    url = reverse("partners:dashboard_timeline", args=[northwind.pk])
+    first, second = client.get(url), client.get(url + "?page=2")
+    assert first.status_code == second.status_code == 200
+    assert _notes(first.content.decode()) == [f"note {i:02d}" for i in range(50)]
+    assert _notes(second.content.decode()) == [f"note {i:02d}" for i in range(50, 60)]
+    assert f'href="{page_of(world, northwind)}"' in first.content.decode()
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_another_tenants_partner_timeline_is_a_404(world, client_as):
+    url = reverse("partners:dashboard_timeline", args=[world.northwind.pk])
+    assert client_as(world.globex_manager).get(url).status_code == 404
+    assert client_as(world.northwind_admin).get(url).status_code == 403

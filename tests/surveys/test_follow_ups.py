@@ -242,6 +242,25 @@ def test_the_dashboard_shows_open_overdue_closed_and_average_time_to_close(acme,
         "1", "1", "1", "30 h"]
 
 
+def test_the_average_time_to_close_is_exact_to_the_second_and_counts_closed_cases_only(acme, survey):
+    """The database computes it (julianday on SQLite, EXTRACT(EPOCH) on PostgreSQL): 90 min and
+    45 min 36 s average to 4,068 s = 1.13 h; an open case, however old, is not counted."""
+    from prm.tenancy.context import tenant_context
+    from surveys.selectors import follow_up_summary
+
+    start = timezone.now() - timedelta(days=3)
+    cases = [case_of(answer(acme, survey, acme.northwind, 2)) for _ in range(3)]
+    for case, closed_after in zip(cases, (timedelta(minutes=90), timedelta(minutes=45, seconds=36), None), strict=True):
+        FollowUpCase.objects.filter(pk=case.pk).update(
+            created_at=start, status=FollowUpStatus.CLOSED if closed_after else FollowUpStatus.OPEN,
+            closed_at=start + closed_after if closed_after else None)
+    with tenant_context(acme.acme):
+        summary = follow_up_summary(acme.northwind)
+        assert follow_up_summary(acme.contoso)["avg_close_hours"] is None
+    assert summary["closed"] == 2
+    assert summary["avg_close_hours"] == pytest.approx(4068 / 3600, abs=1e-6)
+
+
 def test_partners_cannot_see_the_dashboard_follow_ups(acme, client_as):
     assert client_as(acme.northwind_admin).get("/manage/nps/follow-ups/").status_code == 403
 
