@@ -1,3 +1,5 @@
+from functools import cache
+
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -27,8 +29,10 @@ def event_label(verb):
     return verb_labels().get(verb, verb.replace("_", " ").replace(".", ": ").capitalize())
 
 
+@cache
 def _status_labels(target_type: str) -> dict:
-    """The target model's own status choices ("dealreg.deal" → {"more_info": "More info requested", …})."""
+    """The target model's own status choices ("dealreg.deal" → {"more_info": "More info requested", …}),
+    looked up once per model, not once per timeline row (the labels are lazy: read in the active language)."""
     try:
         field = apps.get_model(target_type)._meta.get_field("status")
     except (LookupError, ValueError, FieldDoesNotExist):
