@@ -36,6 +36,21 @@ class ServiceActionView(View):
         return redirect(self.get_success_url(obj))
 
 
+def form_submit(request, form, perform, *, message, then, refused=(ValidationError,)):
+    """The POST of a form page: validate `form`, run `perform(cleaned_data)` (one service call), report
+    `message` and redirect to `then` (a URL name, or a function of what `perform` returned). Returns None
+    when the form or the service refused: the caller shows the form again, errors next to their fields."""
+    if not form.is_valid():
+        return None
+    try:
+        result = perform(form.cleaned_data)
+    except refused as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, message)
+    return redirect(then(result) if callable(then) else then)
+
+
 def add_service_errors(form, exc):
     """Put a service's ValidationError next to the fields it names; anything else on the form."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):

@@ -1,16 +1,15 @@
 """Tenant admins write agreement templates, edit and publish their versions, and set the re-sign rules;
 staff read signatures and download signed copies; tenant admins counter-sign."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from prm.audit.selectors import audit_events_for
-from prm.tenancy.actions import ServiceActionView, add_service_errors
+from prm.tenancy.actions import ServiceActionView, form_submit
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import services
@@ -20,6 +19,9 @@ from ..rendering import PLACEHOLDERS, render_html
 from ..selectors import agreement_settings_for, templates_with_current
 from .common import client_ip, pdf_response, user_agent
 
+
+def _template_page(template):
+    return reverse("agreements:template", args=[template.pk])
 
 class TemplateListView(TenantAdminViewMixin, View):
     def get(self, request):
@@ -35,15 +37,10 @@ class TemplateCreateView(TenantAdminViewMixin, View):
 
     def post(self, request):
         form = NewTemplateForm(request.POST)
-        if form.is_valid():
-            try:
-                template = services.template_create(tenant=self.tenant, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Agreement created with a first draft. Preview it, then publish it."))
-                return redirect("agreements:template", pk=template.pk)
-        return self.get(request, form=form, status=400)
+        return (form_submit(request, form, lambda data: services.template_create(tenant=self.tenant, actor=request.user, **data),
+                            message=_("Agreement created with a first draft. Preview it, then publish it."),
+                            then=_template_page)
+                or self.get(request, form=form, status=400))
 
 
 class TemplateDetailView(TenantAdminViewMixin, View):
@@ -63,15 +60,9 @@ class TemplateDetailView(TenantAdminViewMixin, View):
     def post(self, request, pk):
         template = self.get_object()
         form = TemplateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.template_update(template=template, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Saved: the agreement applies to the partners chosen."))
-                return redirect("agreements:template", pk=template.pk)
-        return self.get(request, pk, form=form, status=400)
+        return (form_submit(request, form, lambda data: services.template_update(template=template, actor=request.user, **data),
+                            message=_("Saved: the agreement applies to the partners chosen."), then=_template_page)
+                or self.get(request, pk, form=form, status=400))
 
 
 class DraftEditView(TenantAdminViewMixin, View):
@@ -91,15 +82,9 @@ class DraftEditView(TenantAdminViewMixin, View):
     def post(self, request, pk):
         template = self.get_object()
         form = DraftForm(request.POST)
-        if form.is_valid():
-            try:
-                draft = services.draft_save(template=template, actor=request.user, body=form.cleaned_data["body"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Draft saved."))
-                return redirect("agreements:preview", pk=draft.pk)
-        return self.get(request, pk, form=form, status=400)
+        return (form_submit(request, form, lambda data: services.draft_save(template=template, actor=request.user, body=data["body"]),
+                            message=_("Draft saved."), then=lambda draft: reverse("agreements:preview", args=[draft.pk]))
+                or self.get(request, pk, form=form, status=400))
 
 
 class VersionPreviewView(TenantAdminViewMixin, View):
@@ -139,15 +124,10 @@ class AgreementSettingsView(TenantAdminViewMixin, View):
 
     def post(self, request):
         form = AgreementSettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.agreement_settings_update(tenant=self.tenant, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Agreement settings saved."))
-                return redirect("agreements:settings")
-        return self.get(request, form=form, status=400)
+        return (form_submit(request, form, lambda data: services.agreement_settings_update(
+                    tenant=self.tenant, actor=request.user, **data),
+                    message=_("Agreement settings saved."), then="agreements:settings")
+                or self.get(request, form=form, status=400))
 
 
 class SignatureDetailView(DashboardViewMixin, View):
@@ -169,17 +149,12 @@ class SignatureDetailView(DashboardViewMixin, View):
         if not self.membership.is_tenant_admin:
             raise PermissionDenied
         form = CountersignForm(request.POST)
-        if form.is_valid():
-            try:
-                services.signature_countersign(signature=signature, membership=self.membership,
-                                               typed_name=form.cleaned_data["typed_name"],
-                                               ip_address=client_ip(request), user_agent=user_agent(request))
-            except (ValidationError, PermissionDenied) as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Counter-signed."))
-                return redirect("agreements:signature", pk=signature.pk)
-        return self.get(request, pk, form=form, status=400)
+        return (form_submit(request, form, lambda data: services.signature_countersign(
+                    signature=signature, membership=self.membership, typed_name=data["typed_name"],
+                    ip_address=client_ip(request), user_agent=user_agent(request)),
+                    message=_("Counter-signed."), then=lambda signed: reverse("agreements:signature", args=[signed.pk]),
+                    refused=(ValidationError, PermissionDenied))
+                or self.get(request, pk, form=form, status=400))
 
 
 class SignaturePdfView(DashboardViewMixin, View):

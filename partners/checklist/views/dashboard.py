@@ -10,7 +10,7 @@ from django.views import View
 
 from partners.models import Partner
 from prm.audit.selectors import audit_events_for
-from prm.tenancy.actions import ServiceActionView, add_service_errors, error_text
+from prm.tenancy.actions import ServiceActionView, error_text, form_submit
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import services
@@ -29,15 +29,9 @@ class StepsView(DashboardViewMixin, View):
 
     def post(self, request):
         form = StepForm(request.POST)
-        if form.is_valid():
-            try:
-                services.step_create(tenant=self.tenant, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Step added at the end of the checklist."))
-                return redirect("checklist:steps")
-        return self.get(request, form=form, status=400)
+        return (form_submit(request, form, lambda data: services.step_create(tenant=self.tenant, actor=request.user, **data),
+                            message=_("Step added at the end of the checklist."), then="checklist:steps")
+                or self.get(request, form=form, status=400))
 
 
 class StepEditView(DashboardViewMixin, View):
@@ -51,16 +45,10 @@ class StepEditView(DashboardViewMixin, View):
     def post(self, request, pk):
         step = self.get_object()
         form = StepEditForm(request.POST, step=step)
-        if form.is_valid():
-            try:
-                services.step_update(step=step, actor=request.user, title=form.cleaned_data["title"],
-                                     threshold=form.cleaned_data.get("threshold"))
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Step saved."))
-                return redirect("checklist:steps")
-        return self.get(request, pk, form=form, status=400)
+        return (form_submit(request, form, lambda data: services.step_update(
+                    step=step, actor=request.user, title=data["title"], threshold=data.get("threshold")),
+                    message=_("Step saved."), then="checklist:steps")
+                or self.get(request, pk, form=form, status=400))
 
 
 class StepMoveView(DashboardViewMixin, View):
@@ -106,15 +94,10 @@ class SettingsView(TenantAdminViewMixin, View):
 
     def post(self, request):
         form = ChecklistSettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.checklist_settings_update(tenant=self.tenant, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Checklist settings saved."))
-                return redirect("checklist:settings")
-        return self.get(request, form=form, status=400)
+        return (form_submit(request, form, lambda data: services.checklist_settings_update(
+                    tenant=self.tenant, actor=request.user, **data),
+                    message=_("Checklist settings saved."), then="checklist:settings")
+                or self.get(request, form=form, status=400))
 
 
 class StuckView(DashboardViewMixin, View):

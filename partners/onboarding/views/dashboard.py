@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from prm.audit.selectors import audit_events_for
-from prm.tenancy.actions import ServiceActionView, add_service_errors, error_text
+from prm.tenancy.actions import ServiceActionView, add_service_errors, error_text, form_submit
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import services
@@ -122,15 +122,10 @@ class SettingsView(TenantAdminViewMixin, View):
                     return redirect("onboarding:settings")
             return self.get(request, question_form=form, status=400)
         form = OnboardingSettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.onboarding_settings_update(tenant=self.tenant, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Application settings saved."))
-                return redirect("onboarding:settings")
-        return self.get(request, settings_form=form, status=400)
+        return (form_submit(request, form, lambda data: services.onboarding_settings_update(
+                    tenant=self.tenant, actor=request.user, **data),
+                    message=_("Application settings saved."), then="onboarding:settings")
+                or self.get(request, settings_form=form, status=400))
 
 
 class QuestionToggleView(TenantAdminViewMixin, ServiceActionView):
