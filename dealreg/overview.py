@@ -18,9 +18,12 @@ from .models import ACTIVE_STATUSES, Deal, DealStatus
 
 def deal_figures(partner, currency: str) -> dict:
     """Counts and sums of the partner's deals: one GROUP BY status and currency, read in the order of
-    the index deal_partner_figures (a few dozen rows however many deals), added up here."""
+    the index deal_partner_figures (a few dozen rows however many deals), added up here. COUNT(*), not
+    COUNT(id): the id is not in that index, and counting it would make PostgreSQL visit every row
+    instead of answering from the index alone (an index-only scan, 18 ms instead of 40–90 ms for
+    30,000 deals in bench/partner_overview.py)."""
     rows = (Deal.objects.filter(partner=partner).order_by().values_list("status", "currency")
-            .annotate(n=Count("pk"), value=Sum("value")))
+            .annotate(n=Count("*"), value=Sum("value")))
     figures = {"total": 0, "open": 0, "open_value": Decimal(0), "open_other": 0,
                "won": 0, "won_value": Decimal(0), "won_other": 0, **dict.fromkeys(ACTIVE_STATUSES, 0)}
     for status, deal_currency, n, value in rows:
