@@ -7,7 +7,7 @@ import math
 from operator import attrgetter
 
 import pandas as pd
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import BooleanField, DateField, JSONField
 
 NULL = "\\N"
@@ -36,17 +36,19 @@ def copy_frame(model, frame: pd.DataFrame) -> None:
         cursor.cursor.copy_expert(f"COPY {model._meta.db_table} ({', '.join(frame.columns)}) FROM STDIN", buffer)
 
 
-# --- unsaved model instances ------------------------------------------------------------------
+# --- unsaved model instances (prm/bulk_insert.py chooses this on PostgreSQL) ------------------
 #
-# bulk_create compiles every value of every row through the ORM (~10 µs a row); an import that
-# writes ~450,000 rows spends most of its time there (bench/partner_import.py). `insert_objects`
-# writes many rows with COPY instead, on PostgreSQL, and with bulk_create (the plain path) on
-# other databases and for lists shorter than COPY_FROM. COPY FROM is refused on a table under
-# row-level security, so the rows go into a temporary table first and reach the real one with
-# one INSERT … SELECT, a statement the tenant policy checks like any other. Ids are reserved from
-# the table's sequence beforehand and set on the instances, as bulk_create sets them.
+# COPY FROM is refused on a table under row-level security, so the rows go into a temporary table
+# first and reach the real one with one INSERT … SELECT, a statement the tenant policy checks like
+# any other. Ids are reserved from the table's sequence beforehand and set on the instances, as
+# bulk_create sets them.
 
-COPY_FROM = 500  # fewer rows: bulk_create (the plain path)
+
+# Fields whose values are stored as they are (exactly these classes: a subclass may hold another type).
+AS_IS = {models.CharField, models.TextField, models.EmailField, models.SlugField, models.URLField,
+         models.IntegerField, models.BigIntegerField, models.SmallIntegerField, models.PositiveIntegerField,
+         models.PositiveSmallIntegerField, models.ForeignKey, models.FloatField, models.AutoField,
+         models.BigAutoField}
 
 
 def _escaped(text: str) -> str:
@@ -64,10 +66,13 @@ def _converter(field):
         return lambda value: NULL if value is None else ("t" if value else "f")
     if isinstance(field, DateField):  # DateTimeField too
         return lambda value: NULL if value is None else value.isoformat()
-    return lambda value: NULL if value is None else _escaped(str(value))
+    if type(field) in AS_IS:
+        return lambda value: NULL if value is None else _escaped(str(value))
+    # Any other field (a country field holds a Country) as the ORM prepares it.
+    return lambda value: NULL if value is None else _escaped(str(field.get_db_prep_save(value, connection)))
 
 
-def _reader(field):
+def value_reader(field):
     """obj -> its value to store; auto_now(_add) fields are set now, as bulk_create sets them."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return lambda obj: field.pre_save(obj, True)
@@ -90,7 +95,7 @@ def copy_objects(model, objs: list) -> None:
     missing = [obj for obj in objs if obj.pk is None]
     for obj, pk in zip(missing, _reserve_ids(model, len(missing)), strict=True):
         obj.pk = pk
-    columns_of = [(_reader(field), _converter(field)) for field in fields]
+    columns_of = [(value_reader(field), _converter(field)) for field in fields]
     lines = ["\t".join([text(read(obj)) for read, text in columns_of]) + "\n" for obj in objs]
     table, staging = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(f"prm_copy_{meta.db_table}")
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
@@ -99,14 +104,3 @@ def copy_objects(model, objs: list) -> None:
         cursor.cursor.copy_expert(f"COPY {staging} ({columns}) FROM STDIN", io.StringIO("".join(lines)))
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")
         cursor.execute(f"DROP TABLE {staging}")
-
-
-def insert_objects(manager, objs: list, *, batch_size: int | None = None) -> list:
-    """Insert unsaved instances through `manager` (its model's rows): COPY for many on PostgreSQL,
-    else manager.bulk_create. Either way the instances get their ids; returns them."""
-    if connection.vendor == "postgresql" and len(objs) >= COPY_FROM:
-        copy_objects(manager.model, objs)
-        for obj in objs:
-            obj._state.adding, obj._state.db = False, connection.alias
-        return objs
-    return manager.bulk_create(objs, batch_size=batch_size)

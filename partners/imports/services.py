@@ -15,9 +15,9 @@ from partners.domains import domain_from_website
 from partners.models import Partner, PartnerStatus
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_build, audit_record, audit_store
+from prm.bulk_insert import insert_objects
 from prm.enqueue import enqueue_on_commit
 from prm.invitations.services import invitations_create_many
-from prm.pgcopy import insert_objects
 from prm.tenancy.models import Membership, Tenant
 
 from . import progress

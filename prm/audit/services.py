@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Model
 
-from prm.pgcopy import insert_objects
+from prm.bulk_insert import insert_objects
 from prm.tenancy.models import Tenant
 
 from .models import AuditEvent
@@ -46,5 +46,5 @@ def audit_build(*, tenant: Tenant, actor: Actor, verb: str, target: Model, from_
 
 
 def audit_store(events: list[AuditEvent], *, batch_size: int = 5000) -> None:
-    """Append rows made by audit_build, many per statement (COPY for many on PostgreSQL: prm/pgcopy.py)."""
+    """Append rows made by audit_build, many per statement (fast for many: prm/bulk_insert.py)."""
     insert_objects(AuditEvent.unscoped, events, batch_size=batch_size)

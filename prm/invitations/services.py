@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_build, audit_record, audit_store
+from prm.bulk_insert import insert_objects
 from prm.i18n.languages import supported_or_none
 from prm.outbox.services import email_render_and_enqueue, emails_send_later, emails_store
-from prm.pgcopy import insert_objects
 from prm.tenancy.links import tenant_url
 from prm.tenancy.models import PARTNER_ROLES, Membership, Role, Tenant
 from prm.tenancy.services import membership_grant

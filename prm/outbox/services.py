@@ -16,9 +16,9 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from prm.bulk_insert import insert_objects
 from prm.enqueue import enqueue_on_commit
 from prm.i18n.languages import language_for_recipient
-from prm.pgcopy import insert_objects
 from prm.tenancy.models import Tenant
 
 from .models import EmailStatus, OutboundEmail
@@ -53,8 +53,8 @@ def email_enqueue(*, tenant: Tenant | None, to: Iterable[str], subject: str, bod
 
 
 def emails_store(*, emails: list[OutboundEmail]) -> list[int]:
-    """Insert unsaved rows (see email_build) in one statement (COPY for many on PostgreSQL:
-    prm/pgcopy.py); returns their ids for emails_send_later."""
+    """Insert unsaved rows (see email_build) in one statement (fast for many:
+    prm/bulk_insert.py); returns their ids for emails_send_later."""
     return [email.pk for email in insert_objects(OutboundEmail.objects, emails)]
 
 

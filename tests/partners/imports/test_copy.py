@@ -1,5 +1,6 @@
-"""The COPY path of an import (prm/pgcopy.py insert_objects, PostgreSQL) writes the rows the plain
-path (bulk_create) writes, and the tenant policy still refuses a row of another tenant."""
+"""The fast path of an import's writes (prm/bulk_insert.py: COPY on PostgreSQL, executemany on
+SQLite) writes the rows the plain path (bulk_create) writes, and on PostgreSQL the tenant policy
+still refuses a row of another tenant."""
 
 import os
 import re
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from partners.imports.models import ImportStatus
 from partners.models import Partner
-from prm import pgcopy
+from prm import bulk_insert, pgcopy
 from prm.audit.models import AuditEvent
 from prm.invitations.models import Invitation
 from prm.outbox.models import OutboundEmail
@@ -21,17 +22,16 @@ from .helpers import UPLOAD, csv_file, latest, upload
 postgres_only = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL (DATABASE_URL)"
 )
-pytestmark = [pytest.mark.postgres, postgres_only]
 
 TRICKY = "tab\there, line\nbreak\r, back\\slash, \\N, «ünï», 😀"
 
 
 def _plain(monkeypatch):
-    monkeypatch.setattr(pgcopy, "COPY_FROM", 10**9)
+    monkeypatch.setattr(bulk_insert, "FAST_FROM", 10**9)
 
 
 def _copy(monkeypatch):
-    monkeypatch.setattr(pgcopy, "COPY_FROM", 1)
+    monkeypatch.setattr(bulk_insert, "FAST_FROM", 1)
 
 
 def _rows(model, manager, pks, skip=("id", "created_at")):
@@ -60,6 +60,8 @@ def _emails(world):
             for n in range(3)]
 
 
+@pytest.mark.postgres
+@postgres_only
 def test_copy_objects_writes_what_bulk_create_writes(world, in_tenant):
     with in_tenant(world.acme):
         plain = AuditEvent.unscoped.bulk_create(_audits(world))
@@ -78,14 +80,16 @@ def test_copy_objects_writes_what_bulk_create_writes(world, in_tenant):
         assert later[0].pk > max(e.pk for e in copied)
 
 
-def test_insert_objects_takes_copy_from_its_threshold_on(world, in_tenant, monkeypatch):
+def test_insert_objects_takes_the_fast_path_from_its_threshold_on(world, in_tenant, monkeypatch):
     _copy(monkeypatch)
     with in_tenant(world.acme), transaction.atomic():
-        events = pgcopy.insert_objects(AuditEvent.unscoped, _audits(world))
+        events = bulk_insert.insert_objects(AuditEvent.unscoped, _audits(world))
         assert [e._state.adding for e in events] == [False] * 3
         assert AuditEvent.unscoped.filter(pk__in=[e.pk for e in events]).count() == 3
 
 
+@pytest.mark.postgres
+@postgres_only
 def test_the_tenant_policy_refuses_a_copied_row_of_another_tenant(world, in_tenant):
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user")
@@ -177,3 +181,11 @@ def test_an_import_by_copy_writes_the_rows_of_an_import_by_the_plain_path(world,
     expected = _snapshot(world.globex, world.globex_manager, plain, texts)
     assert got[0] and got[1] and got[2]
     assert got == expected
+
+
+def test_the_fast_path_gives_the_ids_the_rows_have(world, in_tenant, monkeypatch):
+    _copy(monkeypatch)
+    with in_tenant(world.acme), transaction.atomic():
+        events = bulk_insert.insert_objects(AuditEvent.unscoped, _audits(world))
+        stored = {e.pk: e.target_id for e in AuditEvent.unscoped.filter(pk__in=[e.pk for e in events])}
+        assert stored == {e.pk: e.target_id for e in events}
