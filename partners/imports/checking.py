@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 
+from partners.business_types import BusinessType
 from partners.domains import domain_from_website
 from partners.names import normalize_company_name, normalize_domain
 from prm.tenancy.models import Role
 
+from .business_types import business_type
 from .columns import FIELDS, PARTNER_FIELDS, USER_FIELDS
 from .countries import country_code
 
@@ -22,7 +24,7 @@ MAX_LENGTHS = {"partner": 200, "website": 200, "street": 200, "postcode": 20, "c
                "description": 2000, "email": 254, "full_name": 150}
 ROLES = {"": Role.PARTNER_USER, "user": Role.PARTNER_USER, "partneruser": Role.PARTNER_USER,
          "admin": Role.PARTNER_ADMIN, "partneradmin": Role.PARTNER_ADMIN}
-UPDATABLE = ("website", "country", "street", "postcode", "city", "tier", "description")
+UPDATABLE = ("website", "country", "business_type", "street", "postcode", "city", "tier", "description")
 _url = URLValidator(schemes=["http", "https"])
 
 
@@ -121,6 +123,12 @@ def _partner_values(row: dict[str, str], report) -> dict[str, str]:
                % {"value": values["country"]})
         code = ""
     values["country"] = code
+    kind = business_type(values["business_type"])
+    if kind is None:
+        report("business_type", _("Unknown business type “%(value)s”: use one of %(types)s.")
+               % {"value": values["business_type"], "types": ", ".join(str(label) for label in BusinessType.labels)})
+        kind = ""
+    values["business_type"] = kind
     for name in PARTNER_FIELDS:
         limit = MAX_LENGTHS.get(name)
         if limit and len(row[name]) > limit:

@@ -13,6 +13,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "website": ("website", "web site", "url", "homepage", "account: website", "account website"),
     "country": ("country", "billing country", "billing country/territory", "billing country code",
                 "account: billing country", "country code", "shipping country", "mailing country"),
+    "business_type": ("business type", "partner type", "type", "account type", "account: type"),
     "street": ("street", "address", "billing street", "billing address line 1", "account: billing street"),
     "postcode": ("postcode", "postal code", "zip", "zip code", "billing zip/postal code", "billing postal code",
                  "account: billing zip/postal code"),
@@ -25,7 +26,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "full_name": ("full name", "contact name", "contact: full name", "user name", "contact"),
     "role": ("role", "user role"),
 }
-PARTNER_FIELDS = ("partner", "website", "country", "street", "postcode", "city", "tier", "description")
+PARTNER_FIELDS = ("partner", "website", "country", "business_type", "street", "postcode", "city", "tier", "description")
 USER_FIELDS = ("email", "first_name", "last_name", "full_name", "role")
 FIELDS = ("account_id", *PARTNER_FIELDS, *USER_FIELDS)
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_(
         "CSV or Excel (.xlsx): one row per user, or per partner. Columns such as Partner (or Account Name), "
-        "Website, Country (or Billing Country), Email, First Name, Last Name, Role; a Salesforce Account or "
+        "Website, Country (or Billing Country), Business type (or Type), Email, First Name, Last Name, Role; a Salesforce Account or "
         "Contact export works as it is."))
 
 

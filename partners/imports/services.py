@@ -152,7 +152,8 @@ def _partner(tenant: Tenant, group: Group, actor: User) -> Partner:
     values = group.values
     name, email = group.contact or ("", "")
     return Partner(tenant=tenant, name=values["partner"], status=PartnerStatus.ACTIVE, website=values["website"],
-                   domain=values["domain"], country=values["country"], street=values["street"],
+                   domain=values["domain"], country=values["country"], business_type=values["business_type"],
+                   street=values["street"],
                    postcode=values["postcode"], city=values["city"], tier=values["tier"],
                    description=values["description"], primary_contact_name=name, primary_contact_email=email,
                    created_by=actor)

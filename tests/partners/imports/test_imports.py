@@ -137,6 +137,29 @@ def test_existing_partners_matched_by_domain_and_by_name_are_updated_not_duplica
     assert updated.data["import"] == partner_import.pk
 
 
+def test_a_business_type_column_sets_new_partners_and_updates_existing_ones(world, manager, confirm):
+    """Our values and labels (English or German) and Salesforce's Account Type picklist are read."""
+    header = ["Account Name", "Website", "Type", "Email"]
+    rows = [("Fabrikam", "fabrikam.example", "Channel Partner / Reseller", ""),
+            ("Litware", "litware.example", "Systemintegrator", ""),
+            ("Adatum", "adatum.example", "msp", ""),
+            ("Northwind Traders", "northwind.example", "Referral partner", "")]
+    partner_import, _page = preview(manager, csv_file(rows, header=header))
+    assert partner_import.status == ImportStatus.CHECKED
+    confirm(manager, partner_import, invite=False)
+    types = dict(acme_partners().filter(name__in=["Fabrikam", "Litware", "Adatum", "Northwind Traders"])
+                 .values_list("name", "business_type"))
+    assert types == {"Fabrikam": "reseller", "Litware": "integrator", "Adatum": "msp", "Northwind Traders": "referral"}
+
+
+def test_an_unknown_business_type_is_a_problem_naming_the_types(world, manager):
+    header = ["Partner", "Website", "Business type"]
+    partner_import, page = preview(manager, csv_file([("Fabrikam", "fabrikam.example", "Spaceship")], header=header))
+    assert partner_import.status == ImportStatus.PROBLEMS
+    assert re.search(r"<td>2</td><td>Business type</td><td class=\"error\">Unknown business type “Spaceship”: use one of "
+                     r"Reseller, Integrator", page.content.decode())
+
+
 def test_a_user_already_in_the_same_partner_is_counted_and_not_invited(world, manager, confirm):
     rows = [("Northwind Traders", "", "", "rep@northwind.example", "", "", "")]
     partner_import, _page = preview(manager, csv_file(rows))
