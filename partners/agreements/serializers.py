@@ -24,8 +24,8 @@ class SignatureSerializer(serializers.ModelSerializer):
     partner_name = serializers.CharField(source="partner.name", read_only=True)
     agreement = serializers.CharField(source="version.template.title", read_only=True)
     version_number = serializers.IntegerField(source="version.number", read_only=True)
-    signer_email = serializers.EmailField(source="signer.email", read_only=True, default=None)
-    countersigner_email = serializers.EmailField(source="countersigner.email", read_only=True, default=None)
+    signer_email = serializers.EmailField(source="signer.email", read_only=True, default=None, allow_null=True)
+    countersigner_email = serializers.EmailField(source="countersigner.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Signature

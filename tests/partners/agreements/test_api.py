@@ -67,3 +67,12 @@ def test_countersigning_over_the_api_is_for_tenant_admins(world, client_as, key_
 def test_reminders_are_scheduled_on_beat(db):
     task = PeriodicTask.objects.get(task="partners.agreements.tasks.remind_unsigned_agreements")
     assert task.enabled and task.crontab is not None
+
+
+def test_the_schema_says_a_signature_may_have_no_signer_or_countersigner_email(db):
+    """A signature not counter-signed (or whose signer left) answers null there; the schema must allow it."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    properties = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]["Signature"]["properties"]
+    assert properties["countersigner_email"]["nullable"] is True
+    assert properties["signer_email"]["nullable"] is True
