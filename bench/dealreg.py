@@ -801,8 +801,8 @@ def request(client, url):
     return len(ctx.captured_queries), ctx.captured_queries, len(response.content)
 
 
-def time_page(client, url, samples):
-    for _ in range(3):
+def time_page(client, url, samples, warmup=3):
+    for _ in range(warmup):
         client.get(url)
     times = []
     for _ in range(samples):

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.dealreg import BenchDatabase, Stat, client_for, print_load, request, setup_django  # noqa: E402
+from bench.dealreg import BenchDatabase, Stat, client_for, print_load, request, setup_django, time_page  # noqa: E402
 
 PAGE_GOAL_MS = 150.0
 STATUS_MIX = [("submitted", 0.12), ("more_info", 0.03), ("approved", 0.30), ("won", 0.25), ("lost", 0.15),
@@ -179,18 +179,6 @@ def rank(tenant):
 # Measuring
 # --------------------------------------------------------------------------------------------
 
-def timed(client, url, samples):
-    for _ in range(5):
-        client.get(url)
-    times = []
-    for _ in range(samples):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return Stat(url, times)
-
-
 def measure(args, world):
     from partners import overview
     from prm.tenancy.context import tenant_context
@@ -202,18 +190,18 @@ def measure(args, world):
     providers = list(overview._providers)
 
     results = {}
-    results["baseline"] = timed(client, "/bench/ok/", args.samples)
+    results["baseline"] = time_page(client, "/bench/ok/", args.samples, warmup=5)
     overview._providers[:] = []
     try:
         results["minimal_queries"] = request(client, page)[0]
-        results["minimal"] = timed(client, page, args.samples)
+        results["minimal"] = time_page(client, page, args.samples, warmup=5)
     finally:
         overview._providers[:] = providers
     for _ in range(3):
         request(client, page)  # warm
     results["full_queries"], captured, size = request(client, page)
     results["slowest"] = sorted(captured, key=lambda q: -float(q["time"]))[:6]
-    results["full"] = timed(client, page, args.samples)
+    results["full"] = time_page(client, page, args.samples, warmup=5)
     results["size"] = size
     results["small_queries"] = request(client, f"/manage/partners/{small.pk}/")[0]
 
