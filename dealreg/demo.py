@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from partners.models import Partner
+from partners.tiers.models import Tier
 from prm.audit.models import AuditEvent
 from prm.tenancy.context import tenant_context
 from prm.tenancy.models import Tenant
@@ -141,8 +142,9 @@ def load_deal_demo() -> dict[str, list[int]]:
             for name in PRODUCT_LINES:
                 ProductLine.objects.get_or_create(name=name, defaults={"tenant": tenant})
             rules = rules_for(tenant)
-            if slug == "acme" and not rules.auto_approve_tiers:
-                rules.minimum_value, rules.auto_approve_tiers = Decimal("5000"), ["Gold"]
+            if slug == "acme" and not rules.auto_approve_tiers.exists():
+                rules.minimum_value = Decimal("5000")
                 rules.save()
+                rules.auto_approve_tiers.set(Tier.objects.filter(name="Gold"))
             won[slug] = _deals(tenant, program)
     return won

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
 
+from partners.tiers.models import Tier
+
 from .models import Deal, DealStatus, ProductLine, RulesOfEngagement
 from .selectors import EXPIRY_WARNING_DAYS
 
@@ -99,18 +101,18 @@ class DealFilterForm(forms.Form):
 
 
 class RulesForm(forms.ModelForm):
-    auto_approve_tiers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
-                                                   label=_("Tiers eligible for automatic approval"))
+    auto_approve_tiers = forms.ModelMultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                                        queryset=Tier.unscoped.none(), to_field_name="name",
+                                                        label=_("Tiers eligible for automatic approval"))
 
     class Meta:
         model = RulesOfEngagement
         fields = ["protection_days", "max_extensions", "extension_days", "minimum_value", "approval_sla_hours",
                   "first_approved_wins", "auto_approve", "auto_approve_max_value", "auto_approve_tiers"]
 
-    def __init__(self, *args, tiers=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        known = sorted(set(tiers) | set(self.instance.auto_approve_tiers or []))
-        self.fields["auto_approve_tiers"].choices = [(t, t) for t in known]
+        self.fields["auto_approve_tiers"].queryset = Tier.objects.all()
 
     def clean(self):
         data = super().clean()

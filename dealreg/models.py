@@ -41,8 +41,8 @@ class RulesOfEngagement(TenantOwnedModel):
         _("maximum value for automatic approval"), max_digits=14, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0)], help_text=_("Only deals up to this value are approved automatically."),
     )
-    auto_approve_tiers = models.JSONField(
-        _("tiers eligible for automatic approval"), default=list, blank=True,
+    auto_approve_tiers = models.ManyToManyField(
+        "tiers.Tier", blank=True, related_name="+", verbose_name=_("tiers eligible for automatic approval"),
         help_text=_("Tiers whose deals may be approved automatically."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

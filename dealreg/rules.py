@@ -11,3 +11,11 @@ def rules_for(tenant, *, for_update=False):
     if for_update:
         rules = RulesOfEngagement.objects.select_for_update().get(pk=rules.pk)
     return rules
+
+
+def protection_days(partner, rules) -> int:
+    """How long an approved deal of `partner` is protected: its tier's benefit, else the rules' default."""
+    tier = partner.tier
+    if tier is not None and tier.protection_days:
+        return tier.protection_days
+    return rules.protection_days

@@ -25,7 +25,7 @@ from .approval import approval_refusal
 from .audit_verbs import DealregVerb
 from .conflicts import Conflict, find_conflicts, key_of
 from .models import Deal, DealStatus, ProductLine, RulesOfEngagement
-from .rules import rules_for
+from .rules import protection_days, rules_for
 from .signals import deal_submitted
 from .states import TRANSITIONS, illegal_message, not_editable_message
 
@@ -165,7 +165,9 @@ def deal_submit(*, deal: Deal, actor: Actor) -> Deal:
 
 def _auto_approval_rule(deal: Deal, rules: RulesOfEngagement, conflicts: list[Conflict]) -> str:
     """The rule's name if this deal qualifies for automatic approval, else ''."""
-    if not rules.auto_approve or deal.partner.tier not in (rules.auto_approve_tiers or []):
+    if not rules.auto_approve or deal.partner.tier_id is None:
+        return ""
+    if not rules.auto_approve_tiers.filter(pk=deal.partner.tier_id).exists():
         return ""
     if deal.currency != deal.tenant.currency:
         return ""
@@ -175,9 +177,9 @@ def _auto_approval_rule(deal: Deal, rules: RulesOfEngagement, conflicts: list[Co
         return ""
     with _in_program_language(deal.tenant):
         if rules.auto_approve_max_value is None:
-            return _("Automatic approval: no conflicts, %(tier)s tier") % {"tier": deal.partner.tier}
+            return _("Automatic approval: no conflicts, %(tier)s tier") % {"tier": deal.partner.tier.name}
         return _("Automatic approval: no conflicts, %(tier)s tier up to %(maximum)s") % {
-            "tier": deal.partner.tier, "maximum": money_whole(rules.auto_approve_max_value, deal.tenant.currency)}
+            "tier": deal.partner.tier.name, "maximum": money_whole(rules.auto_approve_max_value, deal.tenant.currency)}
 
 
 @transaction.atomic
@@ -188,14 +190,14 @@ def deal_approve(*, deal: Deal, actor: Actor, rule: str = "") -> Deal:
     decided one after the other and the second sees the first.
     """
     rules = rules_for(deal.tenant, for_update=True)
-    deal = Deal.objects.select_related("partner", "tenant").get(pk=deal.pk)
+    deal = Deal.objects.select_related("partner__tier", "tenant").get(pk=deal.pk)
     refused = approval_refusal(deal, rules)
     if refused:
         raise ValidationError(refused)
     now = timezone.now()
     _move(deal, "approve", actor, rule=rule, extra={
         "decided_at": now, "decided_by": _user_or_none(actor), "decided_by_rule": rule,
-        "decision_note": "", "protected_until": now + timedelta(days=rules.protection_days),
+        "decision_note": "", "protected_until": now + timedelta(days=protection_days(deal.partner, rules)),
     })
     notifications.deal_decided(deal)
     return deal
@@ -289,13 +291,19 @@ def deals_bulk_approve(*, deals: Iterable[Deal], actor: Actor) -> tuple[list[Dea
 
 
 @transaction.atomic
-def rules_update(*, rules: RulesOfEngagement, actor: Actor, **fields: Any) -> RulesOfEngagement:
+def rules_update(*, rules: RulesOfEngagement, actor: Actor, auto_approve_tiers=None, **fields: Any) -> RulesOfEngagement:
     before = {name: getattr(rules, name) for name in fields}
     for name, value in fields.items():
         setattr(rules, name, value)
     rules.full_clean()
     rules.save()
     changed = {k: [str(before[k]), str(v)] for k, v in fields.items() if before[k] != v}
+    if auto_approve_tiers is not None:
+        old = sorted(tier.name for tier in rules.auto_approve_tiers.all())
+        rules.auto_approve_tiers.set(auto_approve_tiers)
+        new = sorted(tier.name for tier in auto_approve_tiers)
+        if old != new:
+            changed["auto_approve_tiers"] = [", ".join(old), ", ".join(new)]
     if changed:
         audit_record(tenant=rules.tenant, actor=actor, verb=DealregVerb.RULES_UPDATED, target=rules, data={"changed": changed})
     return rules

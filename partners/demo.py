@@ -2,6 +2,7 @@
 (Acme: Northwind Traders and Contoso Integration; Globex: Initech Solutions)."""
 
 import random
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from prm.tenancy.models import Membership, Role, Tenant
 
 from .domains import domain_from_website
 from .models import Partner, PartnerStatus
+from .tiers.models import Tier
 
 DEMO_PASSWORD = "prm-demo-2026"
 
@@ -33,6 +35,12 @@ PREFIXES = ["Blue", "North", "Summit", "Harbor", "Pioneer", "Granite", "Silverli
             "Cedar", "Delta", "Evergreen", "Falcon", "Horizon", "Ironbridge", "Juniper", "Keystone", "Lighthouse", "Meridian"]
 SUFFIXES = ["Networks", "IT Services", "Integration", "Consulting", "Systems", "Solutions", "Data", "Cloud"]
 TIERS = ["Gold", "Silver", "Silver", "Registered", "Registered", "Registered"]
+# name, rank, colour, discount %, protection days (None: the rules' default), MDF accrual %, points multiplier
+TIER_LADDER = [
+    ("Registered", 1, "#6b7280", "0", None, "0", "1"),
+    ("Silver", 2, "#8a8f98", "10", None, "1", "1.25"),
+    ("Gold", 3, "#b8860b", "20", 120, "2", "1.5"),
+]
 COUNTRIES = ["US", "CA", "GB", "DE", "FR", "NL", "ES", "IT", "SE", "AU", "JP", "BR", "IN", "MX", "PL"]
 
 USERS = [
@@ -73,6 +81,15 @@ def _partners(tenant, count, seed):
                f"Contact at {name}", f"partners@{slug}.example", status)
 
 
+def _tiers(tenant) -> dict[str, Tier]:
+    tiers = {}
+    for name, rank, colour, discount, protection, accrual, multiplier in TIER_LADDER:
+        tiers[name], _ = Tier.objects.get_or_create(name=name, defaults=dict(
+            tenant=tenant, rank=rank, colour=colour, discount_percent=Decimal(discount), protection_days=protection,
+            mdf_accrual_percent=Decimal(accrual), points_multiplier=Decimal(multiplier)))
+    return tiers
+
+
 @transaction.atomic
 def load_demo(stdout=None):
     """Idempotent: running it again changes nothing that is already there."""
@@ -81,10 +98,11 @@ def load_demo(stdout=None):
         tenant, _ = Tenant.objects.get_or_create(
             slug=slug, defaults={"name": name, "currency": currency, "time_zone": tz, "default_language": language})
         with tenant_context(tenant):
+            tiers = _tiers(tenant)
             for pname, tier, country, website, contact, email, status in _partners(tenant, count, seed):
                 Partner.objects.get_or_create(
                     name=pname,
-                    defaults=dict(tenant=tenant, tier=tier, country=country, website=website, domain=domain_from_website(website),
+                    defaults=dict(tenant=tenant, tier=tiers[tier], country=country, website=website, domain=domain_from_website(website),
                                   primary_contact_name=contact, primary_contact_email=email, status=status),
                 )
     for email, full_name, slug, role, partner_name in USERS:

@@ -5,6 +5,7 @@ from prm.tenancy.models import STAFF_ROLES, Membership
 from prm.uploads import check_file
 
 from .models import Partner, PartnerStatus
+from .tiers.models import Tier
 from .profile_models import SENSITIVE_CHOICES
 from .selectors import NAME_TAKEN, partner_name_taken
 
@@ -44,6 +45,8 @@ class PartnerForm(CompanyProfileForm):
 
     owner = forms.ModelChoiceField(label=_("Channel manager"), queryset=Membership.unscoped.none(), required=False,
                                    help_text=_("The program's manager who looks after this partner."))
+    tier = forms.ModelChoiceField(label=_("Tier"), queryset=Tier.unscoped.none(), required=False,
+                                  help_text=_("Set by the nightly evaluation; a change here is recorded as an override."))
 
     class Meta(CompanyProfileForm.Meta):
         fields = ["name", "status", "business_type", "tier", "owner", "country", "website", *COMPANY_PROFILE_FIELDS,
@@ -61,6 +64,7 @@ class PartnerForm(CompanyProfileForm):
         owner = self.fields["owner"]
         owner.queryset = Membership.objects.filter(role__in=STAFF_ROLES, is_active=True).select_related("user")
         owner.label_from_instance = lambda m: m.user.get_full_name() or m.user.email
+        self.fields["tier"].queryset = Tier.objects.all()
 
     def clean_name(self):
         # Checked here too so that every error shows at once, not one per submit.
@@ -74,11 +78,12 @@ class PartnerFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search"), widget=forms.TextInput(
         attrs={"type": "search", "placeholder": _("Name, domain, contact, tier or country code")}))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *PartnerStatus.choices])
-    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("Any tier"))])
+    tier = forms.ModelChoiceField(label=_("Tier"), required=False, queryset=Tier.unscoped.none(),
+                                  empty_label=_("Any tier"), to_field_name="name")
 
-    def __init__(self, *args, tiers=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tier"].choices = [("", _("Any tier")), *[(t, t) for t in tiers]]
+        self.fields["tier"].queryset = Tier.objects.all()
 
 
 class DeactivateForm(forms.Form):

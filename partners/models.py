@@ -25,7 +25,8 @@ class Partner(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE)
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices, blank=True)
-    tier = models.CharField(_("tier"), max_length=60, blank=True, help_text=_("Tier label, e.g. Gold, Silver, Registered."))
+    tier = models.ForeignKey("tiers.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="partners",
+                             verbose_name=_("tier"))
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
     logo = models.FileField(_("logo"), upload_to="partner-logos/", blank=True)

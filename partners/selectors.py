@@ -20,18 +20,14 @@ def partner_search(*, query: str = "", status: str = "", tier: str = "", base: Q
             | Q(domain__icontains=query)
             | Q(primary_contact_email__icontains=query)
             | Q(primary_contact_name__icontains=query)
-            | Q(tier__iexact=query)
+            | Q(tier__name__iexact=query)
             | Q(country__iexact=query)
         )
     if status:
         partners = partners.filter(status=status)
     if tier:
-        partners = partners.filter(tier__iexact=tier)
-    return partners.order_by("name")
-
-
-def partner_tiers() -> list[str]:
-    return list(Partner.objects.exclude(tier="").order_by("tier").values_list("tier", flat=True).distinct())
+        partners = partners.filter(tier__name__iexact=tier)
+    return partners.select_related("tier").order_by("name")
 
 
 def partner_team(partner: Partner) -> QuerySet[Membership]:

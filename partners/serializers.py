@@ -8,10 +8,12 @@ from prm.tenancy.models import Membership
 from .models import Partner
 from .profile_models import SENSITIVE_CHOICES, ProfileChange
 from .selectors import pending_profile_changes, profile_settings_for
+from .tiers.fields import TierNameField
 
 
 class PartnerSerializer(serializers.ModelSerializer):
     country = CountryField(required=False, allow_blank=True)
+    tier = TierNameField(required=False, allow_null=True, help_text=_("The tier's name, in any case."))
 
     class Meta:
         model = Partner

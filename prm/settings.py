@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partners.imports",
     "partners.agreements",
     "partners.checklist",
+    "partners.tiers",
     "dealreg",
     "mdf",
     "surveys",

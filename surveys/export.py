@@ -7,7 +7,8 @@ from prm.spreadsheets import neutralise_frame, spreadsheet_response
 
 def leaderboard_frame(scores):
     frame = pd.DataFrame.from_records([
-        {"Rank": s.rank, "Partner": s.partner.name, "Tier": s.partner.tier, "Answers": s.n, "Promoters": s.promoters,
+        {"Rank": s.rank, "Partner": s.partner.name, "Tier": str(s.partner.tier or ""), "Answers": s.n,
+         "Promoters": s.promoters,
          "Passives": s.passives, "Detractors": s.detractors, "NPS": s.nps, "95% low": s.ci_low, "95% high": s.ci_high,
          "Shrunk score": s.shrunk, "Trend": s.trend_delta, "Trend significant": s.trend_significant}
         for s in scores

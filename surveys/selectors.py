@@ -29,7 +29,7 @@ def leaderboard(run: RankingRun | None) -> QuerySet[PartnerScore]:
     if run is None:
         return PartnerScore.objects.none()
     return (PartnerScore.objects.filter(run=run, period="window", partner__isnull=False)
-            .select_related("partner").order_by(F("rank").asc(nulls_last=True), "-shrunk", "partner__name"))
+            .select_related("partner__tier").order_by(F("rank").asc(nulls_last=True), "-shrunk", "partner__name"))
 
 
 def partner_score(run: RankingRun | None, partner: Partner) -> PartnerScore | None:

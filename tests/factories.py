@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from partners.models import Partner
+from partners.tiers.models import Tier
 from prm.tenancy.models import Membership, Role, Tenant
 
 PASSWORD = "correct-horse-battery-9"
@@ -51,8 +52,29 @@ class PartnerFactory(TenantOwnedFactory):
 
     tenant = factory.SubFactory(TenantFactory)
     name = factory.Sequence(lambda n: f"Partner {n}")
-    tier = "Silver"
+    tier = "Silver"  # a name: the tenant's tier of that name, made on first use
     country = "US"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if isinstance(kwargs.get("tier"), str):
+            kwargs["tier"] = tier_named(kwargs["tenant"], kwargs["tier"])
+        return super()._create(model_class, *args, **kwargs)
+
+
+LADDER = {"registered": 1, "silver": 2, "gold": 3, "platinum": 4}
+
+
+def tier_named(tenant, name: str) -> Tier:
+    """The tenant's tier of this name (any case), made with the usual rank if it is not there yet."""
+    tier = Tier.unscoped.filter(tenant=tenant, name__iexact=name).first()
+    if tier is None:
+        taken = set(Tier.unscoped.filter(tenant=tenant).values_list("rank", flat=True))
+        rank = LADDER.get(name.lower(), 10)
+        while rank in taken:
+            rank += 1
+        tier = Tier.unscoped.create(tenant=tenant, name=name, rank=rank)
+    return tier
 
 
 class MembershipFactory(TenantOwnedFactory):

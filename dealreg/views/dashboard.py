@@ -9,7 +9,6 @@ from django.views import View
 from django.views.generic import ListView
 
 from partners.models import Partner
-from partners.selectors import partner_tiers
 from prm.audit.selectors import audit_events_for
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
@@ -165,14 +164,14 @@ class BulkApproveView(DashboardViewMixin, View):
 class RulesView(TenantAdminViewMixin, View):
     def get(self, request, form=None, status=200):
         rules = rules_for(self.tenant)
-        form = form or RulesForm(instance=rules, tiers=partner_tiers())
+        form = form or RulesForm(instance=rules)
         return render(request, "dealreg/dashboard/rules.html", {"form": form, "events": audit_events_for(rules)}, status=status)
 
     def post(self, request):
         rules = rules_for(self.tenant)
         # The form validates its own copy: validating sets the new values on its instance, and the
         # service must still see the old ones to audit what changed.
-        form = RulesForm(request.POST, instance=rules_for(self.tenant), tiers=partner_tiers())
+        form = RulesForm(request.POST, instance=rules_for(self.tenant))
         if not form.is_valid():
             return self.get(request, form=form, status=400)
         services.rules_update(rules=rules, actor=request.user, **form.cleaned_data)

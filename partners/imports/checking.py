@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from partners.business_types import BusinessType
 from partners.domains import domain_from_website
 from partners.names import normalize_company_name, normalize_domain
+from partners.tiers.merging import key_of
 from prm.tenancy.models import Role
 
 from .business_types import business_type
@@ -32,8 +33,9 @@ _url = URLValidator(schemes=["http", "https"])
 class Existing:
     """The program as the check sees it: its partners and who is a member already."""
 
-    partners: dict[int, dict]  # pk -> {"name", "status", "domain", and the UPDATABLE fields}
+    partners: dict[int, dict]  # pk -> {"name", "status", "domain", and the UPDATABLE fields (tier: its name)}
     members: dict[str, int | None]  # email -> the partner they work for (None: staff)
+    tiers: dict[str, str] = field(default_factory=dict)  # key_of(name) -> the tier's name
 
     def __post_init__(self):
         self.by_domain: dict[str, int] = {}
@@ -105,7 +107,7 @@ def _website(text: str) -> tuple[str, str | None]:
     return (url, domain_from_website(url)) if domain else ("", None)
 
 
-def _partner_values(row: dict[str, str], report) -> dict[str, str]:
+def _partner_values(row: dict[str, str], tiers: dict[str, str], report) -> dict[str, str]:
     values = {name: row[name] for name in PARTNER_FIELDS}
     if not values["partner"]:
         report("partner", _("The partner's name is missing."))
@@ -129,6 +131,12 @@ def _partner_values(row: dict[str, str], report) -> dict[str, str]:
                % {"value": values["business_type"], "types": ", ".join(str(label) for label in BusinessType.labels)})
         kind = ""
     values["business_type"] = kind
+    if values["tier"]:
+        tier = tiers.get(key_of(values["tier"]))
+        if tier is None:
+            report("tier", _("Unknown tier “%(value)s”: use one of %(tiers)s.")
+                   % {"value": values["tier"], "tiers": ", ".join(tiers.values()) or _("(the program has no tiers)")})
+        values["tier"] = tier or ""
     for name in PARTNER_FIELDS:
         limit = MAX_LENGTHS.get(name)
         if limit and len(row[name]) > limit:
@@ -158,7 +166,7 @@ def check(records: list[list], existing: Existing) -> Plan:
             continue
         seen_rows[key] = line
         before = len(plan.problems)
-        values = _partner_values(row, report)
+        values = _partner_values(row, existing.tiers, report)
         if len(plan.problems) > before:
             _check_user(plan, row, None, existing, seen_emails, line, report)
             continue

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from partners.audit_verbs import PartnerVerb
 from partners.domains import domain_from_website
 from partners.models import Partner, PartnerStatus
+from partners.tiers.merging import key_of
+from partners.tiers.models import Tier
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_build, audit_record, audit_store
 from prm.bulk_insert import insert_objects
@@ -32,10 +34,16 @@ CHUNK = 2000  # rows per statement batch, and per progress step
 
 def existing_now() -> Existing:
     """The program's partners and members, as the check compares them (the tenant in force)."""
-    partners = {row["pk"]: row for row in Partner.objects.values("pk", "name", "status", "domain", *UPDATABLE)}
+    fields = [name for name in UPDATABLE if name != "tier"]
+    partners = {row["pk"]: {**row, "tier": row.pop("tier__name") or ""}
+                for row in Partner.objects.values("pk", "name", "status", "domain", "tier__name", *fields)}
     members = {email.lower(): partner_id for email, partner_id in
                Membership.objects.filter(is_active=True).values_list("user__email", "partner_id")}
-    return Existing(partners=partners, members=members)
+    return Existing(partners=partners, members=members, tiers={key_of(tier.name): tier.name for tier in Tier.objects.all()})
+
+
+def _tier_ids() -> dict[str, int]:
+    return dict(Tier.objects.values_list("name", "pk"))
 
 
 def _problems(plan: Plan, columns: dict[str, str]) -> list[dict]:
@@ -117,8 +125,9 @@ def _write(partner_import: PartnerImport) -> PartnerImport:
     invitees = [user for user in plan.users if not user.member] if partner_import.invite_users else []
     progress.total(partner_import, len(plan.groups) + len(invitees))
     data = {"import": partner_import.pk}
-    partner_ids = _create_partners(partner_import, plan, actor, data)
-    _update_partners(partner_import, plan, actor, data)
+    tier_ids = _tier_ids()
+    partner_ids = _create_partners(partner_import, plan, actor, data, tier_ids)
+    _update_partners(partner_import, plan, actor, data, tier_ids)
     for start in range(0, len(invitees), CHUNK):
         chunk = invitees[start:start + CHUNK]
         invitations_create_many(tenant=tenant, actor_membership=membership,
@@ -133,13 +142,14 @@ def _write(partner_import: PartnerImport) -> PartnerImport:
     return partner_import
 
 
-def _create_partners(partner_import: PartnerImport, plan: Plan, actor: User, data: dict) -> dict[int, int]:
+def _create_partners(partner_import: PartnerImport, plan: Plan, actor: User, data: dict,
+                     tier_ids: dict[str, int]) -> dict[int, int]:
     """The new partners, in batches; returns group index -> partner pk for every group."""
     ids = {index: group.existing for index, group in enumerate(plan.groups) if group.existing is not None}
     new = [index for index, group in enumerate(plan.groups) if group.existing is None]
     for start in range(0, len(new), CHUNK):
         chunk = new[start:start + CHUNK]
-        partners = insert_objects(Partner.objects, [_partner(partner_import.tenant, plan.groups[index], actor)
+        partners = insert_objects(Partner.objects, [_partner(partner_import.tenant, plan.groups[index], actor, tier_ids)
                                                     for index in chunk])
         ids.update({index: partner.pk for index, partner in zip(chunk, partners, strict=True)})
         audit_store([audit_build(tenant=partner_import.tenant, actor=actor, verb=PartnerVerb.CREATED, target=partner,
@@ -148,18 +158,19 @@ def _create_partners(partner_import: PartnerImport, plan: Plan, actor: User, dat
     return ids
 
 
-def _partner(tenant: Tenant, group: Group, actor: User) -> Partner:
+def _partner(tenant: Tenant, group: Group, actor: User, tier_ids: dict[str, int]) -> Partner:
     values = group.values
     name, email = group.contact or ("", "")
     return Partner(tenant=tenant, name=values["partner"], status=PartnerStatus.ACTIVE, website=values["website"],
                    domain=values["domain"], country=values["country"], business_type=values["business_type"],
                    street=values["street"],
-                   postcode=values["postcode"], city=values["city"], tier=values["tier"],
+                   postcode=values["postcode"], city=values["city"], tier_id=tier_ids.get(values["tier"]),
                    description=values["description"], primary_contact_name=name, primary_contact_email=email,
                    created_by=actor)
 
 
-def _update_partners(partner_import: PartnerImport, plan: Plan, actor: User, data: dict) -> None:
+def _update_partners(partner_import: PartnerImport, plan: Plan, actor: User, data: dict,
+                     tier_ids: dict[str, int]) -> None:
     """The file's cells replace an existing partner's values (its name stays); one audit row each."""
     pks = list(plan.changes)
     unchanged = len(plan.groups) - sum(1 for group in plan.groups if group.existing is None) - len(pks)
@@ -172,6 +183,8 @@ def _update_partners(partner_import: PartnerImport, plan: Plan, actor: User, dat
             # One UPDATE of the changed columns each: bulk_update's CASE per column and row costs
             # ~5 ms a partner to compile (bench/partner_import.py).
             changed = {name: new for name, (_old, new) in plan.changes[pk].items()}
+            if "tier" in changed:
+                changed["tier"] = tier_ids[changed["tier"]]
             website = changed.get("website", partners[pk].website)
             Partner.objects.filter(pk=pk).update(**changed, domain=domain_from_website(website), updated_at=now)
         audit_store([audit_build(tenant=partner_import.tenant, actor=actor, verb=PartnerVerb.UPDATED, target=partners[pk],

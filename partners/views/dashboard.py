@@ -24,7 +24,7 @@ from ..forms import DeactivateForm, PartnerFilterForm, PartnerForm
 from ..logos import logo_response
 from ..models import Partner, PartnerStatus, ProfileChange
 from ..overview import Section, sections_for
-from ..selectors import partner_search, partner_team, partner_tiers, pending_profile_changes
+from ..selectors import partner_search, partner_team, pending_profile_changes
 
 # Beside a count on the overview: "12 active", "3 onboarding".
 STATUS_COUNT_LABELS = {
@@ -55,10 +55,12 @@ class PartnerListView(DashboardViewMixin, FilteredListMixin, ListView):
     context_object_name = "partners"
 
     def narrow(self, queryset):
-        self.filter_form = PartnerFilterForm(self.request.GET or None, tiers=partner_tiers())
+        self.filter_form = PartnerFilterForm(self.request.GET or None)
         self.filter_form.is_valid()  # an invalid filter is ignored; the valid ones still apply
         data = getattr(self.filter_form, "cleaned_data", {})
-        return partner_search(base=queryset, query=data.get("q", ""), status=data.get("status", ""), tier=data.get("tier", ""))
+        tier = data.get("tier")
+        return partner_search(base=queryset, query=data.get("q", ""), status=data.get("status", ""),
+                              tier=tier.name if tier else "")
 
 
 

@@ -16,6 +16,7 @@ from dealreg.models import Deal
 from dealreg.rules import rules_for
 from prm.audit.models import AuditEvent
 from prm.outbox.models import OutboundEmail
+from tests.factories import tier_named
 
 # Distinct customers: no two share a domain or score >= 0.5 on name similarity, so helper deals never
 # conflict with each other unless a test asks for it.
@@ -85,11 +86,14 @@ def end_protection(deal, *, ago=timedelta(hours=1)):
     Deal.unscoped.filter(pk=deal.pk).update(protected_until=timezone.now() - ago)
 
 
-def set_rules(tenant, **fields):
+def set_rules(tenant, *, auto_approve_tiers=None, **fields):
+    """Save the tenant's rules with `fields`; auto_approve_tiers by name (tiers made if missing)."""
     rules = rules_for(tenant)
     for name, value in fields.items():
         setattr(rules, name, value)
     rules.save()
+    if auto_approve_tiers is not None:
+        rules.auto_approve_tiers.set([tier_named(tenant, name) for name in auto_approve_tiers])
     return rules
 
 

@@ -1,0 +1,44 @@
+"""Partner.tier text becomes a foreign key to a tier row; labels that differ only by case or
+spaces merge into one tier (partners/tiers/merging.py)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+from partners.tiers.merging import merge_labels
+
+
+def labels_to_rows(apps, schema_editor):
+    Partner = apps.get_model("partners", "Partner")
+    Tier = apps.get_model("tiers", "Tier")
+    tenants = Partner.unscoped.exclude(tier_label="").values_list("tenant_id", flat=True).distinct()
+    for tenant_id in tenants:
+        labels = Partner.unscoped.filter(tenant_id=tenant_id).exclude(tier_label="").values_list("tier_label", flat=True)
+        for merged in merge_labels(labels):
+            tier = Tier.unscoped.create(tenant_id=tenant_id, name=merged.name, rank=merged.rank, colour=merged.colour)
+            Partner.unscoped.filter(tenant_id=tenant_id, tier_label__in=merged.spellings).update(tier_row=tier)
+
+
+def rows_to_labels(apps, schema_editor):
+    Partner = apps.get_model("partners", "Partner")
+    for partner in Partner.unscoped.exclude(tier_row=None).select_related("tier_row"):
+        Partner.unscoped.filter(pk=partner.pk).update(tier_label=partner.tier_row.name)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("partners", "0006_partner_business_type"),
+        ("tiers", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.RenameField("partner", "tier", "tier_label"),
+        migrations.AddField(
+            model_name="partner", name="tier_row",
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT,
+                                    related_name="partners", to="tiers.tier", verbose_name="tier"),
+        ),
+        migrations.RunPython(labels_to_rows, rows_to_labels),
+        migrations.RemoveField("partner", "tier_label"),
+        migrations.RenameField("partner", "tier_row", "tier"),
+    ]

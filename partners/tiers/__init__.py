@@ -1,0 +1,1 @@
+"""Program tiers: ordered levels per tenant with requirements and benefits, evaluated nightly."""
