@@ -17,7 +17,7 @@ from prm.tenancy.context import rls_bypass, tenant_context
 from prm.tenancy.models import Role
 from prm.tenancy.rls import OWNER_ALIAS
 
-from .factories import MembershipFactory, PartnerFactory, TenantFactory, UserFactory
+from .factories import MembershipFactory, PartnerFactory, TenantFactory, UserFactory, tier_named
 
 
 def _worker_redis(location: str, worker: str) -> str:
@@ -113,6 +113,9 @@ def build_world():
     """The `world` fixture's rows; the cross-tenant matrix builds them once for all its tests."""
     acme = TenantFactory(slug="acme", name="Acme Networks")
     globex = TenantFactory(slug="globex", name="Globex Systems")
+    for tenant in (acme, globex):  # the usual ladder; the partners below are Silver
+        for name in ("Registered", "Silver", "Gold"):
+            tier_named(tenant, name)
     northwind = PartnerFactory(tenant=acme, name="Northwind Traders", website="https://northwind.example", domain="northwind.example")
     contoso = PartnerFactory(tenant=acme, name="Contoso Integration")
     initech = PartnerFactory(tenant=globex, name="Initech Solutions")

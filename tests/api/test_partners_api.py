@@ -97,7 +97,7 @@ def test_update(world, key_client):
     response = key_client.patch(f"{PARTNERS}{world.northwind.pk}/", {"tier": "Gold", "website": "https://nw.example"}, format="json")
     assert response.status_code == 200
     assert (response.json()["tier"], response.json()["domain"]) == ("Gold", "nw.example")
-    assert Partner.unscoped.get(pk=world.northwind.pk).tier == "Gold"
+    assert Partner.unscoped.get(pk=world.northwind.pk).tier.name == "Gold"
     event = _audit(world.northwind.pk, "partner.updated").get()
     assert event.data["changed"]["tier"] == ["Silver", "Gold"]
 
@@ -105,7 +105,7 @@ def test_update(world, key_client):
     assert response.status_code == 400
     assert "name" in response.json()
     assert key_client.patch(f"{PARTNERS}{world.initech.pk}/", {"tier": "Gold"}, format="json").status_code == 404
-    assert Partner.unscoped.get(pk=world.initech.pk).tier == "Silver"
+    assert Partner.unscoped.get(pk=world.initech.pk).tier.name == "Silver"
 
 
 def test_deactivate_and_reactivate_actions(world, key_client):
@@ -156,7 +156,7 @@ def test_partner_users_cannot_write(world, session_client, member):
     assert client.patch(f"{PARTNERS}{world.northwind.pk}/", {"tier": "Platinum"}, format="json").status_code == 403
     assert client.post(f"{PARTNERS}{world.northwind.pk}/deactivate/").status_code == 403
     assert not Partner.unscoped.filter(name="Fabrikam").exists()
-    assert Partner.unscoped.get(pk=world.northwind.pk).tier == "Silver"
+    assert Partner.unscoped.get(pk=world.northwind.pk).tier.name == "Silver"
     assert Partner.unscoped.get(pk=world.northwind.pk).status == PartnerStatus.ACTIVE
 
 

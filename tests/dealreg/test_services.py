@@ -14,12 +14,13 @@ from dealreg.approval import approval_refusal, queue_approval_refusal
 from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
 from partners.models import PartnerStatus
+from partners.tiers.models import Tier
 from partners.services import partner_deactivate
 from prm.audit.models import AuditEvent
 from prm.business_hours import add_business_hours, business_hours_between
 from prm.outbox.models import OutboundEmail
 from prm.tenancy.context import rls_bypass
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, tier_named
 
 from .helpers import deal_fields, end_protection, events, make_deal, outbox, recipients, refresh, set_rules
 
@@ -327,7 +328,7 @@ def test_a_new_question_starts_a_new_round(acme, staff, rep):
 
 @pytest.fixture
 def auto_rules(acme):
-    acme.northwind.tier = "Gold"
+    acme.northwind.tier = tier_named(acme.acme, "Gold")
     acme.northwind.save()
     return set_rules(acme.acme, auto_approve=True, auto_approve_tiers=["Gold"], auto_approve_max_value=Decimal("50000"))
 
@@ -347,6 +348,21 @@ def test_conflict_free_deal_is_approved_automatically(acme, rep, auto_rules, dja
     assert sorted(m.to[0] for m in mailoutbox) == ["admin@northwind.example", "rep@northwind.example"]
 
 
+def test_renaming_a_tier_keeps_its_partners_automatic_approval(acme, rep, auto_rules):
+    # A label typed "gold" once made a new tier and dropped the partner out of the rule.
+    Tier.unscoped.filter(tenant=acme.acme, name="Gold").update(name="gold")
+    acme.northwind.refresh_from_db()
+    deal = services.deal_submit(deal=make_deal(acme.northwind, by=rep, value=Decimal("100")), actor=rep)
+    assert refresh(deal).decided_by_rule == "Automatic approval: no conflicts, gold tier up to $50,000"
+
+
+def test_a_tiers_protection_days_replace_the_rules_default(acme, rep, auto_rules):
+    Tier.unscoped.filter(tenant=acme.acme, name="Gold").update(protection_days=120)
+    deal = refresh(services.deal_submit(deal=make_deal(acme.northwind, by=rep, value=Decimal("100")), actor=rep))
+    assert deal.protected_until == deal.decided_at + timedelta(days=120)
+    assert auto_rules.protection_days != 120
+
+
 def test_automatic_approval_without_a_value_limit(acme, rep, auto_rules):
     set_rules(acme.acme, auto_approve_max_value=None)
     deal = services.deal_submit(deal=make_deal(acme.northwind, by=rep, value=Decimal("9000000")), actor=rep)
@@ -362,7 +378,7 @@ def test_deals_outside_the_automatic_rule_wait_for_review(acme, rep, auto_rules,
                   customer_website="tailspin.example")
         fields = {"customer_name": "Tailspin Toys Ltd", "customer_website": "https://tailspin.example"}
     elif case == "tier":
-        acme.northwind.tier = "Silver"
+        acme.northwind.tier = tier_named(acme.acme, "Silver")
         acme.northwind.save()
     elif case == "value":
         fields = {"value": Decimal("50000.01")}

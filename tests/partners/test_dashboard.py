@@ -4,7 +4,7 @@ import pytest
 
 from partners.models import Partner, PartnerStatus
 from prm.audit.models import AuditEvent
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, tier_named
 
 LIST = "/manage/partners/"
 
@@ -82,18 +82,26 @@ def test_pagination_links_keep_the_filters(world, manager):
     assert len(manager.get(f"{LIST}?q=reseller&tier=Gold&page=2").context["partners"]) == 5
 
 
-VALID = {"name": "Fabrikam", "status": "active", "tier": "Gold", "country": "US", "website": "https://www.fabrikam.example/"}
+VALID = {"name": "Fabrikam", "status": "active", "country": "US", "website": "https://www.fabrikam.example/"}
 
 
 def test_create_partner(world, manager):
-    response = manager.post("/manage/partners/new/", VALID)
+    response = manager.post("/manage/partners/new/", {**VALID, "tier": tier_named(world.acme, "Gold").pk})
     partner = Partner.unscoped.get(tenant=world.acme, name="Fabrikam")
     assert response.status_code == 302
+    assert partner.tier.name == "Gold"
     assert response["Location"] == f"/manage/partners/{partner.pk}/"
     assert partner.domain == "fabrikam.example"
     assert AuditEvent.unscoped.filter(verb="partner.created", target_id=str(partner.pk), actor=world.acme_manager.user).exists()
     detail = manager.get(response["Location"])
     assert b"Fabrikam was added" in detail.content
+
+
+def test_a_tier_of_another_program_is_refused(world, manager):
+    response = manager.post("/manage/partners/new/", {**VALID, "tier": tier_named(world.globex, "Gold").pk})
+    assert response.status_code == 400
+    assert "tier" in response.context["form"].errors
+    assert not Partner.unscoped.filter(name="Fabrikam").exists()
 
 
 @pytest.mark.parametrize(
@@ -120,12 +128,12 @@ def test_edit_partner(world, manager):
     assert page.status_code == 200
     assert page.context["form"].initial["name"] == "Northwind Traders"
 
-    data = {**page.context["form"].initial, "tier": "Gold", "notes": "Top reseller"}
+    data = {**page.context["form"].initial, "tier": tier_named(world.acme, "Gold").pk, "notes": "Top reseller"}
     data = {k: v for k, v in data.items() if k in page.context["form"].fields and v is not None}
     response = manager.post(url, data)
     assert response.status_code == 302
     partner = Partner.unscoped.get(pk=world.northwind.pk)
-    assert (partner.tier, partner.notes) == ("Gold", "Top reseller")
+    assert (partner.tier.name, partner.notes) == ("Gold", "Top reseller")
     event = AuditEvent.unscoped.get(verb="partner.updated", target_id=str(partner.pk))
     assert set(event.data["changed"]) == {"tier", "notes"}
 

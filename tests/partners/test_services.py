@@ -10,6 +10,7 @@ from prm.audit.models import AuditEvent
 from prm.invitations.models import Invitation
 from prm.invitations.services import invitation_accept, invitation_create
 from prm.tenancy.models import Role
+from tests.factories import tier_named
 from tests.support import is_signed_in, sign_in
 
 
@@ -42,7 +43,8 @@ def _events(partner, verb):
 
 def test_create_derives_domain_and_audits(acme):
     actor = acme.acme_manager.user
-    partner = partner_create(tenant=acme.acme, actor=actor, name="Fabrikam", website="https://www.Fabrikam.example/home", tier="Gold")
+    partner = partner_create(tenant=acme.acme, actor=actor, name="Fabrikam", website="https://www.Fabrikam.example/home",
+                             tier=tier_named(acme.acme, "Gold"))
     assert partner.domain == "fabrikam.example"
     assert partner.tenant == acme.acme
     assert partner.created_by == actor
@@ -79,9 +81,10 @@ def test_new_partner_cannot_start_deactivated(acme):
 
 def test_update_rederives_domain_and_audits_changes(acme):
     actor = acme.acme_manager.user
-    partner = partner_update(partner=acme.northwind, actor=actor, website="https://www.nw-traders.example/", tier="Gold")
+    partner = partner_update(partner=acme.northwind, actor=actor, website="https://www.nw-traders.example/",
+                             tier=tier_named(acme.acme, "Gold"))
     assert partner.domain == "nw-traders.example"
-    assert Partner.objects.get(pk=partner.pk).tier == "Gold"
+    assert Partner.objects.get(pk=partner.pk).tier.name == "Gold"
     [event] = _events(partner, "partner.updated")
     assert event.actor == actor
     assert event.data["changed"]["tier"] == ["Silver", "Gold"]
@@ -97,7 +100,7 @@ def test_update_to_a_taken_name_is_a_name_error_but_own_name_is_fine(acme):
 
 
 def test_update_without_changes_writes_no_audit_row(acme):
-    partner_update(partner=acme.northwind, actor=acme.acme_manager.user, tier="Silver")
+    partner_update(partner=acme.northwind, actor=acme.acme_manager.user, tier=tier_named(acme.acme, "Silver"))
     assert _events(acme.northwind, "partner.updated") == []
 
 
