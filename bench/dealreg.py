@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import rlsmode  # bench/, beside this script
+from ladder import tier_ids  # bench/, beside this script
 from pgserver import POSTGRES_SCHEMES, PostgresServer  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -437,6 +438,7 @@ def load(args, db, rng):
     for tenant in all_tenants:
         RulesOfEngagement.unscoped.create(tenant=tenant)
     products = {t.pk: [ProductLine.unscoped.create(tenant=t, name=n).pk for n in PRODUCT_LINES] for t in all_tenants}
+    tiers = {t.pk: tier_ids(t) for t in all_tenants}
 
     # Partners: names unique per tenant; deal volume per partner is skewed (a few distributors
     # register most deals), Zipf-like.
@@ -456,7 +458,8 @@ def load(args, db, rng):
             domain = slug(name) + ".example"
             partner_writer.add({
                 "id": pid, "tenant_id": tenant.pk, "name": name, "status": "active" if rng.random() < 0.93 else "onboarding",
-                "tier": rng.choice(["Gold", "Silver", "Silver", "Bronze", "Registered"]), "country": rng.choice(COUNTRIES),
+                "tier_id": tiers[tenant.pk][rng.choice(["Gold", "Silver", "Silver", "Bronze", "Registered"])],
+                "country": rng.choice(COUNTRIES),
                 "website": f"https://{domain}", "domain": domain, "primary_contact_name": "", "primary_contact_email": "",
                 "notes": "", "created_by_id": None, "created_at": now - timedelta(days=rng.randrange(30, 2000)),
                 "updated_at": now, "deactivated_at": None,

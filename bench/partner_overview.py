@@ -30,6 +30,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import rlsmode  # bench/, beside this script
+from ladder import tier_ids  # bench/, beside this script
 from pgserver import POSTGRES_SCHEMES  # noqa: F401 — bench/, beside this script (BenchDatabase uses it)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,7 +136,8 @@ def load(args, rng):
         SurveySettings.objects.create(tenant=tenant, minimum_answers=30, ghost_answers=10)
         manager_user = User.objects.create_user(email="manager@benchoverview.example", full_name="Bench Manager")
         manager = Membership.objects.create(tenant=tenant, user=manager_user, role=Role.CHANNEL_MANAGER)
-        big = Partner.objects.create(tenant=tenant, name="Big Partner", status="active", tier="Gold", owner=manager,
+        big = Partner.objects.create(tenant=tenant, name="Big Partner", status="active", owner=manager,
+                                     tier_id=tier_ids(tenant)["Gold"],
                                      website="https://big-partner.example", domain="big-partner.example",
                                      street="Hafenstraße 1", postcode="20457", city="Hamburg",
                                      description="The partner with the most rows.", specialisations="cloud, security",

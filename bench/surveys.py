@@ -44,6 +44,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import rlsmode  # bench/, beside this script
+from ladder import tier_ids  # bench/, beside this script
 from pgserver import POSTGRES_SCHEMES, PostgresServer  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,9 +301,10 @@ def ranking_world(args):
                   for i in range(args.tenants)]
     rows = []
     for tenant, n in zip(tenants, per_tenant):
+        tiers = tier_ids(tenant)
         for k in range(n):
             name = f"{rng.choice(PARTNER_WORDS)} {rng.choice(PARTNER_SUFFIXES)} {k + 1:03d}"
-            rows.append(Partner(tenant=tenant, name=name, tier=rng.choice(["Gold", "Silver", "Silver", "Bronze"]),
+            rows.append(Partner(tenant=tenant, name=name, tier_id=tiers[rng.choice(["Gold", "Silver", "Silver", "Bronze"])],
                                 country=rng.choice(["US", "DE", "GB", "FR", "NL"])))
     Partner.unscoped.bulk_create(rows, batch_size=2000)
     for tenant in tenants:

@@ -5,9 +5,9 @@ from prm.tenancy.models import STAFF_ROLES, Membership
 from prm.uploads import check_file
 
 from .models import Partner, PartnerStatus
-from .tiers.models import Tier
 from .profile_models import SENSITIVE_CHOICES
 from .selectors import NAME_TAKEN, partner_name_taken
+from .tiers.models import Tier
 
 LOGO_MAX_BYTES = 1024 * 1024
 
