@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partners.agreements",
     "partners.checklist",
     "partners.tiers",
+    "partners.training",
     "dealreg",
     "mdf",
     "surveys",

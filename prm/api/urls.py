@@ -9,6 +9,7 @@ from partners.agreements.api import AgreementTemplateViewSet, SignatureViewSet
 from partners.api import MembershipViewSet, PartnerProfileViewSet, PartnerViewSet, ProfileChangeViewSet
 from partners.checklist.api import ChecklistViewSet
 from partners.onboarding.api import ApplicationViewSet
+from partners.training.api import CompletionViewSet, CourseViewSet
 from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
 
 from .fallback import ApiNotFound
@@ -24,6 +25,8 @@ router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("deals", DealViewSet, basename="deal")
 router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")
 router.register("agreement-signatures", SignatureViewSet, basename="agreement-signature")
+router.register("courses", CourseViewSet, basename="course")
+router.register("completions", CompletionViewSet, basename="completion")
 router.register("surveys", SurveyViewSet, basename="survey")
 router.register("survey-invitations", SurveyInvitationViewSet, basename="survey-invitation")
 router.register("survey-answers", AnswerViewSet, basename="survey-answer")
