@@ -160,6 +160,27 @@ def test_an_unknown_business_type_is_a_problem_naming_the_types(world, manager):
                      r"Reseller, Integrator", page.content.decode())
 
 
+def test_a_tier_column_names_the_programs_tiers_in_any_case(world, manager, confirm):
+    header = ["Partner", "Website", "Tier"]
+    rows = [("Fabrikam", "fabrikam.example", "gold"), ("Northwind Traders", "northwind.example", " GOLD ")]
+    partner_import, _page = preview(manager, csv_file(rows, header=header))
+    assert partner_import.status == ImportStatus.CHECKED
+    confirm(manager, partner_import, invite=False)
+    tiers = dict(acme_partners().filter(name__in=["Fabrikam", "Northwind Traders"]).values_list("name", "tier__name"))
+    assert tiers == {"Fabrikam": "Gold", "Northwind Traders": "Gold"}
+    updated = AuditEvent.unscoped.get(verb="partner.updated", target_id=str(world.northwind.pk))
+    assert updated.data["changed"]["tier"] == ["Silver", "Gold"]
+
+
+def test_an_unknown_tier_is_a_problem_naming_the_tiers(world, manager):
+    header = ["Partner", "Website", "Tier"]
+    partner_import, page = preview(manager, csv_file([("Fabrikam", "fabrikam.example", "Platinum")], header=header))
+    assert partner_import.status == ImportStatus.PROBLEMS
+    assert re.search(r"<td>2</td><td>Tier</td><td class=\"error\">Unknown tier “Platinum”: use one of Registered, "
+                     r"Silver, Gold", page.content.decode())
+    assert not acme_partners().filter(name="Fabrikam").exists()
+
+
 def test_a_user_already_in_the_same_partner_is_counted_and_not_invited(world, manager, confirm):
     rows = [("Northwind Traders", "", "", "rep@northwind.example", "", "", "")]
     partner_import, _page = preview(manager, csv_file(rows))
