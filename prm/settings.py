@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partners.agreements",
     "partners.checklist",
     "partners.tiers",
+    "partners.content",
     "partners.training",
     "dealreg",
     "mdf",

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include(("partners.checklist.urls", "checklist"))),
     path("", include(("partners.imports.urls", "partner_imports"))),
     path("", include(("partners.agreements.urls", "agreements"))),
+    path("", include(("partners.content.urls", "content"))),
     path("", include(("partners.training.urls", "training"))),
     path("", include("dealreg.urls")),
     path("", include("surveys.urls")),

@@ -8,6 +8,7 @@ from dealreg.api import DealViewSet
 from partners.agreements.api import AgreementTemplateViewSet, SignatureViewSet
 from partners.api import MembershipViewSet, PartnerProfileViewSet, PartnerViewSet, ProfileChangeViewSet
 from partners.checklist.api import ChecklistViewSet
+from partners.content.api import ContentItemViewSet
 from partners.onboarding.api import ApplicationViewSet
 from partners.training.api import CompletionViewSet, CourseViewSet
 from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
@@ -25,6 +26,7 @@ router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("deals", DealViewSet, basename="deal")
 router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")
 router.register("agreement-signatures", SignatureViewSet, basename="agreement-signature")
+router.register("content", ContentItemViewSet, basename="content")
 router.register("courses", CourseViewSet, basename="course")
 router.register("completions", CompletionViewSet, basename="completion")
 router.register("surveys", SurveyViewSet, basename="survey")

@@ -1,7 +1,9 @@
 """The one base for API viewsets. It carries the scoping, and subclasses cannot replace it.
 
 - the tenant comes from the scoped manager (the host's tenant);
-- partner roles see only rows of their partner (`partner_field`), or nothing if it is None;
+- partner roles see only rows of their partner (`partner_field`), or nothing if it is None; rows
+  no single partner owns (content shown to tiers or to everyone) name `partner_scope` instead, a
+  function (queryset, partner id) → the rows that partner may see;
 - writes need a staff role or an API key unless `partner_write_actions` lets partners in;
 - `public_actions` need no credentials at all (applying to the program), still on a tenant's host only.
 
@@ -25,6 +27,7 @@ SAFE_ACTIONS = frozenset({"list", "retrieve"})
 class TenantScopedViewSet(viewsets.GenericViewSet):
     model = None
     partner_field: str | None = None
+    partner_scope = None  # or staticmethod((queryset, partner_id) → queryset), instead of partner_field
     partner_write_actions: frozenset = frozenset()
     public_actions: frozenset = frozenset()
     gate_exempt_actions: frozenset = frozenset()  # partner actions a portal gate leaves open (prm.tenancy.gates)
@@ -51,7 +54,7 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         if self.action in self.public_actions:
             return  # anyone: the action itself must not depend on who calls
         if self.principal.is_partner:
-            if self.partner_field is None:
+            if self.partner_field is None and self.partner_scope is None:
                 raise exceptions.PermissionDenied(_("Partner users cannot use this endpoint."))
             if self.action not in SAFE_ACTIONS | self.partner_write_actions:
                 raise exceptions.PermissionDenied(_("Your role cannot change this."))
@@ -84,6 +87,9 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         queryset = self.model.objects.all()
         principal = getattr(self, "principal", None)
         if principal is not None and principal.is_partner:
-            queryset = queryset.filter(**{self.partner_field: principal.partner_id})
+            if self.partner_scope is not None:
+                queryset = self.partner_scope(queryset, principal.partner_id)
+            else:
+                queryset = queryset.filter(**{self.partner_field: principal.partner_id})
         self.filters = self.parse_filters()
         return self.narrow(queryset)

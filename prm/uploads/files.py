@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from .kinds import EXTENSIONS, kind_of_content, kind_of_name
+from .kinds import EXTENSIONS, ZIP, ZIP_KINDS, kind_of_content, kind_of_name
 
 CHUNK = 64 * 1024
 HEAD = 4096  # enough to tell every kind apart
@@ -44,7 +44,7 @@ def kind_checked(name: str, head: bytes, allowed_types: Collection[str]) -> str:
         raise ValidationError(_("Upload a %(extensions)s file.") % {"extensions": get_text_list(extensions, _("or"))},
                               code="file_type")
     found = kind_of_content(head)
-    if found == named:
+    if found == named or (named in ZIP_KINDS and head.startswith(ZIP)):
         return named
     if found == "ole2" and named == "xlsx":
         message = _("This is an old-style or password-protected Excel file. Save it as an unprotected "
@@ -63,7 +63,7 @@ def kind_checked(name: str, head: bytes, allowed_types: Collection[str]) -> str:
 def check_file(upload, *, allowed_types: Collection[str], max_bytes: int, field: str = "file") -> str:
     """Check a stored upload (a PDF proof, a logo…): size under `max_bytes`, kind by content.
 
-    Returns the kind ("pdf", "png", "jpeg", "xlsx", "csv"); raises ValidationError on `field`.
+    Returns the kind ("pdf", "png", "jpeg", "xlsx", "csv", "docx", "pptx", "zip"); raises ValidationError on `field`.
     The upload is rewound, ready to be saved through the storage API.
     """
     try:

@@ -17,7 +17,13 @@ EXTENSIONS = {
     "pdf": (".pdf",),
     "png": (".png",),
     "jpeg": (".jpg", ".jpeg"),
+    "docx": (".docx",),
+    "pptx": (".pptx",),
+    "zip": (".zip",),
 }
+
+# Kinds that are zip archives: the first bytes cannot tell them apart, so a zip's name decides.
+ZIP_KINDS = frozenset({"xlsx", "docx", "pptx", "zip"})
 
 
 def kind_of_content(head: bytes) -> str | None:

@@ -68,3 +68,18 @@ def test_reading_stops_past_the_cap_without_trusting_a_declared_size():
     with pytest.raises(ValidationError):
         read_capped(endless, max_bytes=1024 * 1024)
     assert endless.read_bytes <= 1024 * 1024 + 64 * 1024  # one chunk past the cap at most
+
+
+ZIP_BYTES = b"PK\x03\x04" + bytes(64)
+
+
+@pytest.mark.parametrize("name", ["deck.pptx", "brief.docx", "kit.zip", "prices.xlsx"])
+def test_zip_based_files_are_told_by_their_name_once_the_content_is_a_zip(name):
+    kinds = ("docx", "pptx", "zip", "xlsx")
+    assert check_file(SimpleUploadedFile(name, ZIP_BYTES), allowed_types=kinds, max_bytes=1024) == name.rsplit(".", 1)[1]
+
+
+def test_a_pptx_that_is_no_zip_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        check_file(SimpleUploadedFile("deck.pptx", PDF), allowed_types=("pptx",), max_bytes=1024)
+    assert "is named .pptx but its content is not a .pptx file" in caught.value.message_dict["file"][0]

@@ -14,12 +14,14 @@ from drf_spectacular.generators import SchemaGenerator
 
 from dealreg.models import Deal
 from partners.agreements.models import Signature
+from partners.content.models import ContentItem
 from partners.models import Partner
 from partners.onboarding.models import Application
 from prm.tenancy.models import Role
 from surveys.models import Survey
 
 from .agreement_refs import AgreementOf, SignatureOf, api_sign_body
+from .content_refs import ContentOf, ContosoContent, api_item_body
 from .pages import ACME_APP, EVERYONE, GLOBEX_APP, PA, STAFF, ManualStep, PendingChange, Ref
 
 # The API's URL names are covered operation by operation below.
@@ -33,7 +35,7 @@ API_NAMES = {"application-list", "application-questions", "application-detail", 
              "partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
              "membership-detail", "deal-list", "deal-detail", "deal-check", "deal-submit", "deal-withdraw", "deal-win",
              "deal-lose", "deal-extend", "deal-approve", "deal-reject", "deal-request-info", "checklist-list",
-             "checklist-detail", "checklist-tick"}
+             "checklist-detail", "checklist-tick", "content-list", "content-detail", "content-retire", "content-download"}
 
 
 class _AnswerRef(Ref):
@@ -138,6 +140,15 @@ API = {
                                                        creates=Signature, key_ok=(403,)),
     ("/api/v1/agreement-signatures/{id}/countersign/", "post"): Op(frozenset({Role.TENANT_ADMIN}), SignatureOf("northwind"), [SignatureOf("initech")],
                                                                    body=lambda w: {"typed_name": "Ada Acme"}, key_ok=(403,)),
+    # Partner users list and read the items they may see; an item named for Contoso is Northwind's 404.
+    ("/api/v1/content/", "get"): Op(EVERYONE, ContentOf("acme")),
+    ("/api/v1/content/", "post"): Op(STAFF, body=api_item_body, ok=(201,), creates=ContentItem),
+    ("/api/v1/content/{id}/", "get"): Op(EVERYONE, ContentOf("acme"), [ContentOf("globex")], [ContosoContent()]),
+    ("/api/v1/content/{id}/", "put"): Op(STAFF, ContentOf("acme"), [ContentOf("globex")],
+                                         body=lambda w: {"title": "Renamed", "category": "sales"}),
+    ("/api/v1/content/{id}/", "patch"): Op(STAFF, ContentOf("acme"), [ContentOf("globex")], body=lambda w: {"title": "Renamed"}),
+    ("/api/v1/content/{id}/retire/", "post"): Op(STAFF, ContentOf("acme"), [ContentOf("globex")]),
+    ("/api/v1/content/{id}/download/", "get"): Op(EVERYONE, ContentOf("acme"), [ContentOf("globex")], [ContosoContent()]),
     ("/api/v1/applications/", "get"): Op(STAFF),
     ("/api/v1/applications/", "post"): Op(EVERYONE, body=_new_application, ok=(201,), creates=Application, public=True,
                                          extra=_fresh_client_ip),

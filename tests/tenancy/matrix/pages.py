@@ -20,6 +20,7 @@ from dealreg.services import deal_approve, deal_submit
 from partners.agreements.models import AgreementSettings, AgreementTemplate, Signature
 from partners.checklist.models import ChecklistStep, PartnerChecklist
 from partners.checklist.selectors import checklist_settings_for
+from partners.content.models import ContentItem
 from partners.forms import PartnerForm
 from partners.imports.columns import FIELDS as IMPORT_FIELDS
 from partners.imports.models import ImportStatus, PartnerImport
@@ -38,6 +39,7 @@ from surveys.models import ImportBatch, PracticeNote, RelationshipSurvey, Survey
 from surveys.services import settings_for
 
 from .agreement_refs import AgreementOf, DraftOf, SignatureOf, sign_data
+from .content_refs import ContentOf, ContentVersionOf, ContosoContent, item_form_data, version_upload_data
 from .probe import fresh
 
 TA, CM, PA, PU = Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_USER
@@ -461,6 +463,20 @@ PAGES = {
     ("agreements:portal_sign", "post", ""): Page(frozenset({PA}), ok=(302,), creates=Signature, data=sign_data),
     ("agreements:portal_signature_pdf", "get", ""): Page(PARTNER, SignatureOf("northwind"),
                                                          (SignatureOf("contoso"), SignatureOf("initech"))),
+    ("content:list", "get", ""): Page(STAFF),
+    ("content:unused", "get", ""): Page(STAFF),
+    ("content:create", "get", ""): Page(STAFF),
+    ("content:create", "post", ""): Page(STAFF, ok=(302,), creates=ContentItem, data=item_form_data),
+    ("content:item", "get", ""): Page(STAFF, ContentOf("acme"), (ContentOf("globex"),)),
+    ("content:item", "post", ""): Page(STAFF, ContentOf("acme"), (ContentOf("globex"),), ok=(302,),
+                                       data=lambda w, obj: item_form_data(w, obj, title="Renamed by the matrix")),
+    ("content:upload", "post", ""): Page(STAFF, ContentOf("acme"), (ContentOf("globex"),), ok=(302,), data=version_upload_data),
+    ("content:retire", "post", ""): Page(STAFF, ContentOf("acme"), (ContentOf("globex"),), ok=(302,)),
+    ("content:version_download", "get", ""): Page(STAFF, ContentVersionOf("acme"), (ContentVersionOf("globex"),)),
+    ("content:portal_list", "get", ""): Page(PARTNER),
+    # An item named for Contoso is Northwind's 404 like Globex's: visibility is the partner's scope here.
+    ("content:portal_item", "get", ""): Page(PARTNER, ContentOf("acme"), (ContentOf("globex"), ContosoContent())),
+    ("content:portal_download", "get", ""): Page(PARTNER, ContentOf("acme"), (ContentOf("globex"), ContosoContent())),
 }
 
 # Public pages: reachable without an account on a tenant host; 404 on unknown hosts. Every method

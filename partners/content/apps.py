@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    name = "partners.content"
+    label = "content"
+    verbose_name = _("Content library")
+
+    def ready(self):
+        from partners.portal_tiles import register as register_tiles
+
+        from .portal_tiles import content_tiles
+
+        register_tiles(content_tiles)
