@@ -22,3 +22,7 @@ class DealregConfig(AppConfig):
         from .overview import deal_section
 
         register_section(deal_section)
+
+        from . import tiers
+
+        tiers.register_all()

@@ -23,3 +23,7 @@ class SurveysConfig(AppConfig):
 
         register_section(nps_section)
         register_section(follow_up_section)
+
+        from . import tiers
+
+        tiers.register_all()

@@ -1,0 +1,206 @@
+"""Tier evaluation, computed: for a tenant's partners, the figures per requirement, the tier each
+qualifies for, the proposal against its current tier, and what puts its tier at risk.
+
+Reads only (services.evaluate_tenant stores and decides). Every kind a tier uses is measured once for
+all partners, not per tier or per partner: one measure per kind, or per requirement where the kind
+sets its own target from the requirement (e.g. the courses a tier needs). The foresight measures the
+kinds of the partners' current tiers once more at today + 60 days; only the partners that would fall
+short then are measured at + 7 and + 30 days and asked what lapses (a certification expiring, a won
+deal leaving the window), so "Gold at risk on 15 Jan: Certification “X” of Ann Lee expires"
+costs one more aggregate per kind and small queries for the few at risk."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .models import Proposal, Tier, TierRequirement
+from .requirements import Measure, RequirementKind, kind_of
+
+HORIZONS = (7, 30, 60)  # days ahead the foresight looks; the warnings go out as many days before
+ZERO = Measure(Decimal("0"))
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The tenant's tiers, best first, with their requirements (of kinds still registered)."""
+
+    tiers: list[Tier]
+    requirements: dict[int, list[TierRequirement]]  # tier id → requirements
+
+    @classmethod
+    def load(cls) -> "Ladder":
+        """Two queries: the tiers and every requirement (the tenant in force)."""
+        tiers = list(Tier.objects.order_by("-rank"))
+        requirements: dict[int, list[TierRequirement]] = {tier.pk: [] for tier in tiers}
+        for requirement in TierRequirement.objects.order_by("id"):
+            if kind_of(requirement.kind) is not None and requirement.tier_id in requirements:
+                requirements[requirement.tier_id].append(requirement)
+        return cls(tiers, requirements)
+
+    @property
+    def all_requirements(self) -> list[TierRequirement]:
+        return [r for tier in self.tiers for r in self.requirements[tier.pk]]
+
+    def tier(self, tier_id: int | None) -> Tier | None:
+        return next((tier for tier in self.tiers if tier.pk == tier_id), None)
+
+    def rank(self, tier_id: int | None) -> int:
+        tier = self.tier(tier_id)
+        return tier.rank if tier is not None else -1
+
+    def next_above(self, tier_id: int | None) -> Tier | None:
+        """The tier just above (the lowest of those ranked higher), or None at the top."""
+        above = [tier for tier in self.tiers if tier.rank > self.rank(tier_id)]
+        return above[-1] if above else None
+
+
+def target_of(requirement: TierRequirement) -> Decimal:
+    kind = requirement.kind_entry
+    if kind is not None and kind.target is not None:
+        return Decimal(kind.target(requirement))
+    return requirement.threshold if requirement.threshold is not None else Decimal("0")
+
+
+def is_met(measure: Measure, target: Decimal) -> bool:
+    return measure.value is not None and measure.value >= target
+
+
+def _measure_key(requirement: TierRequirement):
+    """Requirements of one kind share a measure unless the kind reads its target from the requirement."""
+    kind = requirement.kind_entry
+    return (requirement.kind, requirement.pk) if kind.target is not None else (requirement.kind, None)
+
+
+def measure_requirements(requirements: Iterable[TierRequirement], partner_ids: list[int],
+                         as_of: date) -> dict[int, dict[int, Measure]]:
+    """requirement id → partner id → Measure, each kind measured once (see the module's docstring)."""
+    by_key: dict[tuple, dict[int, Measure]] = {}
+    out = {}
+    if not partner_ids:
+        return {requirement.pk: {} for requirement in requirements}
+    for requirement in requirements:
+        key = _measure_key(requirement)
+        if key not in by_key:
+            by_key[key] = requirement.kind_entry.measure(partner_ids, as_of, requirement)
+        out[requirement.pk] = by_key[key]
+    return out
+
+
+@dataclass
+class Assessment:
+    """One partner's evaluation before any decision."""
+
+    partner_id: int
+    current_tier_id: int | None
+    qualified_tier_id: int | None
+    figures: list[dict]
+    proposal: str = Proposal.NONE
+    at_risk_on: date | None = None
+    at_risk: list[tuple[date, str]] = field(default_factory=list)
+
+    def digest(self) -> str:
+        """What a stored snapshot is compared by: the figures and the outcome."""
+        payload = [self.current_tier_id, self.qualified_tier_id, self.proposal, self.figures,
+                   self.at_risk_on.isoformat() if self.at_risk_on else None,
+                   [[day.isoformat(), text] for day, text in self.at_risk]]
+        return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def plain(number: Decimal) -> str:
+    """One spelling per number, whatever the database gave ("120000", "41.2"): snapshots compare by it."""
+    return format(Decimal(number).normalize(), "f")
+
+
+def _figure(requirement: TierRequirement, measure: Measure) -> dict:
+    target = target_of(requirement)
+    return {"requirement": requirement.pk, "tier": requirement.tier_id, "kind": requirement.kind,
+            "target": plain(target), "value": None if measure.value is None else plain(measure.value),
+            "sample": measure.sample, "met": is_met(measure, target)}
+
+
+def propose(ladder: Ladder, current_tier_id: int | None, qualified_tier_id: int | None, *, held: bool) -> str:
+    if held:
+        return Proposal.HELD
+    current, qualified = ladder.rank(current_tier_id), ladder.rank(qualified_tier_id)
+    if qualified > current:
+        return Proposal.UPGRADE
+    if qualified < current:
+        return Proposal.DOWNGRADE
+    return Proposal.NONE
+
+
+def assess(ladder: Ladder, current: dict[int, int | None], held: set[int], today: date) -> dict[int, Assessment]:
+    """Every partner of `current` (partner id → its tier id) assessed as of `today`."""
+    partner_ids = list(current)
+    requirements = ladder.all_requirements
+    measures = measure_requirements(requirements, partner_ids, today)
+    out = {}
+    for pid in partner_ids:
+        figures = [_figure(r, measures[r.pk].get(pid, ZERO)) for r in requirements]
+        met = {f["requirement"]: f["met"] for f in figures}
+        qualified = next((tier.pk for tier in ladder.tiers
+                          if all(met[r.pk] for r in ladder.requirements[tier.pk])), None)
+        out[pid] = Assessment(pid, current[pid], qualified, figures,
+                              propose(ladder, current[pid], qualified, held=pid in held))
+    foresee(ladder, out, today)
+    return out
+
+
+def _short_of(ladder: Ladder, tier_id: int, measures: dict[int, dict[int, Measure]], pid: int) -> list[TierRequirement]:
+    """The requirements of the tier the partner falls short of, by these measures."""
+    return [r for r in ladder.requirements[tier_id] if not is_met(measures[r.pk].get(pid, ZERO), target_of(r))]
+
+
+def foresee(ladder: Ladder, assessments: dict[int, Assessment], today: date) -> None:
+    """Set at_risk_on and at_risk on partners that meet their current tier today and would not by the
+    last horizon if nothing new came in (see the module's docstring)."""
+    holding = {a.partner_id: a.current_tier_id for a in assessments.values()
+               if a.current_tier_id is not None and ladder.requirements.get(a.current_tier_id)
+               and ladder.rank(a.qualified_tier_id) >= ladder.rank(a.current_tier_id)}
+    if not holding:
+        return
+    needed = {r.pk: r for tier_id in set(holding.values()) for r in ladder.requirements[tier_id]}
+    last = HORIZONS[-1]
+    at_last = measure_requirements(needed.values(), list(holding), today + timedelta(days=last))
+    risky = {pid: tier_id for pid, tier_id in holding.items() if _short_of(ladder, tier_id, at_last, pid)}
+    if not risky:
+        return
+    ahead = {days: measure_requirements(needed.values(), list(risky), today + timedelta(days=days))
+             for days in HORIZONS[:-1]}
+    ahead[last] = at_last
+    lapsing = _lapses(needed.values(), list(risky), today + timedelta(days=1), today + timedelta(days=last + 1))
+    for pid, tier_id in risky.items():
+        before = today
+        for days in HORIZONS:
+            short = _short_of(ladder, tier_id, ahead[days], pid)
+            horizon = today + timedelta(days=days)
+            if short:
+                break
+            before = horizon
+        if not short:
+            continue
+        reasons = sorted((day, text) for r in short for day, text in lapsing.get(r.pk, {}).get(pid, [])
+                         if day <= horizon)
+        in_step = [day for day, _text in reasons if day > before]
+        assessment = assessments[pid]
+        assessment.at_risk_on = min(in_step) if in_step else horizon
+        assessment.at_risk = reasons or [(horizon, str(r.kind_entry.label)) for r in short]
+
+
+def _lapses(requirements: Iterable[TierRequirement], partner_ids: list[int], start: date,
+            end: date) -> dict[int, dict[int, list[tuple[date, str]]]]:
+    """requirement id → partner id → what lapses in [start, end), each kind asked once."""
+    by_key: dict[tuple, dict] = {}
+    out = {}
+    for requirement in requirements:
+        kind: RequirementKind = requirement.kind_entry
+        if kind.lapses is None:
+            continue
+        key = _measure_key(requirement)
+        if key not in by_key:
+            by_key[key] = kind.lapses(partner_ids, start, end, requirement)
+        out[requirement.pk] = by_key[key]
+    return out

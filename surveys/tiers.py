@@ -1,0 +1,37 @@
+"""Surveys' kind of tier requirement (registered from SurveysConfig.ready()): the end-customer NPS.
+
+The figure is the partner's shrunk score (NPS with the program's overall mix added as ghost answers,
+see surveys/statistics.py) of the trailing window in the latest nightly ranking; below the program's
+minimum number of answers there is no figure (the requirement is not met), and the sample is the
+number of answers either way. A ranking is not foreseen: as of a day ahead, the latest one stands."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from partners.tiers.requirements import Measure, RequirementKind, register
+
+from .models import PartnerScore, RankingRun, SurveySettings
+
+
+def measure_nps(partner_ids: Iterable[int], as_of: date, requirement=None) -> dict[int, Measure]:
+    """Two queries: the latest run (with the minimum), and its window scores of the given partners."""
+    run = RankingRun.objects.order_by("-run_date").only("pk").first()
+    if run is None:
+        return {pid: Measure(None, 0) for pid in partner_ids}
+    settings = SurveySettings.objects.only("minimum_answers").first()
+    minimum = settings.minimum_answers if settings else SurveySettings._meta.get_field("minimum_answers").default
+    rows = (PartnerScore.objects.filter(run=run, period="window", partner_id__in=list(partner_ids))
+            .values_list("partner_id", "shrunk", "n"))
+    found = {pid: Measure(None if shrunk is None or n < minimum else Decimal(str(round(shrunk, 1))), n)
+             for pid, shrunk, n in rows}
+    return {pid: found.get(pid, Measure(None, 0)) for pid in partner_ids}
+
+
+NPS = RequirementKind("nps", _("End-customer NPS (adjusted for the number of answers)"), measure_nps, unit="score")
+
+
+def register_all() -> None:
+    register(NPS)
