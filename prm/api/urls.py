@@ -11,6 +11,7 @@ from partners.checklist.api import ChecklistViewSet
 from partners.content.api import ContentItemViewSet
 from partners.onboarding.api import ApplicationViewSet
 from partners.training.api import CompletionViewSet, CourseViewSet
+from partners.tiers.api import TierViewSet
 from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
 
 from .fallback import ApiNotFound
@@ -23,6 +24,7 @@ router.register("partner-profiles", PartnerProfileViewSet, basename="partner-pro
 router.register("profile-changes", ProfileChangeViewSet, basename="profile-change")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("checklists", ChecklistViewSet, basename="checklist")
+router.register("tiers", TierViewSet, basename="tier")
 router.register("deals", DealViewSet, basename="deal")
 router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")
 router.register("agreement-signatures", SignatureViewSet, basename="agreement-signature")
