@@ -17,15 +17,18 @@ from partners.agreements.models import Signature
 from partners.content.models import ContentItem
 from partners.models import Partner
 from partners.onboarding.models import Application
+from partners.tiers.models import Tier
 from prm.tenancy.models import Role
 from surveys.models import Survey
 
 from .agreement_refs import AgreementOf, SignatureOf, api_sign_body
 from .content_refs import ContentOf, ContosoContent, api_item_body
-from .pages import ACME_APP, EVERYONE, GLOBEX_APP, PA, STAFF, ManualStep, PendingChange, Ref
+from .pages import ACME_APP, EVERYONE, GLOBEX_APP, PA, STAFF, TA, ManualStep, PendingChange, Ref, TierOf
 
 # The API's URL names are covered operation by operation below.
-API_NAMES = {"application-list", "application-questions", "application-detail", "application-approve",
+API_NAMES = {"tier-evaluation-list", "tier-evaluation-detail", "tier-evaluation-approve", "tier-evaluation-reject",
+             "tier-evaluation-hold", "tier-evaluation-release", "tier-evaluation-override",
+             "application-list", "application-questions", "application-detail", "application-approve",
              "application-reject", "application-request-info", "partner-profile-detail", "profile-change-list",
              "profile-change-detail", "profile-change-approve", "profile-change-reject",
              "agreement-template-list", "agreement-template-detail", "agreement-signature-list", "agreement-signature-detail",
@@ -35,7 +38,8 @@ API_NAMES = {"application-list", "application-questions", "application-detail", 
              "partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
              "membership-detail", "deal-list", "deal-detail", "deal-check", "deal-submit", "deal-withdraw", "deal-win",
              "deal-lose", "deal-extend", "deal-approve", "deal-reject", "deal-request-info", "checklist-list",
-             "checklist-detail", "checklist-tick", "content-list", "content-detail", "content-retire", "content-download"}
+             "checklist-detail", "checklist-tick", "content-list", "content-detail", "content-retire", "content-download",
+             "tier-list", "tier-detail"}
 
 
 class _AnswerRef(Ref):
@@ -101,6 +105,17 @@ def _deal_op(allowed=EVERYONE, **kwargs):
 
 
 API = {
+    ("/api/v1/tier-evaluations/", "get"): Op(EVERYONE, partner_sees_own_only=True),
+    ("/api/v1/tier-evaluations/{id}/", "get"): Op(EVERYONE, _pk("northwind"), [_pk("initech")], [_pk("contoso")]),
+    # Northwind has no pending upgrade in the world: approving or rejecting is refused by the service (400).
+    ("/api/v1/tier-evaluations/{id}/approve/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400)),
+    ("/api/v1/tier-evaluations/{id}/reject/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400),
+                                                          body=lambda w: {"reason": "Not this quarter"}),
+    ("/api/v1/tier-evaluations/{id}/hold/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")],
+                                                        body=lambda w: {"reason": "matrix"}),
+    ("/api/v1/tier-evaluations/{id}/release/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400)),
+    ("/api/v1/tier-evaluations/{id}/override/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")],
+                                                            body=lambda w: {"tier": "Gold", "reason": "matrix"}),
     ("/api/v1/partners/", "get"): Op(EVERYONE, partner_sees_own_only=True),
     ("/api/v1/partners/", "post"): Op(STAFF, body=_new_partner, ok=(201,), creates=Partner),
     ("/api/v1/partners/{id}/", "get"): Op(EVERYONE, _pk("northwind"), [_pk("initech")], [_pk("contoso")]),
@@ -115,6 +130,16 @@ API = {
     # Northwind is active in the world: the tick is refused by the service (400) once the caller may tick.
     ("/api/v1/checklists/{id}/tick/", "post"): Op(STAFF, _pk("northwind"), [_pk("initech")], ok=(200, 400),
                                                   body=lambda w: {"step": ManualStep("acme")(w).pk, "done": True}),
+    # Everyone reads the whole ladder (partners too: what the next tier needs); tenant admins change it.
+    ("/api/v1/tiers/", "get"): Op(EVERYONE),
+    ("/api/v1/tiers/", "post"): Op(frozenset({TA}), body=lambda w: {"name": "Matrix Platinum", "rank": 60}, ok=(201,),
+                                   creates=Tier, key_ok=(403,)),
+    ("/api/v1/tiers/{id}/", "get"): Op(EVERYONE, TierOf("acme"), [TierOf("globex")]),
+    ("/api/v1/tiers/{id}/", "put"): Op(frozenset({TA}), TierOf("acme"), [TierOf("globex")], key_ok=(403,),
+                                       body=lambda w: {"name": "Matrix tier", "rank": 91, "requirements": []}),
+    ("/api/v1/tiers/{id}/", "patch"): Op(frozenset({TA}), TierOf("acme"), [TierOf("globex")], key_ok=(403,),
+                                         body=lambda w: {"discount_percent": "15.00"}),
+    ("/api/v1/tiers/{id}/", "delete"): Op(frozenset({TA}), TierOf("acme"), [TierOf("globex")], ok=(204,), key_ok=(403,)),
     ("/api/v1/deals/", "get"): Op(EVERYONE, partner_sees_own_only=True),
     ("/api/v1/deals/", "post"): Op(EVERYONE, body=_new_deal, ok=(201,), creates=Deal),
     ("/api/v1/deals/conflict-check/", "post"): Op(EVERYONE, body=lambda w: {"customer_name": "Fabrikam", "customer_website": "fabrikam.example"}),

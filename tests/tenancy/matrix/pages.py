@@ -28,6 +28,7 @@ from partners.models import Partner, PartnerProfileSettings, ProfileChange
 from partners.onboarding.models import Application, ApplicationQuestion
 from partners.onboarding.selectors import onboarding_settings_for
 from partners.services import partner_deactivate
+from partners.tiers.models import Tier, TierSettings
 from prm.api.models import ApiKey
 from prm.invitations.models import Invitation
 from prm.tenancy.context import tenant_context
@@ -229,6 +230,28 @@ class ManualStep:
             return steps[0]
 
 
+@dataclass(frozen=True)
+class TierOf:
+    """A tier no partner is on, at the top of one tenant's ladder (so it can be moved down and deleted),
+    made on first use like Question."""
+
+    attr: str
+
+    def __call__(self, w):
+        tenant = getattr(w, self.attr)
+        with tenant_context(tenant):
+            return (Tier.objects.filter(name="Matrix tier").first()
+                    or Tier.objects.create(tenant=tenant, name="Matrix tier", rank=90))
+
+
+def _tier_data(w, obj=None, **changes):
+    """What the tier form posts: its fields and an empty row of requirements."""
+    return {"name": "Matrix Platinum", "rank": "", "colour": "#5b6b7a", "description": "", "discount_percent": "30",
+            "protection_days": "", "mdf_accrual_percent": "0", "points_multiplier": "1",
+            "requirements-TOTAL_FORMS": "1", "requirements-INITIAL_FORMS": "0", "requirements-MIN_NUM_FORMS": "0",
+            "requirements-MAX_NUM_FORMS": "20", "requirements-0-kind": "", "requirements-0-threshold": "", **changes}
+
+
 def _onboarding(w, partner):
     Partner.unscoped.filter(pk=partner.pk).update(status="onboarding")
 
@@ -273,7 +296,38 @@ def _with_logo(w, partner):
     Partner.unscoped.filter(pk=partner.pk).update(logo=name)
 
 
+def _tier_named(partner, name):
+    from partners.tiers.models import Tier
+    return Tier.unscoped.get(tenant_id=partner.tenant_id, name=name)
+
+
+def _tier_upgrade_pending(w, partner):
+    """An upgrade to Gold waiting for approval (the evaluation's proposal when the program approves upgrades)."""
+    from partners.tiers.models import TierChange
+    with tenant_context(partner.tenant):
+        TierChange.objects.create(tenant=partner.tenant, partner=partner, from_tier_id=fresh(partner).tier_id,
+                                  to_tier=_tier_named(partner, "Gold"), direction="up", created_at=timezone.now())
+
+
+def _tier_held(w, partner):
+    from partners.tiers.models import PartnerTierHold
+    with tenant_context(partner.tenant):
+        PartnerTierHold.objects.create(tenant=partner.tenant, partner=partner, reason="matrix", created_at=timezone.now())
+
+
 PAGES = {
+    ("tiers:evaluations", "get", ""): Page(STAFF),
+    # Enqueues the evaluation after commit; the test's transaction never commits.
+    ("tiers:evaluate_now", "post", ""): Page(STAFF, ok=(302,), effect=False),
+    ("tiers:evaluation_partner", "get", ""): Page(STAFF, NORTHWIND, (INITECH,)),
+    ("tiers:evaluation_approve", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), prepare=_tier_upgrade_pending),
+    ("tiers:evaluation_reject", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), prepare=_tier_upgrade_pending,
+                                                  data=lambda w, obj: {"reason": "Not this quarter"}),
+    ("tiers:evaluation_hold", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), data=lambda w, obj: {"reason": "matrix"}),
+    ("tiers:evaluation_release", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), prepare=_tier_held),
+    ("tiers:evaluation_override", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,),
+                                                    data=lambda w, obj: {"tier": _tier_named(obj, "Gold").pk, "reason": "matrix"}),
+    ("tiers:portal", "get", ""): Page(PARTNER),
     ("dashboard_home", "get", ""): Page(STAFF),
     ("partners:dashboard_list", "get", ""): Page(STAFF),
     ("partners:dashboard_create", "get", ""): Page(STAFF),
@@ -422,6 +476,18 @@ PAGES = {
                                          data=lambda w, obj: {"step": ManualStep("acme")(w).pk, "done": "on"}),
     ("checklist:activate", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,), prepare=_checklist_finished),
     ("checklist:portal", "get", ""): Page(PARTNER),
+    ("tiers:list", "get", ""): Page(STAFF),
+    ("tiers:create", "get", ""): Page(frozenset({TA})),
+    ("tiers:create", "post", ""): Page(frozenset({TA}), ok=(302,), creates=Tier, data=_tier_data),
+    ("tiers:edit", "get", ""): Page(frozenset({TA}), TierOf("acme"), (TierOf("globex"),)),
+    ("tiers:edit", "post", ""): Page(frozenset({TA}), TierOf("acme"), (TierOf("globex"),), ok=(302,),
+                                     data=lambda w, obj: _tier_data(w, name="Matrix tier", rank="91")),
+    ("tiers:move", "post", ""): Page(frozenset({TA}), TierOf("acme"), (TierOf("globex"),), ok=(302,),
+                                     data=lambda w, obj: {"direction": "down"}),
+    ("tiers:delete", "post", ""): Page(frozenset({TA}), TierOf("acme"), (TierOf("globex"),), ok=(302,)),
+    ("tiers:settings", "get", ""): Page(frozenset({TA})),
+    ("tiers:settings", "post", ""): Page(frozenset({TA}), ok=(302,), data=lambda w, obj: {"upgrades": "approval", "grace_days": "45"},
+                                         target=lambda w: _in_acme(lambda t: TierSettings.objects.get_or_create(tenant=t)[0], w)),
     ("portal_home", "get", ""): Page(PARTNER),
     ("portal:profile", "get", ""): Page(PARTNER),
     # Everyone at the partner sees the profile; only partner admins edit it.
