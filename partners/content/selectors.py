@@ -96,7 +96,7 @@ def version_history(item: ContentItem) -> QuerySet[ContentVersion]:
 def product_lines_in_use(queryset: QuerySet[ContentItem]) -> list[str]:
     """The distinct product-line tags of `queryset`, sorted (for the filter's choices)."""
     found = {}
-    for text in queryset.exclude(product_lines="").values_list("product_lines", flat=True).distinct()[:500]:
+    for text in queryset.exclude(product_lines="").order_by().values_list("product_lines", flat=True).distinct()[:500]:
         for tag in text.split(","):
             if tag.strip():
                 found.setdefault(tag.strip().lower(), tag.strip())
