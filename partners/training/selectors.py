@@ -64,7 +64,7 @@ def completions(*, status: str = "", course: int | None = None, partner: int | N
     if partner:
         rows = rows.filter(partner_id=partner)
     if q:
-        rows = rows.filter(Q(user__email__icontains=q) | Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q)
+        rows = rows.filter(Q(user__email__icontains=q) | Q(user__full_name__icontains=q)
                            | Q(partner__name__icontains=q) | Q(course__name__icontains=q))
     return rows
 
