@@ -211,3 +211,41 @@ def portal_tier(partner: Partner) -> PortalTier:
 
 def proposal_label(value: str) -> str:
     return Proposal(value).label
+
+
+@dataclass(frozen=True)
+class PartnerEvaluation:
+    """A partner with its latest snapshot, its open change and its hold (the API's resource)."""
+
+    partner: Partner
+    latest: TierEvaluation | None
+    change: TierChange | None
+    hold: PartnerTierHold | None
+
+
+def partner_evaluations(partners) -> dict[int, PartnerEvaluation]:
+    """Each partner's evaluation, in three queries whatever the number of partners."""
+    partners = list(partners)
+    ids = [p.pk for p in partners]
+    latest = {e.partner_id: e for e in TierEvaluation.objects.filter(partner_id__in=ids, is_latest=True)
+              .select_related("current_tier", "qualified_tier")}
+    holds = {h.partner_id: h for h in PartnerTierHold.objects.filter(partner_id__in=ids, released_at__isnull=True)}
+    changes = open_changes_of(ids)
+    return {p.pk: PartnerEvaluation(p, latest.get(p.pk), changes.get(p.pk), holds.get(p.pk)) for p in partners}
+
+
+def partners_in_state(partners: QuerySet[Partner], state: str) -> QuerySet[Partner]:
+    """Partners narrowed to a State (the API's filter; the dashboard filters snapshots the same way)."""
+    def pending(direction):
+        return Exists(TierChange.objects.filter(partner=OuterRef("pk"), status=ChangeStatus.PENDING, direction=direction))
+
+    if state == State.PENDING_UPGRADE:
+        return partners.filter(pending(ChangeDirection.UP))
+    if state == State.IN_GRACE:
+        return partners.filter(pending(ChangeDirection.DOWN))
+    if state == State.AT_RISK:
+        at_risk = Exists(TierEvaluation.objects.filter(partner=OuterRef("pk"), is_latest=True, at_risk_on__isnull=False))
+        return partners.filter(at_risk | pending(ChangeDirection.DOWN))
+    if state == State.HELD:
+        return partners.filter(Exists(PartnerTierHold.objects.filter(partner=OuterRef("pk"), released_at__isnull=True)))
+    return partners

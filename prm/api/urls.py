@@ -10,6 +10,7 @@ from partners.api import MembershipViewSet, PartnerProfileViewSet, PartnerViewSe
 from partners.checklist.api import ChecklistViewSet
 from partners.content.api import ContentItemViewSet
 from partners.onboarding.api import ApplicationViewSet
+from partners.tiers.api_evaluations import TierEvaluationViewSet
 from partners.training.api import CompletionViewSet, CourseViewSet
 from partners.tiers.api import TierViewSet
 from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
@@ -24,6 +25,7 @@ router.register("partner-profiles", PartnerProfileViewSet, basename="partner-pro
 router.register("profile-changes", ProfileChangeViewSet, basename="profile-change")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("checklists", ChecklistViewSet, basename="checklist")
+router.register("tier-evaluations", TierEvaluationViewSet, basename="tier-evaluation")
 router.register("tiers", TierViewSet, basename="tier")
 router.register("deals", DealViewSet, basename="deal")
 router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")
