@@ -7,7 +7,11 @@ from .requirements import kind_choices, kind_of
 
 
 def _tier_field(name, **kwargs):
-    return Tier._meta.get_field(name).formfield(**kwargs)
+    """The model field's form field, with the model's validators (so every error shows at the first submit)."""
+    field = Tier._meta.get_field(name)
+    form_field = field.formfield(**kwargs)
+    form_field.validators = [*form_field.validators, *(v for v in field.validators if v not in form_field.validators)]
+    return form_field
 
 
 class TierFieldsForm(forms.Form):
