@@ -18,12 +18,14 @@ from partners.content.models import ContentItem
 from partners.models import Partner
 from partners.onboarding.models import Application
 from partners.tiers.models import Tier
+from partners.training.models import Completion, Course
 from prm.tenancy.models import Role
 from surveys.models import Survey
 
 from .agreement_refs import AgreementOf, SignatureOf, api_sign_body
 from .content_refs import ContentOf, ContosoContent, api_item_body
 from .pages import ACME_APP, EVERYONE, GLOBEX_APP, PA, STAFF, TA, ManualStep, PendingChange, Ref, TierOf
+from .training_refs import ClaimOf, CourseOf, record_data
 
 # The API's URL names are covered operation by operation below.
 API_NAMES = {"tier-evaluation-list", "tier-evaluation-detail", "tier-evaluation-approve", "tier-evaluation-reject",
@@ -38,7 +40,9 @@ API_NAMES = {"tier-evaluation-list", "tier-evaluation-detail", "tier-evaluation-
              "partner-list", "partner-detail", "partner-deactivate", "partner-reactivate", "membership-list",
              "membership-detail", "deal-list", "deal-detail", "deal-check", "deal-submit", "deal-withdraw", "deal-win",
              "deal-lose", "deal-extend", "deal-approve", "deal-reject", "deal-request-info", "checklist-list",
-             "checklist-detail", "checklist-tick", "content-list", "content-detail", "content-retire", "content-download",
+             "checklist-detail", "checklist-tick",
+             "course-list", "course-detail", "completion-list", "completion-detail", "completion-approve", "completion-reject",
+             "content-list", "content-detail", "content-retire", "content-download",
              "tier-list", "tier-detail"}
 
 
@@ -208,6 +212,16 @@ API = {
     ("/api/v1/follow-ups/{id}/", "get"): Op(EVERYONE, _pk("northwind_case"), [_pk("initech_case")], [_pk("contoso_case")]),
     ("/api/v1/follow-ups/{id}/record/", "post"): Op(EVERYONE, _pk("northwind_case"), [_pk("initech_case")], [_pk("contoso_case")],
                                                     body=lambda w: {"contacted": True, "root_cause": "Slow support"}),
+    ("/api/v1/courses/", "get"): Op(EVERYONE, CourseOf("acme")),
+    ("/api/v1/courses/", "post"): Op(STAFF, body=lambda w: {"name": "Matrix new course"}, ok=(201,), creates=Course),
+    ("/api/v1/courses/{id}/", "get"): Op(EVERYONE, CourseOf("acme"), [CourseOf("globex")]),
+    ("/api/v1/courses/{id}/", "put"): Op(STAFF, CourseOf("acme"), [CourseOf("globex")], body=lambda w: {"name": "Matrix course 2"}),
+    ("/api/v1/courses/{id}/", "patch"): Op(STAFF, CourseOf("acme"), [CourseOf("globex")], body=lambda w: {"description": "Changed"}),
+    ("/api/v1/completions/", "get"): Op(EVERYONE, ClaimOf("northwind"), partner_sees_own_only=True),
+    ("/api/v1/completions/", "post"): Op(STAFF, body=record_data, ok=(201,), creates=Completion),
+    ("/api/v1/completions/{id}/", "get"): Op(EVERYONE, ClaimOf("northwind"), [ClaimOf("initech")], [ClaimOf("contoso")]),
+    ("/api/v1/completions/{id}/approve/", "post"): Op(STAFF, ClaimOf("northwind"), [ClaimOf("initech")]),
+    ("/api/v1/completions/{id}/reject/", "post"): Op(STAFF, ClaimOf("northwind"), [ClaimOf("initech")], body=lambda w: {"reason": "matrix"}),
 }
 
 

@@ -29,6 +29,7 @@ from partners.onboarding.models import Application, ApplicationQuestion
 from partners.onboarding.selectors import onboarding_settings_for
 from partners.services import partner_deactivate
 from partners.tiers.models import Tier, TierSettings
+from partners.training.models import Completion, CompletionImport, Course
 from prm.api.models import ApiKey
 from prm.invitations.models import Invitation
 from prm.tenancy.context import tenant_context
@@ -42,6 +43,7 @@ from surveys.services import settings_for
 from .agreement_refs import AgreementOf, DraftOf, SignatureOf, sign_data
 from .content_refs import ContentOf, ContentVersionOf, ContosoContent, item_form_data, version_upload_data
 from .probe import fresh
+from .training_refs import ClaimOf, CompletionImportOf, CourseOf, claim_data, lms_upload, record_data
 
 TA, CM, PA, PU = Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_USER
 STAFF = frozenset({TA, CM})
@@ -529,6 +531,25 @@ PAGES = {
     ("agreements:portal_sign", "post", ""): Page(frozenset({PA}), ok=(302,), creates=Signature, data=sign_data),
     ("agreements:portal_signature_pdf", "get", ""): Page(PARTNER, SignatureOf("northwind"),
                                                          (SignatureOf("contoso"), SignatureOf("initech"))),
+    ("training:courses", "get", ""): Page(STAFF),
+    ("training:courses", "post", ""): Page(STAFF, ok=(302,), creates=Course, data=lambda w, obj: {"name": "Matrix new course"}),
+    ("training:course_edit", "get", ""): Page(STAFF, CourseOf("acme"), (CourseOf("globex"),)),
+    ("training:course_edit", "post", ""): Page(STAFF, CourseOf("acme"), (CourseOf("globex"),), ok=(302,),
+                                               data=lambda w, obj: {"name": "Matrix course", "validity_months": "6"}),
+    ("training:course_toggle", "post", ""): Page(STAFF, CourseOf("acme"), (CourseOf("globex"),), ok=(302,)),
+    ("training:completions", "get", ""): Page(STAFF),
+    ("training:completions", "post", ""): Page(STAFF, ok=(302,), creates=Completion, data=record_data),
+    ("training:approve", "post", ""): Page(STAFF, ClaimOf("northwind"), (ClaimOf("initech"),), ok=(302,)),
+    ("training:reject", "post", ""): Page(STAFF, ClaimOf("northwind"), (ClaimOf("initech"),), ok=(302,),
+                                          data=lambda w, obj: {"reason": "matrix"}),
+    ("training:certificate", "get", ""): Page(STAFF, ClaimOf("northwind"), (ClaimOf("initech"),)),
+    ("training:import_upload", "post", ""): Page(STAFF, ok=(302,), creates=CompletionImport, data=lms_upload),
+    ("training:import", "get", ""): Page(STAFF, CompletionImportOf("acme"), (CompletionImportOf("globex"),)),
+    ("training:import_confirm", "post", ""): Page(STAFF, CompletionImportOf("acme"), (CompletionImportOf("globex"),), ok=(302,)),
+    ("training:coverage", "get", ""): Page(STAFF),
+    ("training:portal", "get", ""): Page(PARTNER),
+    ("training:portal", "post", ""): Page(PARTNER, ok=(302,), creates=Completion, data=claim_data),
+    ("training:portal_certificate", "get", ""): Page(PARTNER, ClaimOf("northwind"), (ClaimOf("contoso"), ClaimOf("initech"))),
     ("content:list", "get", ""): Page(STAFF),
     ("content:unused", "get", ""): Page(STAFF),
     ("content:create", "get", ""): Page(STAFF),
