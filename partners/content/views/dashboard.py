@@ -74,7 +74,7 @@ class ContentUnusedView(DashboardViewMixin, View):
     """Live items nobody downloaded in the last 90 days."""
 
     def get(self, request):
-        context = _paged(request, with_usage(unused_items().order_by("publish_at", "pk")))
+        context = _paged(request, with_usage(unused_items().select_related("current_version").order_by("publish_at", "pk")))
         context.update(items=context["page_obj"], days=UNUSED_AFTER.days)
         return render(request, "partners/content/dashboard/unused.html", context)
 
