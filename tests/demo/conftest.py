@@ -38,7 +38,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     try:
         with (django_db_blocker.unblock(), rls_bypass(reason="the demo spans both programs"),
               override_settings(EMAIL_BACKEND="prm.outbox.eml_backend.EmlEmailBackend", EMAIL_FILE_PATH=str(mail),
-                                PRM_PUBLIC_PORT=PORT, PRM_DOMAIN="localhost",
+                                PRM_PUBLIC_PORT=PORT, PRM_DOMAIN="localhost", MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
                                 PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])):
             outer = transaction.atomic()
             outer.__enter__()
