@@ -17,7 +17,7 @@ from partners.tiers.merging import key_of
 from partners.tiers.models import Tier
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_build, audit_record, audit_store
-from prm.bulk_insert import insert_objects
+from prm.bulk_insert import insert_objects, unsaved
 from prm.enqueue import enqueue_on_commit
 from prm.invitations.services import invitations_create_many
 from prm.tenancy.models import Membership, Tenant
@@ -161,7 +161,7 @@ def _create_partners(partner_import: PartnerImport, plan: Plan, actor: User, dat
 def _partner(tenant: Tenant, group: Group, actor: User, tier_ids: dict[str, int]) -> Partner:
     values = group.values
     name, email = group.contact or ("", "")
-    return Partner(tenant=tenant, name=values["partner"], status=PartnerStatus.ACTIVE, website=values["website"],
+    return unsaved(Partner, tenant=tenant, name=values["partner"], status=PartnerStatus.ACTIVE, website=values["website"],
                    domain=values["domain"], country=values["country"], business_type=values["business_type"],
                    street=values["street"],
                    postcode=values["postcode"], city=values["city"], tier_id=tier_ids.get(values["tier"]),

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Model
 
-from prm.bulk_insert import insert_objects
+from prm.bulk_insert import insert_objects, unsaved
 from prm.tenancy.models import Tenant
 
 from .models import AuditEvent
@@ -32,7 +32,8 @@ def audit_build(*, tenant: Tenant, actor: Actor, verb: str, target: Model, from_
     if not is_known_verb(verb):
         raise UnknownAuditVerb(f"Unknown audit verb {verb!r}: declare it in the app's audit_verbs.py with its label.")
     is_user = isinstance(actor, get_user_model())
-    return AuditEvent(
+    return unsaved(
+        AuditEvent,
         tenant=tenant,
         actor=actor if is_user else None,
         actor_label="" if is_user or actor is None else str(actor)[:200],

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_build, audit_record, audit_store
-from prm.bulk_insert import insert_objects
+from prm.bulk_insert import insert_objects, unsaved
 from prm.i18n.languages import supported_or_none
 from prm.outbox.services import email_render_and_enqueue, emails_send_later, emails_store
 from prm.tenancy.links import tenant_url
@@ -116,8 +116,8 @@ def _issue_chunk(tenant: Tenant, inviter: User, invitees: list[tuple[str, str, i
     tokens = [new_token() for _invitee in invitees]
     expires = now + timedelta(days=settings.INVITATION_TTL_DAYS)
     partners = Invitation.partner.field.related_model.objects.in_bulk({partner_id for _e, _r, partner_id in invitees})
-    invitations = [Invitation(tenant=tenant, email=email, role=role, partner=partners[partner_id],
-                              token_hash=hash_token(token), invited_by=inviter, expires_at=expires)
+    invitations = [unsaved(Invitation, tenant=tenant, email=email, role=role, partner=partners[partner_id],
+                           token_hash=hash_token(token), invited_by=inviter, expires_at=expires)
                    for (email, role, partner_id), token in zip(invitees, tokens, strict=True)]
     accounts = dict(User.objects.filter(email__in=[i.email for i in invitations]).values_list("email", "language"))
     program = supported_or_none(tenant.default_language) or settings.LANGUAGE_CODE

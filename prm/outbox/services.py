@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from prm.bulk_insert import insert_objects
+from prm.bulk_insert import insert_objects, unsaved
 from prm.enqueue import enqueue_on_commit
 from prm.i18n.languages import language_for_recipient
 from prm.tenancy.models import Tenant
@@ -74,8 +74,8 @@ def email_build(*, tenant: Tenant | None, to: Iterable[str], subject: str, body_
                 headers: dict[str, str] | None = None, kind: str = "", from_email: str | None = None,
                 sensitive: bool = False) -> OutboundEmail:
     """An unsaved outbox row (see email_enqueue)."""
-    return OutboundEmail(
-        tenant=tenant, kind=kind, to=list(to), from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+    return unsaved(
+        OutboundEmail, tenant=tenant, kind=kind, to=list(to), from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         subject=" ".join(subject.splitlines()).strip(), body_text=body_text, body_html=body_html,
         headers=headers or {}, sensitive=sensitive,
     )
