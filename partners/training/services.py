@@ -151,21 +151,22 @@ def completion_claim(*, membership: Membership, course: Course, completed_on: da
     return completion
 
 
-def _decide(completion: Completion, actor: Actor, to: str, note: str, verb: str) -> Completion:
+def _decide(completion: Completion, actor: Actor, to: str, note: str) -> Completion:
+    """Move a pending claim to `to` (claimed with a conditional update: decided once)."""
     now = timezone.now()
     if not Completion.objects.filter(pk=completion.pk, status=CompletionStatus.PENDING).update(
             status=to, decided_by=_user(actor), decided_at=now, decision_note=note):
         raise ValidationError(_("Only a claim waiting for approval can be approved or rejected."))
     completion.status, completion.decided_by, completion.decided_at, completion.decision_note = to, _user(actor), now, note
-    audit_record(tenant=completion.tenant, actor=actor, verb=verb, target=completion,
-                 from_state=CompletionStatus.PENDING, to_state=to, data={"note": note} if note else None)
     return completion
 
 
 @transaction.atomic
 def completion_approve(*, completion: Completion, actor: Actor) -> Completion:
     """A manager approves a claim: it counts from now on (from its completion date to its expiry)."""
-    completion = _decide(completion, actor, CompletionStatus.APPROVED, "", TrainingVerb.COMPLETION_APPROVED)
+    completion = _decide(completion, actor, CompletionStatus.APPROVED, "")
+    audit_record(tenant=completion.tenant, actor=actor, verb=TrainingVerb.COMPLETION_APPROVED, target=completion,
+                 from_state=CompletionStatus.PENDING, to_state=CompletionStatus.APPROVED)
     _announce(completion)
     return completion
 
@@ -175,7 +176,10 @@ def completion_reject(*, completion: Completion, actor: Actor, reason: str) -> C
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why: the partner reads it.")})
-    return _decide(completion, actor, CompletionStatus.REJECTED, reason, TrainingVerb.COMPLETION_REJECTED)
+    completion = _decide(completion, actor, CompletionStatus.REJECTED, reason)
+    audit_record(tenant=completion.tenant, actor=actor, verb=TrainingVerb.COMPLETION_REJECTED, target=completion,
+                 from_state=CompletionStatus.PENDING, to_state=CompletionStatus.REJECTED, data={"note": reason})
+    return completion
 
 
 # Import -------------------------------------------------------------------------------------------
