@@ -23,7 +23,10 @@ UNUSED_AFTER = timedelta(days=90)  # "what nobody opens": no download for this l
 
 
 def live_q(now: datetime) -> Q:
-    return Q(publish_at__lte=now) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    """Published and not expired. `news_at <= now` follows from `publish_at <= now` (news_at is the
+    publication or a later upload, and uploads are in the past); saying it lets the database walk
+    the (tenant, news_at) index in the list's order and stop at the page's last row."""
+    return Q(publish_at__lte=now, news_at__lte=now) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
 def audience_q(partner: Partner) -> Q:

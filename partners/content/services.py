@@ -17,6 +17,7 @@ from prm.audit.services import Actor, audit_record
 from prm.tenancy.models import Tenant
 
 from .audit_verbs import ContentVerb
+from .caching import forget_product_lines
 from .files import checked_upload
 from .models import ContentDownload, ContentItem, ContentVersion, ContentVisit, Kind, Visibility
 
@@ -92,6 +93,7 @@ def item_create(*, tenant: Tenant, actor: Actor, title: str, category: str, desc
     item.tiers.set(tiers)
     item.partners.set(partners)
     audit_record(tenant=tenant, actor=actor, verb=ContentVerb.CREATED, target=item, data=_snapshot(item, tiers, partners))
+    forget_product_lines(tenant)
     if upload is not None:
         version_upload(item=item, actor=actor, upload=upload, note=note)
     return item
@@ -120,6 +122,7 @@ def item_update(*, item: ContentItem, actor: Actor, tiers: list[Tier] | None = N
     item.tiers.set(tiers)
     item.partners.set(partners)
     after = _snapshot(item, tiers, partners)
+    forget_product_lines(item.tenant)
     if after != before:
         audit_record(tenant=item.tenant, actor=actor, verb=ContentVerb.UPDATED, target=item,
                      data={"before": {k: v for k, v in before.items() if after[k] != v},

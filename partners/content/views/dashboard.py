@@ -14,19 +14,11 @@ from prm.tenancy.actions import ServiceActionView, form_submit
 from prm.tenancy.views import DashboardViewMixin
 
 from .. import services
+from ..caching import product_line_choices
 from ..files import download_response
 from ..forms import ContentFilterForm, ItemForm, NewItemForm, VersionForm
 from ..models import ContentItem, ContentVersion, Kind
-from ..selectors import (
-    UNUSED_AFTER,
-    content_search,
-    downloads_by_partner,
-    downloads_by_user,
-    product_lines_in_use,
-    unused_items,
-    version_history,
-    with_usage,
-)
+from ..selectors import UNUSED_AFTER, content_search, downloads_by_partner, downloads_by_user, unused_items, version_history, with_usage
 
 PAGE_SIZE = 50
 
@@ -58,7 +50,7 @@ def _item_response(request, item, *, form=None, version_form=None, status=200):
 class ContentListView(DashboardViewMixin, View):
     def get(self, request):
         items = ContentItem.objects.all()
-        form = ContentFilterForm(request.GET or None, product_lines=product_lines_in_use(items))
+        form = ContentFilterForm(request.GET or None, product_lines=product_line_choices(self.tenant))
         del form.fields["new"]
         form.is_valid()
         data = getattr(form, "cleaned_data", {})

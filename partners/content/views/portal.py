@@ -3,7 +3,6 @@
 
 Every item is fetched through `visible_items`, so a hidden, expired or unknown item is one 404."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -11,10 +10,12 @@ from django.views import View
 from prm.tenancy.views import PortalViewMixin
 
 from .. import services
+from ..caching import product_line_choices
 from ..files import download_response
 from ..forms import ContentFilterForm
 from ..models import Kind
-from ..selectors import access_partner_content_item, content_search, previous_visit, product_lines_in_use, version_history, visible_items
+from ..paging import CappedPaginator
+from ..selectors import access_partner_content_item, content_search, previous_visit, version_history, visible_items
 
 PAGE_SIZE = 25
 
@@ -24,14 +25,14 @@ class PortalContentListView(PortalViewMixin, View):
         now = timezone.now()
         since = services.visit_record(tenant=self.tenant, user=request.user, now=now)
         items = visible_items(self.partner, now)
-        form = ContentFilterForm(request.GET or None, product_lines=product_lines_in_use(items))
+        form = ContentFilterForm(request.GET or None, product_lines=product_line_choices(self.tenant))
         form.is_valid()  # an invalid filter is ignored; the valid ones still apply
         data = getattr(form, "cleaned_data", {})
         new_only = bool(data.get("new"))
         filtered = content_search(items, query=data.get("q", ""), category=data.get("category", ""),
                                   language=data.get("language", ""), product_line=data.get("product_line", ""),
                                   new_since=since if new_only else None)  # a first visit: everything is new
-        page = Paginator(filtered.select_related("current_version").order_by("-news_at", "-pk"), PAGE_SIZE).get_page(
+        page = CappedPaginator(filtered.select_related("current_version").order_by("-news_at", "-pk"), PAGE_SIZE).get_page(
             request.GET.get("page"))
         for item in page:
             item.is_new = since is None or item.news_at > since

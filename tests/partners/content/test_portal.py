@@ -137,3 +137,15 @@ def test_the_list_costs_the_same_queries_for_3_or_30_items(world, client_as):
             new_version(item, admin)
     assert _list_queries(client) == few
     assert few <= 13  # session, tenant, membership, the agreement gate, the visit, product lines, count, page
+
+
+def test_a_long_list_is_counted_up_to_the_cap(world, client_as, monkeypatch):
+    from partners.content import paging
+
+    monkeypatch.setattr(paging, "CAP", 4)
+    for i in range(6):
+        make_item(world.acme, world.acme_admin.user, f"Item {i}", upload=False, kind="link", url="https://x.example/")
+    page = client_as(world.northwind_rep).get(LIST)
+    assert page.context["paginator"].capped and page.context["paginator"].shown_count == 4
+    assert "More than 4 items" in page.content.decode()
+    assert len(page.context["items"]) == 5  # the counted rows (cap + 1) fit the first page
