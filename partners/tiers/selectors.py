@@ -1,6 +1,7 @@
 """Reads of the tier evaluation, scoped to the tenant in force: the dashboard's list and a partner's
 history, the portal's progress to the next tier."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,7 +11,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from partners.models import Partner
-from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.models import Tenant
 
 from .evaluation import Ladder
@@ -18,7 +18,6 @@ from .models import (
     ChangeDirection,
     ChangeStatus,
     PartnerTierHold,
-    Proposal,
     Tier,
     TierChange,
     TierEvaluation,
@@ -43,10 +42,6 @@ def latest_run() -> TierEvaluationRun | None:
     return TierEvaluationRun.objects.order_by("-started_at", "-id").first()
 
 
-def access_tier(pk: int | str) -> Tier:
-    return get_in_scope_or_404(Tier.objects.all(), pk=pk)
-
-
 def open_change(partner: Partner) -> TierChange | None:
     return TierChange.objects.filter(partner=partner, status=ChangeStatus.PENDING).select_related(
         "from_tier", "to_tier").first()
@@ -66,7 +61,7 @@ class State:
     ALL = (PENDING_UPGRADE, IN_GRACE, AT_RISK, HELD)
 
 
-def _pending(direction: str):
+def _pending(direction: str) -> Exists:
     return Exists(TierChange.objects.filter(partner=OuterRef("partner"), status=ChangeStatus.PENDING,
                                             direction=direction))
 
@@ -91,7 +86,7 @@ def latest_evaluations(state: str = "", partner_id: int | None = None) -> QueryS
     return rows.order_by("partner__name", "partner_id")
 
 
-def open_changes_of(partner_ids) -> dict[int, TierChange]:
+def open_changes_of(partner_ids: Iterable[int]) -> dict[int, TierChange]:
     return {c.partner_id: c for c in TierChange.objects.filter(partner_id__in=list(partner_ids), status=ChangeStatus.PENDING)
             .select_related("from_tier", "to_tier")}
 
@@ -209,10 +204,6 @@ def portal_tier(partner: Partner) -> PortalTier:
                       active_hold(partner) is not None)
 
 
-def proposal_label(value: str) -> str:
-    return Proposal(value).label
-
-
 @dataclass(frozen=True)
 class PartnerEvaluation:
     """A partner with its latest snapshot, its open change and its hold (the API's resource)."""
@@ -223,7 +214,7 @@ class PartnerEvaluation:
     hold: PartnerTierHold | None
 
 
-def partner_evaluations(partners) -> dict[int, PartnerEvaluation]:
+def partner_evaluations(partners: Iterable[Partner]) -> dict[int, PartnerEvaluation]:
     """Each partner's evaluation, in three queries whatever the number of partners."""
     partners = list(partners)
     ids = [p.pk for p in partners]

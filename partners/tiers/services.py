@@ -5,6 +5,7 @@ tier_changed signal). The tier pages' own writes live in management.py."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -20,14 +21,25 @@ from prm.tenancy.models import Tenant
 
 from .audit_verbs import TierVerb
 from .evaluation import Assessment, Ladder, assess
-from .models import ChangeDirection, ChangeStatus, PartnerTierHold, Proposal, Tier, TierChange, TierEvaluation, TierEvaluationRun, Upgrades
+from .models import (
+    ChangeDirection,
+    ChangeStatus,
+    PartnerTierHold,
+    Proposal,
+    Tier,
+    TierChange,
+    TierEvaluation,
+    TierEvaluationRun,
+    TierSettings,
+    Upgrades,
+)
 from .selectors import active_hold, open_change, tier_settings_for, today_in
 from .signals import tier_changed
 
 CHUNK = 1000
 
 
-def _user(actor: Actor):
+def _user(actor: Actor) -> Any:
     return actor if isinstance(actor, get_user_model()) else None
 
 
@@ -90,15 +102,16 @@ class _Decisions:
     events: list  # unsaved audit rows
 
 
-def _cancel(decisions: _Decisions, tenant, partner, change: TierChange, now, reason: str) -> None:
+def _cancel(decisions: _Decisions, tenant: Tenant, partner: Partner, change: TierChange, now: datetime,
+            reason: str) -> None:
     change.status, change.decided_at, change.reason = ChangeStatus.CANCELLED, now, reason
     decisions.updated.append(change)
     decisions.events.append(audit_build(tenant=tenant, actor=None, verb=TierVerb.CHANGE_CANCELLED, target=partner,
                                         data={"change": change.pk, "reason": reason}))
 
 
-def _decide(decisions: _Decisions, tenant, ladder: Ladder, settings, assessment: Assessment, open: TierChange | None,
-            evaluation_id: int | None, rejected: set, today: date, now: datetime) -> None:
+def _decide(decisions: _Decisions, tenant: Tenant, ladder: Ladder, settings: TierSettings, assessment: Assessment,
+            open: TierChange | None, evaluation_id: int | None, rejected: set, today: date, now: datetime) -> None:
     pid = assessment.partner_id
     partner = Partner(pk=pid, tenant=tenant)  # only the audit row's target
     proposal, current, qualified = assessment.proposal, assessment.current_tier_id, assessment.qualified_tier_id
@@ -277,7 +290,7 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-def _close_open(partner: Partner, status: str, now: datetime, by, reason: str) -> TierChange | None:
+def _close_open(partner: Partner, status: str, now: datetime, by: Any, reason: str) -> TierChange | None:
     pending = open_change(partner)
     if pending is not None:
         TierChange.objects.filter(pk=pending.pk, status=ChangeStatus.PENDING).update(
