@@ -26,6 +26,8 @@ Goal: a night ≤ 1.5 × the bare SQL. Figures are printed with PASS/MISS; nothi
 """
 
 import argparse
+import cProfile
+import pstats
 import random
 import statistics
 import sys
@@ -62,6 +64,7 @@ def parse_args(argv=None):
     p.add_argument("--answers", type=int, default=None, help="survey answers (default 10,000,000; --small 200,000)")
     p.add_argument("--nights", type=int, default=3, help="nights evaluated, a day apart (default 3)")
     p.add_argument("--small", action="store_true")
+    p.add_argument("--profile", action="store_true", help="also print where the last night's job spends its time")
     p.add_argument("--db-name", default="prm_bench_tiers")
     p.add_argument("--keep", action="store_true", help="keep the database at the end")
     p.add_argument("--seed", type=int, default=20261202)
@@ -290,15 +293,22 @@ def bare_night(programs, now):
     return time.perf_counter() - start, rows
 
 
-def job_night(now):
+def job_night(now, profile=False):
     from django.utils import timezone
 
     from partners.tiers import tasks
 
+    profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()
     with timezone.override("UTC"):
+        if profiler:
+            profiler.enable()
         results = _at(now, tasks.evaluate_all)
+        if profiler:
+            profiler.disable()
     seconds = time.perf_counter() - start
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     total = {key: sum(r[key] for r in results.values()) for key in ("partners", "stored", "changes", "warned")}
     return seconds, total
 
@@ -316,7 +326,7 @@ def measure(args, programs, start_day):
     for night in range(args.nights):
         now = datetime.combine(start_day + timedelta(days=night), datetime.min.time(), tzinfo=UTC) + timedelta(hours=2)
         bare_before, rows = bare_night(programs, now)
-        job, figures = job_night(now)
+        job, figures = job_night(now, profile=args.profile and night == args.nights - 1)
         bare_after, _rows = bare_night(programs, now)
         bare = statistics.median([bare_before, bare_after])
         nights.append((now.date(), bare, job, figures, rows))
