@@ -4,7 +4,7 @@ spaces merge into one tier (partners/tiers/merging.py)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from partners.tiers.merging import merge_labels
+from partners.tiers.merging import key_of, merge_labels
 
 
 def labels_to_rows(apps, schema_editor):
@@ -13,8 +13,15 @@ def labels_to_rows(apps, schema_editor):
     tenants = Partner.unscoped.exclude(tier_label="").values_list("tenant_id", flat=True).distinct()
     for tenant_id in tenants:
         labels = Partner.unscoped.filter(tenant_id=tenant_id).exclude(tier_label="").values_list("tier_label", flat=True)
+        # Tiers already there (run again after migrating back, which keeps them) are reused, not made twice.
+        existing = {key_of(tier.name): tier for tier in Tier.unscoped.filter(tenant_id=tenant_id)}
+        taken = {tier.rank for tier in existing.values()}
         for merged in merge_labels(labels):
-            tier = Tier.unscoped.create(tenant_id=tenant_id, name=merged.name, rank=merged.rank, colour=merged.colour)
+            tier = existing.get(key_of(merged.name))
+            if tier is None:
+                rank = merged.rank if merged.rank not in taken else max(taken) + 1
+                tier = Tier.unscoped.create(tenant_id=tenant_id, name=merged.name, rank=rank, colour=merged.colour)
+                taken.add(rank)
             Partner.unscoped.filter(tenant_id=tenant_id, tier_label__in=merged.spellings).update(tier_row=tier)
 
 

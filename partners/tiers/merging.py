@@ -2,8 +2,9 @@
 
 Pure logic (no models) so that the migration that turns `Partner.tier` text into rows and its
 tests use the same rules. The spelling kept is the one most partners had (ties: the one starting
-with a capital, then the first alphabetically). Ranks follow the usual ladder where the name is a
-known one; other names come above them, alphabetically, for a manager to put in order."""
+with a capital, then one not in capitals throughout, "Gold" before "GOLD", then the first
+alphabetically). Ranks follow the usual ladder where the name is a known one; other names come above
+them, alphabetically, for a manager to put in order."""
 
 from collections import Counter
 from collections.abc import Iterable
@@ -37,7 +38,8 @@ def merge_labels(labels: Iterable[str]) -> list[MergedTier]:
     merged = []
     for rank, key in enumerate(ordered, start=1):
         spellings = groups[key]
-        name = " ".join(min(spellings, key=lambda s: (-spellings[s], not s.strip()[:1].isupper(), s)).split())
+        name = " ".join(min(spellings, key=lambda s: (-spellings[s], not s.strip()[:1].isupper(), s.isupper(),
+                                                      " ".join(s.split()))).split())
         merged.append(MergedTier(name=name, rank=rank, colour=COLOURS.get(key, DEFAULT_COLOUR),
                                  spellings=frozenset(spellings)))
     return merged
