@@ -10,9 +10,9 @@ from partners.api import MembershipViewSet, PartnerProfileViewSet, PartnerViewSe
 from partners.checklist.api import ChecklistViewSet
 from partners.content.api import ContentItemViewSet
 from partners.onboarding.api import ApplicationViewSet
+from partners.tiers.api import TierViewSet
 from partners.tiers.api_evaluations import TierEvaluationViewSet
 from partners.training.api import CompletionViewSet, CourseViewSet
-from partners.tiers.api import TierViewSet
 from surveys.api import AnswerViewSet, FollowUpCaseViewSet, RankingViewSet, SurveyInvitationViewSet, SurveyViewSet
 
 from .fallback import ApiNotFound
