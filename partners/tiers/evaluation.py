@@ -29,16 +29,19 @@ class Ladder:
 
     tiers: list[Tier]
     requirements: dict[int, list[TierRequirement]]  # tier id → requirements
+    targets: dict[int, Decimal]  # requirement id → the figure to reach
 
     @classmethod
     def load(cls) -> "Ladder":
-        """Two queries: the tiers and every requirement (the tenant in force)."""
+        """Two queries (the tiers and every requirement, of the tenant in force), and one per requirement
+        whose kind sets its own target (e.g. counts the courses the tier needs)."""
         tiers = list(Tier.objects.order_by("-rank"))
         requirements: dict[int, list[TierRequirement]] = {tier.pk: [] for tier in tiers}
         for requirement in TierRequirement.objects.order_by("id"):
             if kind_of(requirement.kind) is not None and requirement.tier_id in requirements:
                 requirements[requirement.tier_id].append(requirement)
-        return cls(tiers, requirements)
+        targets = {r.pk: target_of(r) for rs in requirements.values() for r in rs}
+        return cls(tiers, requirements, targets)
 
     @property
     def all_requirements(self) -> list[TierRequirement]:
@@ -114,8 +117,7 @@ def plain(number: Decimal) -> str:
     return format(Decimal(number).normalize(), "f")
 
 
-def _figure(requirement: TierRequirement, measure: Measure) -> dict:
-    target = target_of(requirement)
+def _figure(requirement: TierRequirement, target: Decimal, measure: Measure) -> dict:
     return {"requirement": requirement.pk, "tier": requirement.tier_id, "kind": requirement.kind,
             "target": plain(target), "value": None if measure.value is None else plain(measure.value),
             "sample": measure.sample, "met": is_met(measure, target)}
@@ -139,7 +141,7 @@ def assess(ladder: Ladder, current: dict[int, int | None], held: set[int], today
     measures = measure_requirements(requirements, partner_ids, today)
     out = {}
     for pid in partner_ids:
-        figures = [_figure(r, measures[r.pk].get(pid, ZERO)) for r in requirements]
+        figures = [_figure(r, ladder.targets[r.pk], measures[r.pk].get(pid, ZERO)) for r in requirements]
         met = {f["requirement"]: f["met"] for f in figures}
         qualified = next((tier.pk for tier in ladder.tiers
                           if all(met[r.pk] for r in ladder.requirements[tier.pk])), None)
@@ -151,7 +153,7 @@ def assess(ladder: Ladder, current: dict[int, int | None], held: set[int], today
 
 def _short_of(ladder: Ladder, tier_id: int, measures: dict[int, dict[int, Measure]], pid: int) -> list[TierRequirement]:
     """The requirements of the tier the partner falls short of, by these measures."""
-    return [r for r in ladder.requirements[tier_id] if not is_met(measures[r.pk].get(pid, ZERO), target_of(r))]
+    return [r for r in ladder.requirements[tier_id] if not is_met(measures[r.pk].get(pid, ZERO), ladder.targets[r.pk])]
 
 
 def foresee(ladder: Ladder, assessments: dict[int, Assessment], today: date) -> None:

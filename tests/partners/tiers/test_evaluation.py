@@ -304,3 +304,31 @@ def test_tenants_are_evaluated_apart(world):
     evaluate(world.globex)
     assert TierEvaluation.unscoped.filter(tenant=world.acme).count() == 0
     assert TierEvaluation.unscoped.filter(tenant=world.globex, partner=world.initech).count() == 1
+
+
+def _queries_of_a_night(tenant, days):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        evaluate(tenant, days=days)
+    return len(captured.captured_queries)
+
+
+def test_the_queries_do_not_grow_with_the_partners(world):
+    """Each kind is measured once for all partners; snapshots, changes and audit rows are written in bulk."""
+    make_ladder(world.acme)
+    make_ladder(world.globex)
+    for _ in range(6):
+        partner = PartnerFactory(tenant=world.globex, tier="Gold")
+        won(partner, "60000", 340)
+        CERTS[partner.pk] = [("Ann Lee", TODAY + timedelta(days=10))]
+    won(world.initech, "60000", 340)
+    CERTS[world.initech.pk] = [("Ann Lee", TODAY + timedelta(days=10))]
+    won(world.northwind, "60000", 340)
+    CERTS[world.northwind.pk] = [("Bo Chen", TODAY + timedelta(days=10))]
+    # Acme: Northwind at risk, Contoso in grace; Globex: Initech at risk, six Gold partners in grace
+    few = _queries_of_a_night(world.acme, 0)  # 2 partners
+    many = _queries_of_a_night(world.globex, 0)  # 7 partners
+    assert few == many
+    assert _queries_of_a_night(world.acme, 1) == _queries_of_a_night(world.globex, 1)
