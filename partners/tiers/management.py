@@ -38,8 +38,8 @@ def _clean_tier(tier: Tier) -> None:
         raise ValidationError({"name": _("Name the tier: partners and managers read it.")})
     others = Tier.objects.exclude(pk=tier.pk)
     if others.filter(name__iexact=tier.name).exists():
-        raise ValidationError({"name": _("The program has a tier of this name already (names are told apart "
-                                         "regardless of case).")})
+        raise ValidationError({"name": _("The program has a tier of this name already: names that differ only "
+                                         "in case are the same name.")})
     if not 1 <= tier.rank <= MAX_RANK:
         raise ValidationError({"rank": _("Give a rank from 1 to %(max)s.") % {"max": MAX_RANK}})
     if others.filter(rank=tier.rank).exists():
