@@ -1,0 +1,26 @@
+"""What market development funds record in the audit trail, and how a timeline names it."""
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from prm.audit.verbs import audit_verbs
+
+
+@audit_verbs
+class MdfVerb(TextChoices):
+    SETTINGS_UPDATED = "mdf_settings.updated", _("MDF settings changed")
+    ACTIVITY_TYPE_ADDED = "mdf_activity_type.added", _("MDF activity type added")
+    ACTIVITY_TYPE_TOGGLED = "mdf_activity_type.toggled", _("MDF activity type offered or withdrawn")
+    LIMIT_SET = "mdf_approval_limit.set", _("MDF approval limit set")
+    BUDGET_CREATED = "mdf_budget.created", _("MDF budget created")
+    BUDGET_FUNDED = "mdf_budget.funded", _("MDF budget funded")
+    ALLOCATION_CREATED = "mdf_allocation.created", _("MDF allocation created")
+    ALLOCATED = "mdf_allocation.allocated", _("Funds allocated to the partner")
+    ACCRUED = "mdf_allocation.accrued", _("Funds accrued from won deals")
+    REQUEST_CREATED = "fund_request.created", _("Fund request created")
+    REQUEST_SUBMITTED = "fund_request.submitted", _("Fund request submitted")
+    REQUEST_APPROVED = "fund_request.approved", _("Fund request approved")
+    REQUEST_REJECTED = "fund_request.rejected", _("Fund request rejected")
+    REQUEST_MORE_INFO = "fund_request.more_info", _("More information asked for the fund request")
+    REQUEST_ANSWERED = "fund_request.answered", _("Fund request answered and submitted again")
+    REQUEST_CANCELLED = "fund_request.cancelled", _("Fund request cancelled")

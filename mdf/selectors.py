@@ -1,0 +1,128 @@
+"""Reads of market development funds, scoped to the tenant in force (and the partner where named)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from partners.models import Partner
+from prm.tenancy.models import Tenant
+
+from .models import Account, ActivityType, Allocation, ApprovalLimit, Budget, FundRequest, LedgerEntry, MdfSettings, RequestStatus, Unspent
+from .periods import fiscal_year_bounds
+
+OPEN = (RequestStatus.SUBMITTED, RequestStatus.MORE_INFO)
+ZERO = Decimal("0.00")
+
+
+def mdf_settings_for(tenant: Tenant) -> MdfSettings:
+    """The tenant's settings, or the defaults (unsaved) when it has none yet."""
+    return MdfSettings.objects.filter(tenant=tenant).first() or MdfSettings(tenant=tenant)
+
+
+def activity_types(*, offered_only: bool = False) -> QuerySet[ActivityType]:
+    types = ActivityType.objects.all()
+    return types.filter(is_active=True) if offered_only else types
+
+
+def approval_limits() -> QuerySet[ApprovalLimit]:
+    return ApprovalLimit.objects.select_related("membership__user").order_by("membership__user__email")
+
+
+def access_budget(pk) -> Budget:
+    return get_object_or_404(Budget.objects.all(), pk=pk)
+
+
+def access_allocation(pk) -> Allocation:
+    return get_object_or_404(Allocation.objects.all(), pk=pk)
+
+
+def access_fund_request(pk) -> FundRequest:
+    return get_object_or_404(FundRequest.objects.select_related("partner", "activity_type", "allocation__budget"), pk=pk)
+
+
+def access_partner_fund_request(partner: Partner, pk) -> FundRequest:
+    return get_object_or_404(FundRequest.objects.select_related("activity_type", "allocation__budget")
+                             .filter(partner=partner), pk=pk)
+
+
+@dataclass
+class BudgetRow:
+    budget: Budget
+    account: Account
+    depth: int
+    children: list = field(default_factory=list)
+
+
+def budget_tree(fiscal_year: int | None = None) -> dict[int, list[BudgetRow]]:
+    """Budgets by fiscal year (newest first), each top-level budget followed by its sub-budgets, depth-first."""
+    budgets = list(Budget.objects.select_related("account").order_by("name", "pk"))
+    if fiscal_year is not None:
+        budgets = [b for b in budgets if b.fiscal_year == fiscal_year]
+    children: dict[int | None, list[Budget]] = {}
+    for budget in budgets:
+        children.setdefault(budget.parent_id, []).append(budget)
+    by_year: dict[int, list[BudgetRow]] = {}
+
+    def walk(budget, depth):
+        by_year.setdefault(budget.fiscal_year, []).append(BudgetRow(budget, budget.account, depth))
+        for child in children.get(budget.pk, []):
+            walk(child, depth + 1)
+
+    for top in children.get(None, []):
+        walk(top, 0)
+    return dict(sorted(by_year.items(), reverse=True))
+
+
+def allocations_of(budget: Budget) -> QuerySet[Allocation]:
+    return budget.allocations.select_related("partner", "account").order_by("partner__name")
+
+
+def review_queue() -> QuerySet[FundRequest]:
+    """Requests waiting for a decision, the activity starting soonest first."""
+    return (FundRequest.objects.filter(status__in=OPEN).select_related("partner", "activity_type")
+            .order_by("starts_on", "pk"))
+
+
+def ledger_of(account: Account, limit: int = 50) -> QuerySet[LedgerEntry]:
+    return account.entries.order_by("-pk")[:limit]
+
+
+@dataclass
+class PartnerFunds:
+    available: Decimal
+    encumbered: Decimal
+    claimed: Decimal
+    paid: Decimal
+    allocations: list  # [(allocation, account, expires_on or None)]
+    expiring: list  # [(amount, expires_on)] soonest first, what expires unspent
+    currency: str
+
+
+def partner_funds(partner: Partner, settings: MdfSettings, today: date) -> PartnerFunds:
+    """The partner's balances over its allocations; with "expire", what lapses at each fiscal year's end."""
+    allocations = list(Allocation.objects.filter(partner=partner).select_related("budget", "account")
+                       .order_by("-budget__fiscal_year", "budget__name"))
+    rows, expiring = [], {}
+    for allocation in allocations:
+        account = allocation.account
+        ends = fiscal_year_bounds(allocation.budget.fiscal_year, settings.fiscal_year_start_month)[1]
+        expires_on = ends if settings.unspent == Unspent.EXPIRE else None
+        rows.append((allocation, account, expires_on))
+        if expires_on is not None and expires_on >= today and account.available > 0:
+            expiring[expires_on] = expiring.get(expires_on, ZERO) + account.available
+    totals = Account.objects.filter(allocation__partner=partner).aggregate(
+        funded=Sum("funded"), encumbered=Sum("encumbered"), claimed=Sum("claimed"), paid=Sum("paid"),
+        expired=Sum("expired"))
+    totals = {k: v or ZERO for k, v in totals.items()}
+    available = totals["funded"] - totals["encumbered"] - totals["claimed"] - totals["paid"] - totals["expired"]
+    return PartnerFunds(available=available, encumbered=totals["encumbered"], claimed=totals["claimed"],
+                        paid=totals["paid"], allocations=rows,
+                        expiring=[(expiring[day], day) for day in sorted(expiring)],
+                        currency=partner.tenant.currency)
+
+
+def partner_requests(partner: Partner) -> QuerySet[FundRequest]:
+    return FundRequest.objects.filter(partner=partner).select_related("activity_type").order_by("-created_at", "-pk")
