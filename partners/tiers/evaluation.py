@@ -51,8 +51,11 @@ class Ladder:
         return next((tier for tier in self.tiers if tier.pk == tier_id), None)
 
     def rank(self, tier_id: int | None) -> int:
-        tier = self.tier(tier_id)
-        return tier.rank if tier is not None else -1
+        """The tier's rank; -1 for no tier (below every tier)."""
+        for tier in self.tiers:
+            if tier.pk == tier_id:
+                return tier.rank
+        return -1
 
     def next_above(self, tier_id: int | None) -> Tier | None:
         """The tier just above (the lowest of those ranked higher), or None at the top."""

@@ -30,14 +30,10 @@ def _threshold(days_left: int) -> int | None:
     return next((h for h in sorted(HORIZONS) if days_left <= h), None)
 
 
-def _warn(tenant: Tenant, partner: Partner, subject: str, on: date, days_left: int, tier, lower, reasons,
-          now: datetime) -> bool:
+def _warn(tenant: Tenant, partner: Partner, admins: list[str], subject: str, on: date, days_left: int, tier, lower,
+          reasons: list[str], now: datetime) -> bool:
     """Email the partner's admins once per (subject, day, 60/30/7): the unique warning row is the claim."""
     days = _threshold(days_left)
-    admins = list(Membership.objects.filter(partner=partner, role=Role.PARTNER_ADMIN, is_active=True)
-                  .values_list("user__email", flat=True))
-    if days is None or not admins:
-        return False
     try:
         with transaction.atomic():
             TierWarning.objects.create(tenant=tenant, partner=partner, subject=subject, on_date=on, days_before=days,
@@ -54,31 +50,43 @@ def _warn(tenant: Tenant, partner: Partner, subject: str, on: date, days_left: i
 
 def send_warnings(*, tenant: Tenant, now: datetime | None = None) -> int:
     """Warn partner admins of downgrades in grace and of tiers at risk within 60 days, each warning
-    once; returns the number of partners warned."""
+    once; returns the number of partners warned. A fixed number of queries finds what is due (the
+    partners with an admin and a warning not sent yet); each warning sent costs a few more."""
     now = now or timezone.now()
     today = today_in(tenant, now)
     horizon = today + timedelta(days=max(HORIZONS))
-    warned = 0
-    downgrades = list(TierChange.objects.filter(status=ChangeStatus.PENDING, direction=ChangeDirection.DOWN,
-                                                due_on__gte=today, due_on__lte=horizon)
-                      .select_related("partner__tenant", "from_tier", "to_tier"))
-    in_grace = {change.partner_id for change in downgrades}
     sent = set(TierWarning.objects.filter(on_date__gte=today).values_list("partner_id", "subject", "on_date", "days_before"))
-    for change in downgrades:
-        days_left = (change.due_on - today).days
-        if (change.partner_id, WarningSubject.DOWNGRADE, change.due_on, _threshold(days_left)) in sent:
-            continue
-        warned += _warn(tenant, change.partner, WarningSubject.DOWNGRADE, change.due_on, days_left, change.from_tier,
-                        change.to_tier, [], now)
-    at_risk = (TierEvaluation.objects.filter(is_latest=True, at_risk_on__gte=today, at_risk_on__lte=horizon)
-               .exclude(proposal=Proposal.HELD).exclude(partner_id__in=in_grace)
-               .select_related("partner__tenant", "partner__tier"))
-    for evaluation in at_risk:
-        days_left = (evaluation.at_risk_on - today).days
-        if (evaluation.partner_id, WarningSubject.AT_RISK, evaluation.at_risk_on, _threshold(days_left)) in sent:
-            continue
+
+    def due(pid, subject, on):
+        return (pid, subject, on, _threshold((on - today).days)) not in sent
+
+    downgrades = [(pid, change_id, on) for pid, change_id, on in
+                  TierChange.objects.filter(status=ChangeStatus.PENDING, direction=ChangeDirection.DOWN,
+                                            due_on__gte=today, due_on__lte=horizon)
+                  .values_list("partner_id", "pk", "due_on") if due(pid, WarningSubject.DOWNGRADE, on)]
+    in_grace = set(TierChange.objects.filter(status=ChangeStatus.PENDING, direction=ChangeDirection.DOWN)
+                   .values_list("partner_id", flat=True))
+    at_risk = [(pid, evaluation_id, on) for pid, evaluation_id, on in
+               TierEvaluation.objects.filter(is_latest=True, at_risk_on__gte=today, at_risk_on__lte=horizon)
+               .exclude(proposal=Proposal.HELD).values_list("partner_id", "pk", "at_risk_on")
+               if pid not in in_grace and due(pid, WarningSubject.AT_RISK, on)]
+    admins: dict[int, list[str]] = {}
+    for pid, email in (Membership.objects.filter(partner_id__in={pid for pid, _pk, _on in downgrades + at_risk},
+                                                 role=Role.PARTNER_ADMIN, is_active=True)
+                       .values_list("partner_id", "user__email")):
+        admins.setdefault(pid, []).append(email)
+    warned = 0
+    changes = TierChange.objects.filter(pk__in=[pk for pid, pk, _on in downgrades if pid in admins]).select_related(
+        "partner__tenant", "from_tier", "to_tier")
+    for change in changes:
+        warned += _warn(tenant, change.partner, admins[change.partner_id], WarningSubject.DOWNGRADE, change.due_on,
+                        (change.due_on - today).days, change.from_tier, change.to_tier, [], now)
+    evaluations = TierEvaluation.objects.filter(pk__in=[pk for pid, pk, _on in at_risk if pid in admins]).select_related(
+        "partner__tenant", "partner__tier")
+    for evaluation in evaluations:
         if evaluation.partner.tier_id != evaluation.current_tier_id:
-            continue
-        warned += _warn(tenant, evaluation.partner, WarningSubject.AT_RISK, evaluation.at_risk_on, days_left,
-                        evaluation.partner.tier, None, [text for _day, text in evaluation.at_risk], now)
+            continue  # the tier moved since: the next evaluation says what is at risk now
+        warned += _warn(tenant, evaluation.partner, admins[evaluation.partner_id], WarningSubject.AT_RISK,
+                        evaluation.at_risk_on, (evaluation.at_risk_on - today).days, evaluation.partner.tier, None,
+                        [text for _day, text in evaluation.at_risk], now)
     return warned
