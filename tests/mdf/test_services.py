@@ -11,16 +11,7 @@ from mdf import services
 from mdf.models import Account, ApprovalLimit, Budget, EntryKind, FundRequest, LedgerEntry, Operation, RequestStatus
 from prm.audit.models import AuditEvent
 
-from .helpers import (
-    activity,
-    allocation,
-    assert_balances_are_sums,
-    funded_budget,
-    key,
-    request_fields,
-    submitted_request,
-    this_year,
-)
+from .helpers import activity, allocation, assert_balances_are_sums, funded_budget, key, request_fields, submitted_request, this_year
 
 D = Decimal
 
