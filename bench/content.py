@@ -77,7 +77,7 @@ def _people(tenant, partner, email, role):
 
 def _library(tenant, n, partners, tiers, rng, now, manager_user):
     """n items of mixed visibility, their versions, tiers and named partners, in bulk."""
-    from partners.content.models import ContentItem, ContentVersion
+    from partners.content.models import ContentItem, ContentPartner, ContentTier, ContentVersion
 
     items, plan = [], []
     for i in range(n):
@@ -105,10 +105,10 @@ def _library(tenant, n, partners, tiers, rng, now, manager_user):
     for item, visibility in zip(items, plan, strict=True):
         if visibility == "tiers":
             for tier_id in rng.sample(tier_list, rng.randrange(1, 3)):
-                tier_links.append(ContentItem.tiers.through(contentitem_id=item.pk, tier_id=tier_id))
+                tier_links.append(ContentTier(tenant=tenant, item_id=item.pk, tier_id=tier_id))
         elif visibility == "partners":
             for partner in rng.sample(partners, rng.randrange(1, 4)):
-                partner_links.append(ContentItem.partners.through(contentitem_id=item.pk, partner_id=partner.pk))
+                partner_links.append(ContentPartner(tenant=tenant, item_id=item.pk, partner_id=partner.pk))
         if item.kind == "file":
             for number in range(1, rng.choice((1, 1, 1, 2, 3)) + 1):
                 versions.append(ContentVersion(
@@ -116,8 +116,8 @@ def _library(tenant, n, partners, tiers, rng, now, manager_user):
                     filename=f"item-{item.pk}.pdf", size=rng.randrange(20_000, 5_000_000), content_type="application/pdf",
                     sha256="0" * 64, note="" if number == 1 else "Updated figures",
                     created_at=min(now, item.publish_at + timedelta(days=number - 1))))
-    ContentItem.tiers.through.objects.bulk_create(tier_links, batch_size=5000)
-    ContentItem.partners.through.objects.bulk_create(partner_links, batch_size=5000)
+    ContentTier.objects.bulk_create(tier_links, batch_size=5000)
+    ContentPartner.objects.bulk_create(partner_links, batch_size=5000)
     ContentVersion.objects.bulk_create(versions, batch_size=5000)
     latest = {}
     for version in ContentVersion.objects.order_by("item_id", "number").values("pk", "item_id", "number", "created_at"):

@@ -47,9 +47,11 @@ class ContentItem(TenantOwnedModel):
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default=Kind.FILE)
     url = models.URLField(_("link"), max_length=500, blank=True)
     visibility = models.CharField(_("visible to"), max_length=10, choices=Visibility.choices, default=Visibility.ALL)
-    tiers = models.ManyToManyField("tiers.Tier", blank=True, related_name="+", verbose_name=_("tiers"))
+    tiers = models.ManyToManyField("tiers.Tier", blank=True, related_name="+", verbose_name=_("tiers"),
+                                   through="ContentTier")
     business_types = models.JSONField(_("business types"), default=list, blank=True)  # BusinessType values
-    partners = models.ManyToManyField("partners.Partner", blank=True, related_name="+", verbose_name=_("partners"))
+    partners = models.ManyToManyField("partners.Partner", blank=True, related_name="+", verbose_name=_("partners"),
+                                      through="ContentPartner")
     publish_at = models.DateTimeField(_("published from"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True, help_text=_("Empty: never."))
     # When partners last got something new here: its publication, or a later version (the "new" badge).
@@ -88,6 +90,29 @@ class ContentItem(TenantOwnedModel):
     def is_live(self, now=None) -> bool:
         now = now or timezone.now()
         return self.publish_at <= now and (self.expires_at is None or self.expires_at > now)
+
+
+class ContentTier(TenantOwnedModel):
+    """An item shown to a tier. Tenant-owned (not Django's bare link table) so that row-level security
+    checks its own tenant column instead of looking the item up for every link (bench/content.py)."""
+
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="+")
+    tier = models.ForeignKey("tiers.Tier", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "item", "tier"], name="content_tier_once")]
+        indexes = [models.Index(fields=["tenant", "tier", "item"])]
+
+
+class ContentPartner(TenantOwnedModel):
+    """An item shown to a named partner (tenant-owned like ContentTier)."""
+
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "item", "partner"], name="content_partner_once")]
+        indexes = [models.Index(fields=["tenant", "partner", "item"])]
 
 
 def version_path(version: "ContentVersion", filename: str) -> str:

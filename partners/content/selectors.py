@@ -17,7 +17,7 @@ from django.utils import timezone
 from partners.models import Partner
 from prm.tenancy.access import get_in_scope_or_404
 
-from .models import ContentDownload, ContentItem, ContentVersion, ContentVisit, Kind, Visibility
+from .models import ContentDownload, ContentItem, ContentPartner, ContentTier, ContentVersion, ContentVisit, Kind, Visibility
 
 UNUSED_AFTER = timedelta(days=90)  # "what nobody opens": no download for this long
 
@@ -33,13 +33,13 @@ def audience_q(partner: Partner) -> Q:
     """The items whose visibility names `partner` (publication dates aside)."""
     q = Q(visibility=Visibility.ALL)
     if partner.tier_id is not None:
-        tiered = ContentItem.tiers.through.objects.filter(tier_id=partner.tier_id).values("contentitem_id")
+        tiered = ContentTier.objects.filter(tier_id=partner.tier_id).values("item_id")
         q |= Q(visibility=Visibility.TIERS, pk__in=tiered)
     if partner.business_type:
         # The JSON text of a list of type values holds `"reseller"` exactly when the list holds reseller
         # (the values are plain lower-case words); this works on SQLite, where JSON `contains` does not.
         q |= Q(visibility=Visibility.TYPES, business_types__icontains=f'"{partner.business_type}"')
-    named = ContentItem.partners.through.objects.filter(partner_id=partner.pk).values("contentitem_id")
+    named = ContentPartner.objects.filter(partner_id=partner.pk).values("item_id")
     return q | Q(visibility=Visibility.PARTNERS, pk__in=named)
 
 

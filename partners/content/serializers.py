@@ -54,7 +54,10 @@ class StaffContentItemSerializer(ContentItemSerializer):
                                                help_text=_("Tier ids (visibility tiers: exactly these tiers see it)."))
     partners = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Partner.unscoped.none(),
                                                   help_text=_("Partner ids (visibility partners)."))
-    business_types = serializers.ListField(child=serializers.ChoiceField(BusinessType.choices), required=False)
+    # Plain strings in the schema (one BusinessType enum name stays the onboarding's); checked below.
+    business_types = serializers.ListField(child=serializers.CharField(max_length=20), required=False,
+                                           help_text=_("Business types (visibility types): %(values)s.")
+                                           % {"values": ", ".join(BusinessType.values)})
     versions = ContentVersionSerializer(many=True, read_only=True)
 
     class Meta(ContentItemSerializer.Meta):
@@ -63,6 +66,13 @@ class StaffContentItemSerializer(ContentItemSerializer):
         read_only_fields = ["id", "current_version", "download_url", "versions", "created_at", "updated_at"]
         extra_kwargs = {"kind": {"default": Kind.FILE}, "visibility": {"default": Visibility.ALL},
                         "publish_at": {"required": False}}
+
+    def validate_business_types(self, value):
+        unknown = sorted(set(value) - set(BusinessType.values))
+        if unknown:
+            raise serializers.ValidationError(_("Unknown business types: %(values)s. Use %(known)s.")
+                                              % {"values": ", ".join(unknown), "known": ", ".join(BusinessType.values)})
+        return value
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -90,8 +90,8 @@ def item_create(*, tenant: Tenant, actor: Actor, title: str, category: str, desc
         raise ValidationError({"file": _("A link has no file: leave the file empty, or make this a file.")})
     item.news_at = item.publish_at
     item.save()
-    item.tiers.set(tiers)
-    item.partners.set(partners)
+    item.tiers.set(tiers, through_defaults={"tenant": item.tenant})
+    item.partners.set(partners, through_defaults={"tenant": item.tenant})
     audit_record(tenant=tenant, actor=actor, verb=ContentVerb.CREATED, target=item, data=_snapshot(item, tiers, partners))
     forget_product_lines(tenant)
     if upload is not None:
@@ -119,8 +119,8 @@ def item_update(*, item: ContentItem, actor: Actor, tiers: list[Tier] | None = N
     item.updated_by = _user(actor)
     item.news_at = _news_at(item)
     item.save()
-    item.tiers.set(tiers)
-    item.partners.set(partners)
+    item.tiers.set(tiers, through_defaults={"tenant": item.tenant})
+    item.partners.set(partners, through_defaults={"tenant": item.tenant})
     after = _snapshot(item, tiers, partners)
     forget_product_lines(item.tenant)
     if after != before:

@@ -71,3 +71,14 @@ def test_the_download_link_streams_and_counts_for_partners_only(world, key_clien
     with tenant_context(world.acme):
         ContentItem.objects.filter(pk=item.pk).update(expires_at=timezone.now())
     assert rep.get(f"/api/v1/content/{item.pk}/download/").status_code == 404
+
+
+def test_business_types_are_checked(world, key_client):
+    bad = key_client.post("/api/v1/content/", {"title": "Kit", "category": "campaign_kits", "visibility": "types",
+                                               "business_types": ["reseller", "pirate"], "kind": "link",
+                                               "url": "https://kit.example/"}, format="json")
+    assert bad.status_code == 400 and "pirate" in str(bad.json()["business_types"])
+    good = key_client.post("/api/v1/content/", {"title": "Kit", "category": "campaign_kits", "visibility": "types",
+                                                "business_types": ["reseller"], "kind": "link",
+                                                "url": "https://kit.example/"}, format="json")
+    assert good.status_code == 201 and good.json()["business_types"] == ["reseller"]

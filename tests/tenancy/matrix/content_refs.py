@@ -19,7 +19,7 @@ def _item(tenant, title, partner=None) -> ContentItem:
                                               visibility="partners" if partner else "all",
                                               publish_at=timezone.now() - timezone.timedelta(days=1))
             if partner is not None:
-                item.partners.set([partner])
+                item.partners.set([partner], through_defaults={"tenant": tenant})
             version = ContentVersion(tenant=tenant, item=item, number=1, filename="matrix.pdf", size=9,
                                      content_type="application/pdf", sha256="0" * 64)
             version.file.save("matrix.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
