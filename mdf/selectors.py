@@ -10,7 +10,19 @@ from django.shortcuts import get_object_or_404
 from partners.models import Partner
 from prm.tenancy.models import Tenant
 
-from .models import Account, ActivityType, Allocation, ApprovalLimit, Budget, FundRequest, LedgerEntry, MdfSettings, RequestStatus, Unspent
+from .models import (
+    Account,
+    ActivityType,
+    Allocation,
+    ApprovalLimit,
+    Budget,
+    FundRequest,
+    LedgerEntry,
+    MdfSettings,
+    Operation,
+    RequestStatus,
+    Unspent,
+)
 from .periods import fiscal_year_bounds
 
 OPEN = (RequestStatus.SUBMITTED, RequestStatus.MORE_INFO)
@@ -126,3 +138,9 @@ def partner_funds(partner: Partner, settings: MdfSettings, today: date) -> Partn
 
 def partner_requests(partner: Partner) -> QuerySet[FundRequest]:
     return FundRequest.objects.filter(partner=partner).select_related("activity_type").order_by("-created_at", "-pk")
+
+
+def first_response(*, key: str, name: str, subject) -> Operation | None:
+    """The write with this key, if it was this same write and the API kept its first answer."""
+    label = f"{subject._meta.label_lower}:{subject.pk}" if subject is not None else ""
+    return Operation.objects.filter(key=key, name=name, subject=label, response__isnull=False).first()

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from dealreg.api import DealViewSet
+from mdf.api import AllocationViewSet, BudgetViewSet, FundRequestViewSet, LedgerViewSet
 from partners.agreements.api import AgreementTemplateViewSet, SignatureViewSet
 from partners.api import MembershipViewSet, PartnerProfileViewSet, PartnerViewSet, ProfileChangeViewSet
 from partners.checklist.api import ChecklistViewSet
@@ -28,6 +29,10 @@ router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("tier-evaluations", TierEvaluationViewSet, basename="tier-evaluation")
 router.register("tiers", TierViewSet, basename="tier")
 router.register("deals", DealViewSet, basename="deal")
+router.register("mdf-budgets", BudgetViewSet, basename="mdf-budget")
+router.register("mdf-allocations", AllocationViewSet, basename="mdf-allocation")
+router.register("fund-requests", FundRequestViewSet, basename="fund-request")
+router.register("mdf-ledger", LedgerViewSet, basename="mdf-ledger")
 router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")
 router.register("agreement-signatures", SignatureViewSet, basename="agreement-signature")
 router.register("content", ContentItemViewSet, basename="content")
