@@ -10,7 +10,6 @@ deal leaving the window), so "Gold at risk on 15 Jan: Certification “X” of A
 costs one more aggregate per kind and small queries for the few at risk."""
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -97,33 +96,39 @@ def measure_requirements(requirements: Iterable[TierRequirement], partner_ids: l
 
 @dataclass
 class Assessment:
-    """One partner's evaluation before any decision."""
+    """One partner's evaluation before any decision: a Measure per requirement (in the ladder's order)."""
 
     partner_id: int
     current_tier_id: int | None
     qualified_tier_id: int | None
-    figures: list[dict]
+    measures: list[Measure]
+    met: list[bool]
     proposal: str = Proposal.NONE
     at_risk_on: date | None = None
     at_risk: list[tuple[date, str]] = field(default_factory=list)
 
     def digest(self) -> str:
-        """What a stored snapshot is compared by: the figures and the outcome."""
-        payload = [self.current_tier_id, self.qualified_tier_id, self.proposal, self.figures,
-                   self.at_risk_on.isoformat() if self.at_risk_on else None,
-                   [[day.isoformat(), text] for day, text in self.at_risk]]
-        return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+        """What a stored snapshot is compared by: the figures and the outcome (the numbers as the database
+        gives them, so this is cheap; the snapshot's JSON is built only when it is stored)."""
+        payload = (self.current_tier_id, self.qualified_tier_id, str(self.proposal),
+                   tuple((m.value, m.sample) for m in self.measures), self.at_risk_on, tuple(self.at_risk))
+        return hashlib.sha1(repr(payload).encode()).hexdigest()
+
+    def figures(self, ladder: "Ladder") -> list[dict]:
+        """The snapshot's figures: {requirement, tier, kind, target, value, sample, met} per requirement."""
+        return [_figure(r, ladder.targets[r.pk], measure, met)
+                for r, measure, met in zip(ladder.all_requirements, self.measures, self.met, strict=True)]
 
 
 def plain(number: Decimal) -> str:
-    """One spelling per number, whatever the database gave ("120000", "41.2"): snapshots compare by it."""
+    """One spelling per number, whatever the database gave ("120000", "41.2")."""
     return format(Decimal(number).normalize(), "f")
 
 
-def _figure(requirement: TierRequirement, target: Decimal, measure: Measure) -> dict:
+def _figure(requirement: TierRequirement, target: Decimal, measure: Measure, met: bool) -> dict:
     return {"requirement": requirement.pk, "tier": requirement.tier_id, "kind": requirement.kind,
             "target": plain(target), "value": None if measure.value is None else plain(measure.value),
-            "sample": measure.sample, "met": is_met(measure, target)}
+            "sample": measure.sample, "met": met}
 
 
 def propose(ladder: Ladder, current_tier_id: int | None, qualified_tier_id: int | None, *, held: bool) -> str:
@@ -142,13 +147,16 @@ def assess(ladder: Ladder, current: dict[int, int | None], held: set[int], today
     partner_ids = list(current)
     requirements = ladder.all_requirements
     measures = measure_requirements(requirements, partner_ids, today)
+    columns = [(measures[r.pk], ladder.targets[r.pk]) for r in requirements]
+    # each tier (best first) as the positions of its requirements in `requirements`
+    position = {r.pk: i for i, r in enumerate(requirements)}
+    ladder_positions = [(tier.pk, [position[r.pk] for r in ladder.requirements[tier.pk]]) for tier in ladder.tiers]
     out = {}
     for pid in partner_ids:
-        figures = [_figure(r, ladder.targets[r.pk], measures[r.pk].get(pid, ZERO)) for r in requirements]
-        met = {f["requirement"]: f["met"] for f in figures}
-        qualified = next((tier.pk for tier in ladder.tiers
-                          if all(met[r.pk] for r in ladder.requirements[tier.pk])), None)
-        out[pid] = Assessment(pid, current[pid], qualified, figures,
+        row = [measured.get(pid, ZERO) for measured, _target in columns]
+        met = [is_met(measure, target) for measure, (_measured, target) in zip(row, columns, strict=True)]
+        qualified = next((tier_id for tier_id, positions in ladder_positions if all(met[i] for i in positions)), None)
+        out[pid] = Assessment(pid, current[pid], qualified, row, met,
                               propose(ladder, current[pid], qualified, held=pid in held))
     foresee(ladder, out, today)
     return out

@@ -209,7 +209,7 @@ def evaluate_tenant(*, tenant: Tenant, now: datetime | None = None) -> TierEvalu
         snapshots.append(TierEvaluation(
             tenant=tenant, partner_id=pid, run=run, evaluated_at=now, evaluated_on=today,
             current_tier_id=assessment.current_tier_id, qualified_tier_id=assessment.qualified_tier_id,
-            figures=assessment.figures, proposal=assessment.proposal, at_risk_on=assessment.at_risk_on,
+            figures=assessment.figures(ladder), proposal=assessment.proposal, at_risk_on=assessment.at_risk_on,
             at_risk=[[day.isoformat(), text] for day, text in assessment.at_risk], digest=digest, is_latest=True))
     for start in range(0, len(stale), CHUNK):
         TierEvaluation.objects.filter(pk__in=stale[start:start + CHUNK]).update(is_latest=False)
