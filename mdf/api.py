@@ -186,8 +186,8 @@ class FundRequestViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retriev
     @writes(FundApproveSerializer, FundRequestSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        fund_request = self.get_object()  # a foreign id is the 404 of a missing one, whoever asks
         self._staff_only()
-        fund_request = self.get_object()
         data = self._body(FundApproveSerializer)
         allocation = None
         if data.get("allocation"):
@@ -201,8 +201,8 @@ class FundRequestViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retriev
     @writes(FundTextSerializer, FundRequestSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
+        fund_request = self.get_object()  # a foreign id is the 404 of a missing one, whoever asks
         self._staff_only()
-        fund_request = self.get_object()
         text = self._body(FundTextSerializer)["text"]
         return self.idempotent("fund_request.reject", fund_request, lambda key: services.fund_request_reject(
             request=fund_request, actor=self.principal.actor, key=key, reason=text), FundRequestSerializer)
@@ -210,8 +210,8 @@ class FundRequestViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retriev
     @writes(FundTextSerializer, FundRequestSerializer)
     @action(detail=True, methods=["post"], url_path="more-info")
     def more_info(self, request, pk=None):
+        fund_request = self.get_object()  # a foreign id is the 404 of a missing one, whoever asks
         self._staff_only()
-        fund_request = self.get_object()
         text = self._body(FundTextSerializer)["text"]
         return self.idempotent("fund_request.more_info", fund_request, lambda key: services.fund_request_more_info(
             request=fund_request, actor=self.principal.actor, key=key, question=text), FundRequestSerializer)
@@ -219,8 +219,8 @@ class FundRequestViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retriev
     @writes(FundTextSerializer, FundRequestSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
+        fund_request = self.get_object()  # a foreign id is the 404 of a missing one, whoever asks
         self._partner_only()
-        fund_request = self.get_object()
         text = self._body(FundTextSerializer)["text"]
         return self.idempotent("fund_request.answer", fund_request, lambda key: services.fund_request_answer(
             request=fund_request, actor=self.principal.actor, key=key, answer=text), FundRequestSerializer)

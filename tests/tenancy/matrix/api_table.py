@@ -6,6 +6,7 @@ the pages' (probe.py): a refused write changes nothing.
 """
 
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from datetime import date, timedelta
 from drf_spectacular.generators import SchemaGenerator
 
 from dealreg.models import Deal
+from mdf.models import Allocation, Budget, FundRequest
 from partners.agreements.models import Signature
 from partners.content.models import ContentItem
 from partners.models import Partner
@@ -24,7 +26,8 @@ from surveys.models import Survey
 
 from .agreement_refs import AgreementOf, SignatureOf, api_sign_body
 from .content_refs import ContentOf, ContosoContent, api_item_body
-from .pages import ACME_APP, EVERYONE, GLOBEX_APP, PA, STAFF, TA, ManualStep, PendingChange, Ref, TierOf
+from .mdf_refs import AllocationOf, BudgetOf, EntryOf, FundRequestOf, request_body
+from .pages import ACME_APP, EVERYONE, GLOBEX_APP, PA, PARTNER, STAFF, TA, ManualStep, PendingChange, Ref, TierOf
 from .training_refs import ClaimOf, CourseOf, record_data
 
 # The API's URL names are covered operation by operation below.
@@ -43,7 +46,11 @@ API_NAMES = {"tier-evaluation-list", "tier-evaluation-detail", "tier-evaluation-
              "checklist-detail", "checklist-tick",
              "course-list", "course-detail", "completion-list", "completion-detail", "completion-approve", "completion-reject",
              "content-list", "content-detail", "content-retire", "content-download",
-             "tier-list", "tier-detail"}
+             "tier-list", "tier-detail",
+             "mdf-budget-list", "mdf-budget-detail", "mdf-budget-fund", "mdf-allocation-list", "mdf-allocation-detail",
+             "mdf-allocation-allocate", "fund-request-list", "fund-request-detail", "fund-request-approve",
+             "fund-request-reject", "fund-request-more-info", "fund-request-answer", "fund-request-cancel",
+             "mdf-ledger-list", "mdf-ledger-detail"}
 
 
 class _AnswerRef(Ref):
@@ -75,6 +82,10 @@ class Op:
     public: bool = False  # needs no credentials: an anonymous visitor (or another tenant's session) succeeds too
     key_ok: tuple | None = None  # what the tenant's API key gets, when not `ok` (an operation for partner users only)
     extra: Callable = lambda: {}  # request headers, made anew for each request
+
+
+def _idempotency_key():
+    return {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex}
 
 
 def _new_partner(w):
@@ -222,6 +233,39 @@ API = {
     ("/api/v1/completions/{id}/", "get"): Op(EVERYONE, ClaimOf("northwind"), [ClaimOf("initech")], [ClaimOf("contoso")]),
     ("/api/v1/completions/{id}/approve/", "post"): Op(STAFF, ClaimOf("northwind"), [ClaimOf("initech")]),
     ("/api/v1/completions/{id}/reject/", "post"): Op(STAFF, ClaimOf("northwind"), [ClaimOf("initech")], body=lambda w: {"reason": "matrix"}),
+    # MDF: every write carries a fresh Idempotency-Key; budgets are the vendor's, partners request funds.
+    ("/api/v1/mdf-budgets/", "get"): Op(STAFF, BudgetOf("acme")),
+    ("/api/v1/mdf-budgets/", "post"): Op(STAFF, ok=(201,), creates=Budget, extra=_idempotency_key,
+                                         body=lambda w: {"name": "Matrix new budget", "fiscal_year": 2026, "amount": "100"}),
+    ("/api/v1/mdf-budgets/{id}/", "get"): Op(STAFF, BudgetOf("acme"), [BudgetOf("globex")]),
+    ("/api/v1/mdf-budgets/{id}/fund/", "post"): Op(STAFF, BudgetOf("acme"), [BudgetOf("globex")], extra=_idempotency_key,
+                                                   body=lambda w: {"amount": "100"}),
+    ("/api/v1/mdf-allocations/", "get"): Op(EVERYONE, AllocationOf("northwind"), partner_sees_own_only=True),
+    ("/api/v1/mdf-allocations/", "post"): Op(STAFF, ok=(201,), creates=Allocation, extra=_idempotency_key,
+                                             body=lambda w: {"budget": BudgetOf("acme")(w).pk, "partner": w.contoso.pk, "amount": "10"}),
+    ("/api/v1/mdf-allocations/{id}/", "get"): Op(EVERYONE, AllocationOf("northwind"), [AllocationOf("initech")],
+                                                 [AllocationOf("contoso")]),
+    ("/api/v1/mdf-allocations/{id}/allocate/", "post"): Op(STAFF, AllocationOf("northwind"), [AllocationOf("initech")],
+                                                           extra=_idempotency_key, body=lambda w: {"amount": "10"}),
+    ("/api/v1/fund-requests/", "get"): Op(EVERYONE, FundRequestOf("northwind"), partner_sees_own_only=True),
+    ("/api/v1/fund-requests/", "post"): Op(PARTNER, ok=(201,), creates=FundRequest, key_ok=(403,), extra=_idempotency_key,
+                                           body=request_body),
+    ("/api/v1/fund-requests/{id}/", "get"): Op(EVERYONE, FundRequestOf("northwind"), [FundRequestOf("initech")],
+                                               [FundRequestOf("contoso")]),
+    ("/api/v1/fund-requests/{id}/approve/", "post"): Op(STAFF, FundRequestOf("northwind"), [FundRequestOf("initech")],
+                                                        extra=_idempotency_key, body=lambda w: {"amount": "800"}),
+    ("/api/v1/fund-requests/{id}/reject/", "post"): Op(STAFF, FundRequestOf("northwind"), [FundRequestOf("initech")],
+                                                       extra=_idempotency_key, body=lambda w: {"text": "matrix"}),
+    ("/api/v1/fund-requests/{id}/more-info/", "post"): Op(STAFF, FundRequestOf("northwind"), [FundRequestOf("initech")],
+                                                          extra=_idempotency_key, body=lambda w: {"text": "matrix?"}),
+    # The request is submitted, not waiting for an answer: an allowed answer is refused by the service (400).
+    ("/api/v1/fund-requests/{id}/answer/", "post"): Op(PARTNER, FundRequestOf("northwind"), [FundRequestOf("initech")],
+                                                       [FundRequestOf("contoso")], ok=(200, 400), key_ok=(403,),
+                                                       extra=_idempotency_key, body=lambda w: {"text": "matrix"}),
+    ("/api/v1/fund-requests/{id}/cancel/", "post"): Op(EVERYONE, FundRequestOf("northwind"), [FundRequestOf("initech")],
+                                                       [FundRequestOf("contoso")], extra=_idempotency_key),
+    ("/api/v1/mdf-ledger/", "get"): Op(EVERYONE, EntryOf("northwind"), partner_sees_own_only=True),
+    ("/api/v1/mdf-ledger/{id}/", "get"): Op(EVERYONE, EntryOf("northwind"), [EntryOf("initech")], [EntryOf("contoso")]),
 }
 
 
