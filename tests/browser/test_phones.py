@@ -40,7 +40,7 @@ from surveys.models import FollowUpCase, InvitationStatus, SurveyInvitation
 from surveys.rankings import run_rankings
 from surveys.relationship import relationship_survey_start
 from surveys.tokens import answer_token
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, tier_named
 from tests.tenancy.matrix.handlers import choice_of, pattern_of
 from tests.tenancy.matrix.pages import ACCOUNT, CM, PA, PAGES, PU, PUBLIC, TA
 
@@ -149,7 +149,7 @@ def build_program(world):
                           for name in ("Firewalls", "SD-WAN", "Wi-Fi access points")]
         long_partner = partner_create(tenant=world.acme, actor=manager.user, name="Fabrikam Reseller and Systems Integration Group",
                                       status="active", website=LONG_WEBSITE, primary_contact_name="Alexandra Konstantinopoulou",
-                                      primary_contact_email=LONG_EMAIL, tier="Gold", country="DE")
+                                      primary_contact_email=LONG_EMAIL, tier=tier_named(world.acme, "Gold"), country="DE")
         gone = partner_create(tenant=world.acme, actor=manager.user, name="Coho Winery Networks", status="active")
         partner_deactivate(partner=gone, actor=manager.user, reason="Contract ended")
         MembershipFactory(tenant=world.acme, user=UserFactory(email=LONG_EMAIL), role=Role.PARTNER_USER, partner=world.northwind)
