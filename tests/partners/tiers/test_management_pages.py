@@ -193,3 +193,9 @@ def test_the_ladder_in_german(world, ladder, client_as):
     client = client_as(world.acme_admin)
     page = client.get(reverse("tiers:list"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Partnerstufen" in page and "Partnerstufe hinzufügen" in page and "2 Partner" in page
+
+
+def test_the_partner_page_shows_the_tier_as_a_badge(world, ladder, client_as):
+    Tier.unscoped.filter(pk=ladder["silver"].pk).update(colour="#8a8f98")
+    page = client_as(world.acme_manager).get(reverse("partners:dashboard_detail", args=[world.northwind.pk])).content.decode()
+    assert 'fill="#8a8f98"' in page
