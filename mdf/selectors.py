@@ -67,6 +67,10 @@ class BudgetRow:
     depth: int
     children: list = field(default_factory=list)
 
+    @property
+    def indent(self) -> str:
+        return "↳ " * self.depth
+
 
 def budget_tree(fiscal_year: int | None = None) -> dict[int, list[BudgetRow]]:
     """Budgets by fiscal year (newest first), each top-level budget followed by its sub-budgets, depth-first."""

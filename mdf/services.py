@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dealreg.selectors import won_deals
@@ -323,7 +324,7 @@ def _check_request(request: FundRequest, *, on_submit: bool) -> None:
         days = settings.notice_business_days
         if business_days_after(_today(request.tenant), request.starts_on) < days:
             errors["starts_on"] = [_("Requests must arrive %(days)s business days before the activity: start on %(date)s "
-                                     "or later.") % {"days": days, "date": earliest_start(request.tenant).isoformat()}]
+                                     "or later.") % {"days": days, "date": date_format(earliest_start(request.tenant), "DATE_FORMAT")}]
     if errors:
         raise ValidationError(errors)
 

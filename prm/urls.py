@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include(("partners.tiers.urls", "tiers"))),
     path("", include(("partners.training.urls", "training"))),
     path("", include(("partners.content.urls", "content"))),
+    path("", include(("mdf.urls", "mdf"))),
     path("", include("dealreg.urls")),
     path("", include("surveys.urls")),
     path("", include(surveys_public)),

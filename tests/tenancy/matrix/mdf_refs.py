@@ -1,6 +1,7 @@
 """MDF rows of the matrix's world, made on first use in a test (the world has none): a funded budget
 per tenant, a funded allocation and a submitted fund request per partner, and a ledger entry of it."""
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -74,3 +75,30 @@ def request_body(w):
         fields["activity_type"] = activity(w.acme).pk
     return {**fields, "starts_on": str(fields["starts_on"]), "ends_on": str(fields["ends_on"]),
             "total_cost": str(fields["total_cost"]), "requested_amount": str(fields["requested_amount"])}
+
+
+@dataclass(frozen=True)
+class ActivityTypeOf:
+    attr: str  # the tenant's attribute
+
+    def __call__(self, w):
+        tenant = getattr(w, self.attr)
+        with tenant_context(tenant):
+            return activity(tenant, "Matrix activity")
+
+
+def keyed(**fields):
+    """Form data of an MDF page: the fields and a fresh idempotency key (one per request)."""
+    return lambda w, obj: {"idempotency_key": uuid.uuid4().hex, **fields}
+
+
+def request_form_data(w, obj=None):
+    return {"idempotency_key": uuid.uuid4().hex, **request_body(w), "description": "", "expected_leads": "5",
+            "expected_attendees": "20"}
+
+
+def asked(w, fund_request):
+    """The request waiting for the partner's answer."""
+    with tenant_context(fund_request.tenant):
+        services.fund_request_more_info(request=FundRequest.objects.get(pk=fund_request.pk), actor=None,
+                                        key=uuid.uuid4().hex, question="Which city?")

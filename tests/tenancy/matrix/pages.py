@@ -17,6 +17,7 @@ from dealreg.forms import DealForm, RulesForm
 from dealreg.models import Deal, ProductLine
 from dealreg.rules import rules_for
 from dealreg.services import deal_approve, deal_submit
+from mdf.models import ActivityType, ApprovalLimit, Budget, FundRequest, MdfSettings
 from partners.agreements.models import AgreementSettings, AgreementTemplate, Signature
 from partners.checklist.models import ChecklistStep, PartnerChecklist
 from partners.checklist.selectors import checklist_settings_for
@@ -42,6 +43,7 @@ from surveys.services import settings_for
 
 from .agreement_refs import AgreementOf, DraftOf, SignatureOf, sign_data
 from .content_refs import ContentOf, ContentVersionOf, ContosoContent, item_form_data, version_upload_data
+from .mdf_refs import ActivityTypeOf, BudgetOf, FundRequestOf, asked, keyed, request_form_data
 from .probe import fresh
 from .training_refs import ClaimOf, CompletionImportOf, CourseOf, claim_data, lms_upload, record_data
 
@@ -564,6 +566,38 @@ PAGES = {
     # An item named for Contoso is Northwind's 404 like Globex's: visibility is the partner's scope here.
     ("content:portal_item", "get", ""): Page(PARTNER, ContentOf("acme"), (ContentOf("globex"), ContosoContent())),
     ("content:portal_download", "get", ""): Page(PARTNER, ContentOf("acme"), (ContentOf("globex"), ContosoContent())),
+    ("mdf:dashboard", "get", ""): Page(STAFF),
+    ("mdf:dashboard", "post", ""): Page(STAFF, ok=(302,), creates=Budget,
+                                        data=keyed(name="Matrix page budget", fiscal_year="2026", amount="100")),
+    ("mdf:budget", "get", ""): Page(STAFF, BudgetOf("acme"), (BudgetOf("globex"),)),
+    ("mdf:budget_fund", "post", ""): Page(STAFF, BudgetOf("acme"), (BudgetOf("globex"),), ok=(302,), data=keyed(amount="100")),
+    ("mdf:allocate", "post", ""): Page(STAFF, BudgetOf("acme"), (BudgetOf("globex"),), ok=(302,),
+                                       data=lambda w, obj: keyed(partner=w.contoso.pk, amount="10")(w, obj)),
+    ("mdf:settings", "get", ""): Page(frozenset({TA})),
+    ("mdf:settings", "post", ""): Page(frozenset({TA}), ok=(302,), creates=MdfSettings,
+                                       data=lambda w, obj: {"fiscal_year_start_month": "4", "notice_business_days": "10",
+                                                            "vendor_share_percent": "50", "claim_days": "45", "unspent": "expire"}),
+    ("mdf:activity_type_add", "post", ""): Page(frozenset({TA}), ok=(302,), creates=ActivityType,
+                                                data=lambda w, obj: {"name": "Matrix new activity"}),
+    ("mdf:activity_type_toggle", "post", ""): Page(frozenset({TA}), ActivityTypeOf("acme"), (ActivityTypeOf("globex"),), ok=(302,)),
+    ("mdf:approval_limit", "post", ""): Page(frozenset({TA}), ok=(302,), creates=ApprovalLimit,
+                                             data=lambda w, obj: {"membership": w.acme_manager.pk, "max_amount": "500"}),
+    ("mdf:requests", "get", ""): Page(STAFF),
+    ("mdf:request", "get", ""): Page(STAFF, FundRequestOf("northwind"), (FundRequestOf("initech"),)),
+    ("mdf:request_approve", "post", ""): Page(STAFF, FundRequestOf("northwind"), (FundRequestOf("initech"),), ok=(302,),
+                                              data=keyed(amount="800", allocation="")),
+    ("mdf:request_reject", "post", ""): Page(STAFF, FundRequestOf("northwind"), (FundRequestOf("initech"),), ok=(302,),
+                                             data=keyed(text="matrix")),
+    ("mdf:request_more_info", "post", ""): Page(STAFF, FundRequestOf("northwind"), (FundRequestOf("initech"),), ok=(302,),
+                                                data=keyed(text="matrix?")),
+    ("mdf:portal", "get", ""): Page(PARTNER),
+    ("mdf:portal_new", "get", ""): Page(PARTNER),
+    ("mdf:portal_new", "post", ""): Page(PARTNER, ok=(302,), creates=FundRequest, data=request_form_data),
+    ("mdf:portal_request", "get", ""): Page(PARTNER, FundRequestOf("northwind"), (FundRequestOf("contoso"), FundRequestOf("initech"))),
+    ("mdf:portal_answer", "post", ""): Page(PARTNER, FundRequestOf("northwind"), (FundRequestOf("contoso"), FundRequestOf("initech")),
+                                            ok=(302,), prepare=asked, data=keyed(text="Leipzig")),
+    ("mdf:portal_cancel", "post", ""): Page(PARTNER, FundRequestOf("northwind"), (FundRequestOf("contoso"), FundRequestOf("initech")),
+                                            ok=(302,), data=keyed()),
 }
 
 # Public pages: reachable without an account on a tenant host; 404 on unknown hosts. Every method

@@ -1,0 +1,134 @@
+"""Forms of the MDF pages. Every form that writes carries an idempotency key, made when the form is
+rendered: submitting the same rendered form twice (a double click, a reload) writes once."""
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Partner, PartnerStatus
+from prm.tenancy.models import Membership, Role
+
+from .models import ActivityType, Allocation, Budget, MdfSettings
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class KeyedForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["idempotency_key"] = uuid.uuid4().hex
+
+    @property
+    def key(self) -> str:
+        return self.cleaned_data["idempotency_key"]
+
+    def values(self) -> dict:
+        """The cleaned data without the key (what the service takes as fields)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "idempotency_key"}
+
+
+class BudgetForm(KeyedForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100,
+                                     help_text=_("A sub-budget takes its parent's year."))
+    parent = forms.ModelChoiceField(label=_("Part of"), queryset=Budget.unscoped.none(), required=False,
+                                    help_text=_("Leave empty for a top-level budget; a sub-budget's amount comes out of it."))
+    amount = forms.DecimalField(label=_("Amount"), **MONEY, min_value=Decimal("0.01"), required=False)
+
+    def __init__(self, *args, fiscal_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Budget.objects.order_by("-fiscal_year", "name")
+        self.initial.setdefault("fiscal_year", fiscal_year)
+
+
+class AmountForm(KeyedForm):
+    amount = forms.DecimalField(label=_("Amount"), **MONEY, min_value=Decimal("0.01"))
+
+
+class AllocateForm(KeyedForm):
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.unscoped.none())
+    amount = forms.DecimalField(label=_("Amount"), **MONEY, min_value=Decimal("0.01"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(status=PartnerStatus.ACTIVE).order_by("name")
+
+
+class MdfSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MdfSettings
+        fields = ["fiscal_year_start_month", "notice_business_days", "vendor_share_percent", "claim_days", "unspent"]
+        widgets = {"unspent": forms.RadioSelect}
+
+
+class ActivityTypeForm(forms.Form):
+    name = forms.CharField(label=_("New activity type"), max_length=100)
+
+
+class ApprovalLimitForm(forms.Form):
+    membership = forms.ModelChoiceField(label=_("Channel manager"), queryset=Membership.unscoped.none())
+    max_amount = forms.DecimalField(label=_("Approves up to"), **MONEY, min_value=Decimal("0"), required=False,
+                                    help_text=_("Per request. Empty: no limit of their own."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = (Membership.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True)
+                                              .select_related("user").order_by("user__email"))
+        self.fields["membership"].label_from_instance = lambda m: str(m.user)
+
+
+class ApproveForm(KeyedForm):
+    amount = forms.DecimalField(label=_("Amount to approve"), **MONEY, min_value=Decimal("0.01"),
+                                help_text=_("At most the amount requested; less is allowed."))
+    allocation = forms.ModelChoiceField(label=_("From allocation"), queryset=Allocation.unscoped.none(), required=False,
+                                        help_text=_("Empty: the partner's allocation of the activity's fiscal year with "
+                                                    "the most available."))
+
+    def __init__(self, *args, fund_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allocation"].queryset = (Allocation.objects.filter(partner_id=fund_request.partner_id)
+                                              .select_related("budget").order_by("-budget__fiscal_year", "budget__name"))
+        self.fields["allocation"].label_from_instance = lambda a: str(a.budget)
+        self.initial.setdefault("amount", fund_request.requested_amount)
+
+
+class ReasonForm(KeyedForm):
+    text = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("The partner reads it."))
+
+
+class QuestionForm(KeyedForm):
+    text = forms.CharField(label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(KeyedForm):
+    text = forms.CharField(label=_("Your answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CancelForm(KeyedForm):
+    pass
+
+
+class FundRequestForm(KeyedForm):
+    activity_type = forms.ModelChoiceField(label=_("Activity type"), queryset=ActivityType.unscoped.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=5000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}),
+                                  help_text=_("What you will do, for whom, and how you will follow up the leads."))
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expected_leads = forms.IntegerField(label=_("Expected leads"), min_value=0, max_value=1_000_000, initial=0)
+    expected_attendees = forms.IntegerField(label=_("Expected attendees"), min_value=0, max_value=1_000_000, initial=0)
+    total_cost = forms.DecimalField(label=_("Total cost"), **MONEY, min_value=Decimal("0.01"))
+    requested_amount = forms.DecimalField(label=_("Requested amount"), **MONEY, min_value=Decimal("0.01"))
+
+    def __init__(self, *args, notice_help: str, share_help: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity_type"].queryset = ActivityType.objects.filter(is_active=True).order_by("name")
+        self.fields["starts_on"].help_text = notice_help
+        self.fields["requested_amount"].help_text = share_help

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .views import dashboard, portal
+
+# Included by prm/urls.py under the "mdf" namespace.
+
+urlpatterns = [
+    path("manage/mdf/", dashboard.MdfDashboardView.as_view(), name="dashboard"),
+    path("manage/mdf/budgets/<int:pk>/", dashboard.BudgetView.as_view(), name="budget"),
+    path("manage/mdf/budgets/<int:pk>/fund/", dashboard.BudgetFundView.as_view(), name="budget_fund"),
+    path("manage/mdf/budgets/<int:pk>/allocate/", dashboard.AllocateView.as_view(), name="allocate"),
+    path("manage/mdf/settings/", dashboard.MdfSettingsView.as_view(), name="settings"),
+    path("manage/mdf/settings/activity-types/", dashboard.ActivityTypeAddView.as_view(), name="activity_type_add"),
+    path("manage/mdf/settings/activity-types/<int:pk>/toggle/", dashboard.ActivityTypeToggleView.as_view(),
+         name="activity_type_toggle"),
+    path("manage/mdf/settings/limits/", dashboard.ApprovalLimitView.as_view(), name="approval_limit"),
+    path("manage/mdf/requests/", dashboard.RequestQueueView.as_view(), name="requests"),
+    path("manage/mdf/requests/<int:pk>/", dashboard.RequestView.as_view(), name="request"),
+    path("manage/mdf/requests/<int:pk>/approve/", dashboard.RequestApproveView.as_view(), name="request_approve"),
+    path("manage/mdf/requests/<int:pk>/reject/", dashboard.RequestRejectView.as_view(), name="request_reject"),
+    path("manage/mdf/requests/<int:pk>/more-info/", dashboard.RequestMoreInfoView.as_view(), name="request_more_info"),
+    path("portal/funds/", portal.PortalFundsView.as_view(), name="portal"),
+    path("portal/funds/new/", portal.PortalNewRequestView.as_view(), name="portal_new"),
+    path("portal/funds/<int:pk>/", portal.PortalRequestView.as_view(), name="portal_request"),
+    path("portal/funds/<int:pk>/answer/", portal.PortalAnswerView.as_view(), name="portal_answer"),
+    path("portal/funds/<int:pk>/cancel/", portal.PortalCancelView.as_view(), name="portal_cancel"),
+]
