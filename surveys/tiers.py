@@ -15,19 +15,23 @@ from partners.tiers.requirements import Measure, RequirementKind, register
 
 from .models import PartnerScore, RankingRun, SurveySettings
 
+MANY = 200  # partners asked for at once above which the run's scores are read whole
+
 
 def measure_nps(partner_ids: Iterable[int], as_of: date, requirement=None) -> dict[int, Measure]:
-    """Two queries: the latest run (with the minimum), and its window scores of the given partners."""
+    """Three queries: the latest run, the minimum, and the run's window scores (of the partners asked)."""
     run = RankingRun.objects.order_by("-run_date").only("pk").first()
     if run is None:
-        return {pid: Measure(None, 0) for pid in partner_ids}
+        return dict.fromkeys(partner_ids, Measure(None, 0))
     settings = SurveySettings.objects.only("minimum_answers").first()
     minimum = settings.minimum_answers if settings else SurveySettings._meta.get_field("minimum_answers").default
-    rows = (PartnerScore.objects.filter(run=run, period="window", partner_id__in=list(partner_ids))
-            .values_list("partner_id", "shrunk", "n"))
+    ids = list(partner_ids)
+    scores = PartnerScore.objects.filter(run=run, period="window", partner__isnull=False)
+    if len(ids) <= MANY:  # more: the run's every score, kept to those asked (see dealreg/tiers.py)
+        scores = scores.filter(partner_id__in=ids)
     found = {pid: Measure(None if shrunk is None or n < minimum else Decimal(str(round(shrunk, 1))), n)
-             for pid, shrunk, n in rows}
-    return {pid: found.get(pid, Measure(None, 0)) for pid in partner_ids}
+             for pid, shrunk, n in scores.values_list("partner_id", "shrunk", "n")}
+    return {pid: found.get(pid, Measure(None, 0)) for pid in ids}
 
 
 NPS = RequirementKind("nps", _("End-customer NPS (adjusted for the number of answers)"), measure_nps, unit="score")

@@ -78,3 +78,15 @@ def test_nps_reads_the_latest_run(world):
     nps(world.acme, {n: (55.0, 90)})
     with tenant_context(world.acme):
         assert kind_of("nps").measure([n.pk], TODAY, None)[n.pk] == Measure(Decimal("55.0"), 90)
+
+
+def test_many_partners_are_measured_over_the_program_and_kept_to_those_asked(world):
+    n, c = world.northwind, world.contoso
+    won(n, "10000", 5)
+    won(c, "5000", 5)
+    asked = [n.pk, *range(10**6, 10**6 + 300)]  # more than MANY: the GROUP BY runs over the whole program
+    with tenant_context(world.acme):
+        values = kind_of("won_value").measure(asked, TODAY, None)
+        counts = kind_of("won_deals").measure(asked, TODAY, None)
+    assert values == {n.pk: Measure(Decimal("10000"), 1)}
+    assert counts == {n.pk: Measure(Decimal("1"), 1)}
