@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from dealreg.demo import load_deal_demo
+from mdf.demo import load_mdf_demo
 from partners.agreements.demo import load_agreement_demo
 from partners.checklist.demo import load_checklist_demo
 from partners.content.demo import load_content_demo
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         load_training_demo()
         load_content_demo()
         load_tier_demo()
+        load_mdf_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo user's password: {DEMO_PASSWORD}"))
         if settings.PRM_PUBLIC_PORT:
             self.stdout.write(f"Links in the demo's emails point at port {settings.PRM_PUBLIC_PORT}.")
