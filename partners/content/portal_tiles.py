@@ -11,6 +11,7 @@ from partners.models import Partner
 from partners.portal_tiles import Tile
 from prm.i18n.formatting import number
 
+from .paging import CAP
 from .selectors import visible_items
 
 RECENT = timedelta(days=30)
@@ -24,8 +25,9 @@ def content_tiles(partner: Partner) -> list[Tile]:
     if recent:
         return [Tile(value=number(recent), label=ngettext("new item in the content library in the last 30 days",
                                                           "new items in the content library in the last 30 days", recent), url=url)]
-    total = items.count()
+    total = items[: CAP + 1].count()  # counted up to the list's cap, like the list (paging.py)
     if not total:
         return []
-    return [Tile(value=number(total), label=ngettext("item in the content library", "items in the content library", total),
+    value = number(total) if total <= CAP else f"{number(CAP)}+"
+    return [Tile(value=value, label=ngettext("item in the content library", "items in the content library", total),
                  url=url)]

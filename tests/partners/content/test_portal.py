@@ -149,3 +149,20 @@ def test_a_long_list_is_counted_up_to_the_cap(world, client_as, monkeypatch):
     assert page.context["paginator"].capped and page.context["paginator"].shown_count == 4
     assert "More than 4 items" in page.content.decode()
     assert len(page.context["items"]) == 5  # the counted rows (cap + 1) fit the first page
+
+
+def test_the_portal_home_tile(world, client_as):
+    from partners.content.portal_tiles import content_tiles
+
+    with tenant_context(world.acme):
+        assert content_tiles(world.northwind) == []
+    make_item(world.acme, world.acme_admin.user, "Old", publish_at=timezone.now() - timedelta(days=90))
+    with tenant_context(world.acme):
+        [tile] = content_tiles(world.northwind)
+    assert (tile.value, tile.label, tile.url) == ("1", "item in the content library", LIST)
+    make_item(world.acme, world.acme_admin.user, "Fresh", publish_at=timezone.now() - timedelta(days=2))
+    make_item(world.acme, world.acme_admin.user, "For Contoso", visibility="partners", partners=[world.contoso])
+    with tenant_context(world.acme):
+        [tile] = content_tiles(world.northwind)
+    assert (tile.value, tile.label) == ("1", "new item in the content library in the last 30 days")
+    assert "new item in the content library" in client_as(world.northwind_rep).get("/portal/").content.decode()
