@@ -36,7 +36,7 @@ MAY_IMPORT = {
 # to read and to point foreign keys at, its audit verbs), the signals it owns, the forms it lends (the
 # invitation form), partners' registry of portal tiles and its company name/domain normalisation (names).
 PUBLIC_MODULES = {"services", "selectors", "models", "audit_verbs", "signals", "forms", "portal_tiles", "overview", "names",
-                  "kinds"}
+                  "kinds", "requirements"}
 # prm's apps; tenancy, audit, api and accounts are the framework every app builds on (base views,
 # scoped managers, the API base classes), so any of their modules may be imported.
 PRM_APPS = ("prm.accounts", "prm.tenancy", "prm.audit", "prm.outbox", "prm.invitations", "prm.api")
