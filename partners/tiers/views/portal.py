@@ -10,4 +10,4 @@ class PortalTierView(PortalViewMixin, View):
     """The partner's tier, its benefits, progress to the next tier and what puts its tier at risk."""
 
     def get(self, request):
-        return render(request, "tiers/portal/tier.html", {"partner": self.partner, "view": portal_tier(self.partner)})
+        return render(request, "tiers/portal/tier.html", {"partner": self.partner, "standing": portal_tier(self.partner)})
