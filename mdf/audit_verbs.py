@@ -24,3 +24,9 @@ class MdfVerb(TextChoices):
     REQUEST_MORE_INFO = "fund_request.more_info", _("More information asked for the fund request")
     REQUEST_ANSWERED = "fund_request.answered", _("Fund request answered and submitted again")
     REQUEST_CANCELLED = "fund_request.cancelled", _("Fund request cancelled")
+
+    @classmethod
+    def of_move(cls, action: str) -> "MdfVerb":
+        """The verb of a fund request's lifecycle move (an action of states.TRANSITIONS)."""
+        return {"submit": cls.REQUEST_SUBMITTED, "approve": cls.REQUEST_APPROVED, "reject": cls.REQUEST_REJECTED,
+                "more_info": cls.REQUEST_MORE_INFO, "answer": cls.REQUEST_ANSWERED, "cancel": cls.REQUEST_CANCELLED}[action]

@@ -342,10 +342,7 @@ def _moved(request: FundRequest, action: str, actor: Actor, previous: str, data:
            fields: tuple = ()) -> FundRequest:
     request.status = TRANSITIONS[action][1]
     request.save(update_fields=["status", "updated_at", *fields])
-    verb = {"submit": MdfVerb.REQUEST_SUBMITTED, "approve": MdfVerb.REQUEST_APPROVED, "reject": MdfVerb.REQUEST_REJECTED,
-            "more_info": MdfVerb.REQUEST_MORE_INFO, "answer": MdfVerb.REQUEST_ANSWERED,
-            "cancel": MdfVerb.REQUEST_CANCELLED}[action]
-    audit_record(tenant=request.tenant, actor=actor, verb=verb, target=request, from_state=previous,
+    audit_record(tenant=request.tenant, actor=actor, verb=MdfVerb.of_move(action), target=request, from_state=previous,
                  to_state=request.status, data=data)
     return request
 

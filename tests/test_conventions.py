@@ -28,7 +28,7 @@ MAY_IMPORT = {
     "prm": {"prm"},
     "partners": {"prm", "partners"},
     "dealreg": {"prm", "partners", "dealreg"},
-    "mdf": {"prm", "partners", "mdf"},
+    "mdf": {"prm", "partners", "dealreg", "mdf"},  # accruals read won deals through dealreg.selectors
     "surveys": {"prm", "partners", "dealreg", "surveys"},
     "loyalty": {"prm", "partners", "dealreg", "mdf", "surveys", "loyalty"},
 }

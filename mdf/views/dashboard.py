@@ -58,7 +58,8 @@ class BudgetView(DashboardViewMixin, View):
 
     def get(self, request, pk, fund_form=None, allocate_form=None, status=200):
         budget = self.get_object()
-        context = {"budget": budget, "account": budget.account, "children": budget.children.select_related("account"),
+        context = {"budget": budget, "account": budget.account, "year_label": fiscal_year_label(budget.fiscal_year),
+                   "children": budget.children.select_related("account"),
                    "allocations": allocations_of(budget), "entries": ledger_of(budget.account),
                    "fund_form": fund_form or AmountForm(), "allocate_form": allocate_form or AllocateForm(),
                    "currency": self.tenant.currency, "events": audit_events_for(budget)}
