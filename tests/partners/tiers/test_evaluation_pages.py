@@ -160,3 +160,11 @@ def test_partner_users_read_their_own_evaluation_only(world, client_as, pending)
     assert [row["id"] for row in client.get(API).json()["results"]] == [world.northwind.pk]
     assert client.get(f"{API}{world.contoso.pk}/").status_code == 404
     assert client.post(f"{API}{world.northwind.pk}/approve/").status_code == 403
+
+
+def test_tier_moves_show_in_the_partners_timeline(world, client_as):
+    make_ladder(world.acme)
+    gold_figures(world.northwind)
+    evaluate(world.acme)
+    page = client_as(world.acme_manager).get(f"/manage/partners/{world.northwind.pk}/timeline/").content.decode()
+    assert "Moved up a tier" in page and "Gold" in page
