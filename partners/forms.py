@@ -46,7 +46,7 @@ class PartnerForm(CompanyProfileForm):
     owner = forms.ModelChoiceField(label=_("Channel manager"), queryset=Membership.unscoped.none(), required=False,
                                    help_text=_("The program's manager who looks after this partner."))
     tier = forms.ModelChoiceField(label=_("Tier"), queryset=Tier.unscoped.none(), required=False,
-                                  help_text=_("Set by the nightly evaluation; a change here is recorded as an override."))
+                                  help_text=_("The tier it starts in; the nightly evaluation moves it from there."))
 
     class Meta(CompanyProfileForm.Meta):
         fields = ["name", "status", "business_type", "tier", "owner", "country", "website", *COMPANY_PROFILE_FIELDS,
@@ -64,7 +64,10 @@ class PartnerForm(CompanyProfileForm):
         owner = self.fields["owner"]
         owner.queryset = Membership.objects.filter(role__in=STAFF_ROLES, is_active=True).select_related("user")
         owner.label_from_instance = lambda m: m.user.get_full_name() or m.user.email
-        self.fields["tier"].queryset = Tier.objects.all()
+        if self.instance.pk:
+            del self.fields["tier"]  # moved by the evaluation, or overridden with a reason on its tier page
+        else:
+            self.fields["tier"].queryset = Tier.objects.all()
 
     def clean_name(self):
         # Checked here too so that every error shows at once, not one per submit.

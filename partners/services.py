@@ -71,6 +71,10 @@ def partner_update(*, partner: Partner, actor: Actor, logo: Any = None, **fields
     if unknown:
         raise TypeError(f"Unknown partner fields: {', '.join(sorted(unknown))}")
     _check_status_change(partner, fields.get("status", partner.status))
+    if "tier" in fields and fields["tier"] != partner.tier:
+        # The evaluation moves tiers; a manager overrides it with a reason, and the tier is then held.
+        raise ValidationError({"tier": _("A partner's tier changes through its tier evaluation: override it there, "
+                                         "with a reason.")})
     if "name" in fields:
         _check_unique_name(fields["name"], exclude_pk=partner.pk)
     if "owner" in fields:

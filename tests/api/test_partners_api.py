@@ -94,12 +94,20 @@ def test_same_name_as_another_tenants_partner_is_fine(world, key_client):
 
 
 def test_update(world, key_client):
-    response = key_client.patch(f"{PARTNERS}{world.northwind.pk}/", {"tier": "Gold", "website": "https://nw.example"}, format="json")
+    response = key_client.patch(f"{PARTNERS}{world.northwind.pk}/", {"tier": "silver", "website": "https://nw.example"},
+                                format="json")
     assert response.status_code == 200
-    assert (response.json()["tier"], response.json()["domain"]) == ("Gold", "nw.example")
-    assert Partner.unscoped.get(pk=world.northwind.pk).tier.name == "Gold"
+    assert (response.json()["tier"], response.json()["domain"]) == ("Silver", "nw.example")
     event = _audit(world.northwind.pk, "partner.updated").get()
-    assert event.data["changed"]["tier"] == ["Silver", "Gold"]
+    assert event.data["changed"] == {"website": ["https://northwind.example", "https://nw.example"]}
+
+
+def test_a_tier_changes_through_its_evaluation_not_the_partner_record(world, key_client):
+    response = key_client.patch(f"{PARTNERS}{world.northwind.pk}/", {"tier": "Gold", "notes": "x"}, format="json")
+    assert response.status_code == 400
+    assert "override it there" in response.json()["tier"][0]
+    partner = Partner.unscoped.get(pk=world.northwind.pk)
+    assert (partner.tier.name, partner.notes) == ("Silver", "")
 
     response = key_client.patch(f"{PARTNERS}{world.northwind.pk}/", {"name": "Contoso Integration"}, format="json")
     assert response.status_code == 400
@@ -210,7 +218,7 @@ def test_patch_or_put_cannot_reactivate_a_partner_around_the_reactivate_action(w
     assert not _audit(world.northwind.pk, "partner.reactivated").exists()
 
     # Other fields of a deactivated partner stay editable, its status sent unchanged.
-    response = key_client.patch(url, {"status": "inactive", "tier": "Gold"}, format="json")
+    response = key_client.patch(url, {"status": "inactive", "notes": "Back next year"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "inactive"
 
     # The action is the way back: deactivated_at cleared, one partner.reactivated row.

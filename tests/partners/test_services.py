@@ -82,13 +82,22 @@ def test_new_partner_cannot_start_deactivated(acme):
 def test_update_rederives_domain_and_audits_changes(acme):
     actor = acme.acme_manager.user
     partner = partner_update(partner=acme.northwind, actor=actor, website="https://www.nw-traders.example/",
-                             tier=tier_named(acme.acme, "Gold"))
+                             notes="Top reseller")
     assert partner.domain == "nw-traders.example"
-    assert Partner.objects.get(pk=partner.pk).tier.name == "Gold"
+    assert Partner.objects.get(pk=partner.pk).notes == "Top reseller"
     [event] = _events(partner, "partner.updated")
     assert event.actor == actor
-    assert event.data["changed"]["tier"] == ["Silver", "Gold"]
+    assert event.data["changed"]["notes"] == ["", "Top reseller"]
     assert event.data["changed"]["website"] == ["https://northwind.example", "https://www.nw-traders.example/"]
+
+
+def test_a_tier_change_is_refused_on_the_partner_record(acme):
+    with pytest.raises(ValidationError) as excinfo:
+        partner_update(partner=acme.northwind, actor=acme.acme_manager.user, tier=tier_named(acme.acme, "Gold"),
+                       notes="x")
+    assert "tier" in excinfo.value.message_dict
+    assert (Partner.objects.get(pk=acme.northwind.pk).tier.name, _events(acme.northwind, "partner.updated")) == (
+        "Silver", [])
 
 
 def test_update_to_a_taken_name_is_a_name_error_but_own_name_is_fine(acme):
