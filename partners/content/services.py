@@ -22,6 +22,7 @@ from .files import checked_upload
 from .models import ContentDownload, ContentItem, ContentVersion, ContentVisit, Kind, Visibility
 
 VISIT_GAP = timedelta(hours=1)  # page views closer together than this are one visit
+TOUCH_EVERY = timedelta(minutes=1)  # page views closer together than this do not update the visit
 
 METADATA = ("title", "description", "category", "language", "product_lines", "kind", "url", "visibility",
             "business_types", "publish_at", "expires_at")
@@ -181,17 +182,18 @@ def download_record(*, item: ContentItem, partner: Partner, user, now: datetime 
                                           at=now or timezone.now())
 
 
-@transaction.atomic
 def visit_record(*, tenant: Tenant, user, now: datetime | None = None) -> datetime | None:
     """Note a page view of the library; returns when the user's previous visit ended (None: the first).
-    Page views less than an hour apart are one visit, so paging on keeps the same "new" badges."""
+    Page views less than an hour apart are one visit, so paging on keeps the same "new" badges. A view
+    within a minute of the last one writes nothing (no write lock for every page of a browsing
+    session); a write is a conditional update, so two tabs at once cannot move `since` twice."""
     now = now or timezone.now()
-    row = ContentVisit.objects.select_for_update().filter(user=user).first()
+    row = ContentVisit.objects.filter(user=user).first()
     if row is None:
-        ContentVisit.objects.create(tenant=tenant, user=user, seen_at=now, since=None)
+        ContentVisit.objects.get_or_create(tenant=tenant, user=user, defaults={"seen_at": now})
         return None
-    if now - row.seen_at > VISIT_GAP:
-        row.since = row.seen_at
-    row.seen_at = now
-    row.save(update_fields=["since", "seen_at"])
-    return row.since
+    if now - row.seen_at < TOUCH_EVERY:
+        return row.since
+    since = row.seen_at if now - row.seen_at > VISIT_GAP else row.since
+    ContentVisit.objects.filter(pk=row.pk, seen_at=row.seen_at).update(seen_at=now, since=since)
+    return since

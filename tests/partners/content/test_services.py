@@ -128,3 +128,15 @@ def test_visits_an_hour_apart_are_two_visits(world):
         t2 = t0 + timedelta(hours=3)
         assert services.visit_record(tenant=world.acme, user=user, now=t2) == t0 + timedelta(minutes=20)
         assert services.visit_record(tenant=world.acme, user=user, now=t2 + timedelta(minutes=5)) == t0 + timedelta(minutes=20)
+
+
+def test_page_views_within_a_minute_write_nothing(world):
+    from partners.content.models import ContentVisit
+
+    user, t0 = world.northwind_rep.user, timezone.now()
+    with tenant_context(world.acme):
+        services.visit_record(tenant=world.acme, user=user, now=t0)
+        services.visit_record(tenant=world.acme, user=user, now=t0 + timedelta(seconds=30))
+        assert ContentVisit.objects.get(user=user).seen_at == t0
+        services.visit_record(tenant=world.acme, user=user, now=t0 + timedelta(minutes=2))
+        assert ContentVisit.objects.get(user=user).seen_at == t0 + timedelta(minutes=2)
