@@ -2,13 +2,16 @@
 reject completions; partner users read the program's active courses and their own partner's
 completions."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from partners.content.models import ContentItem
+from partners.content.selectors import visible_in
+from partners.models import Partner
 from prm.api.viewsets import TenantScopedViewSet
 
 from . import services
@@ -30,7 +33,7 @@ def _active_courses(queryset, partner_id):
 
 class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, TenantScopedViewSet):
-    """The program's courses. Partner users read the active ones."""
+    """The program's courses. Partner users read the active ones, with only the linked content shown to them."""
 
     model = Course
     partner_scope = staticmethod(_active_courses)
@@ -38,12 +41,20 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filter_serializer_class = CourseListFilters
 
     def narrow(self, queryset):
-        queryset = queryset.prefetch_related("required_for_tiers").order_by("name", "pk")
+        queryset = queryset.prefetch_related("required_for_tiers", self._content()).order_by("name", "pk")
         if "active" in self.filters:
             queryset = queryset.filter(is_active=self.filters["active"])
         if "q" in self.filters:
             queryset = queryset.filter(Q(name__icontains=self.filters["q"]) | Q(description__icontains=self.filters["q"]))
         return queryset
+
+    def _content(self) -> Prefetch:
+        """The linked items a reader gets: all for staff; for a partner user, those its partner may see."""
+        items = ContentItem.objects.only("pk").order_by("title", "pk")
+        principal = getattr(self, "principal", None)
+        if principal is not None and principal.is_partner:
+            items = visible_in(items, Partner.objects.get(pk=principal.partner_id))
+        return Prefetch("content", queryset=items)
 
     def perform_create(self, serializer):
         serializer.instance = services.course_create(tenant=self.request._request.tenant, actor=self.principal.actor,

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from partners.content.models import ContentItem
 from partners.models import Partner
 from partners.tiers.models import Tier
 
@@ -21,10 +22,15 @@ class CourseForm(forms.Form):
     required_for_tiers = forms.ModelMultipleChoiceField(
         label=_("Tiers that need it"), queryset=Tier.unscoped.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("A partner of these tiers needs someone certified in this course."))
+    content = forms.ModelMultipleChoiceField(
+        label=_("Linked content"), queryset=ContentItem.unscoped.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Items of the content library that prepare for the course; a partner sees only those shown to it."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["required_for_tiers"].queryset = Tier.objects.order_by("rank")
+        self.fields["content"].queryset = ContentItem.objects.order_by("title", "pk")
 
 
 class CompletionFilterForm(forms.Form):

@@ -27,6 +27,8 @@ class Course(TenantOwnedModel):
         help_text=_("How long a certification stays valid; empty: it never expires."))
     required_for_tiers = models.ManyToManyField("tiers.Tier", blank=True, related_name="required_courses",
                                                 verbose_name=_("tiers that need it"))
+    content = models.ManyToManyField("content.ContentItem", blank=True, related_name="courses",
+                                     verbose_name=_("linked content"))
     is_active = models.BooleanField(_("active"), default=True,
                                     help_text=_("An inactive course takes no new completions and counts towards no tier."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -1,12 +1,14 @@
 """Reads of training that more than one view needs, scoped to the tenant in force."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from partners.content.selectors import visible_items
 from partners.models import Partner
 from partners.tiers.models import Tier
 from prm.tenancy.access import get_in_scope_or_404
@@ -132,6 +134,20 @@ def partner_training(partner: Partner, day: date) -> PartnerTraining:
         next_tier=upcoming, next_gaps=[course for course in needed_courses(upcoming) if course.pk not in covered],
         pending=[row for row in rows if row.status == CompletionStatus.PENDING],
     )
+
+
+def with_visible_content(partner: Partner, courses: Iterable[Course], now: datetime | None = None) -> None:
+    """Give each course `visible_content`: its linked items that `partner` may see now, by title (one
+    query; an item hidden from the partner is never among them)."""
+    courses = list(courses)
+    links = (Course.content.through.objects
+             .filter(course_id__in={course.pk for course in courses}, contentitem__in=visible_items(partner, now))
+             .select_related("contentitem").order_by("contentitem__title", "contentitem_id"))
+    by_course: dict[int, list] = {}
+    for link in links:
+        by_course.setdefault(link.course_id, []).append(link.contentitem)
+    for course in courses:
+        course.visible_content = by_course.get(course.pk, [])
 
 
 @dataclass

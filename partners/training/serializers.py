@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from partners.content.models import ContentItem
 from partners.tiers.fields import TierNameField
 from prm.api.filters import ChoiceFilter, IdFilter, SearchFilter
 
@@ -10,10 +11,14 @@ from .models import Completion, CompletionStatus, Course
 class CourseSerializer(serializers.ModelSerializer):
     required_for_tiers = TierNameField(many=True, required=False,
                                        help_text=_("Names of the tiers that need the course."))
+    content = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=ContentItem.objects,
+        help_text=_("Ids of the content items linked to the course; a partner reads only those shown to it."))
 
     class Meta:
         model = Course
-        fields = ["id", "name", "description", "validity_months", "required_for_tiers", "is_active", "created_at"]
+        fields = ["id", "name", "description", "validity_months", "required_for_tiers", "content", "is_active",
+                  "created_at"]
         read_only_fields = ["id", "created_at"]
         extra_kwargs = {"validity_months": {"help_text": _("Months a certification stays valid; null: it never expires.")}}
         validators = []  # the service checks the name per tenant, in any case

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners.content.models import ContentItem
 from partners.tiers.models import Tier
 from prm.audit.services import Actor, audit_record
 from prm.tenancy.models import Membership, Role, Tenant
@@ -35,24 +36,37 @@ def _clean_course(course: Course) -> None:
         raise ValidationError({"name": _("The program has a course of this name already.")})
 
 
+def _link_content(course: Course, content: Iterable[ContentItem]) -> list[str]:
+    """Link the course to `content` (items of its own program only); the titles linked, for the audit."""
+    items = sorted(content, key=lambda item: (item.title.lower(), item.pk))
+    if any(item.tenant_id != course.tenant_id for item in items):
+        raise ValidationError({"content": _("Choose items of the program's content library.")})
+    course.content.set(items)
+    return [item.title for item in items]
+
+
 @transaction.atomic
 def course_create(*, tenant: Tenant, actor: Actor, name: str, description: str = "", validity_months: int | None = None,
-                  required_for_tiers: Iterable[Tier] = (), is_active: bool = True) -> Course:
+                  required_for_tiers: Iterable[Tier] = (), is_active: bool = True,
+                  content: Iterable[ContentItem] = ()) -> Course:
     course = Course(tenant=tenant, name=name, description=description, validity_months=validity_months, is_active=is_active)
     _clean_course(course)
     course.save()
     tiers = list(required_for_tiers)
     course.required_for_tiers.set(tiers)
+    titles = _link_content(course, content)
     audit_record(tenant=tenant, actor=actor, verb=TrainingVerb.COURSE_CREATED, target=course,
-                 data={"name": course.name, "validity_months": validity_months, "tiers": [t.name for t in tiers]})
+                 data={"name": course.name, "validity_months": validity_months, "tiers": [t.name for t in tiers],
+                       "content": titles})
     return course
 
 
 @transaction.atomic
 def course_update(*, course: Course, actor: Actor, **fields: Any) -> Course:
-    """Change a course's name, description, validity or tiers. A new validity applies to completions
-    recorded from now on; those recorded keep their expiry."""
+    """Change a course's name, description, validity, tiers or linked content. A new validity applies
+    to completions recorded from now on; those recorded keep their expiry."""
     tiers = fields.pop("required_for_tiers", None)
+    content = fields.pop("content", None)
     unknown = set(fields) - {"name", "description", "validity_months", "is_active"}
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
@@ -65,6 +79,8 @@ def course_update(*, course: Course, actor: Actor, **fields: Any) -> Course:
         tiers = list(tiers)
         course.required_for_tiers.set(tiers)
         data["tiers"] = [t.name for t in tiers]
+    if content is not None:
+        data["content"] = _link_content(course, content)
     audit_record(tenant=course.tenant, actor=actor, verb=TrainingVerb.COURSE_EDITED, target=course, data=data)
     return course
 

@@ -44,9 +44,11 @@ class CourseEditView(DashboardViewMixin, View):
         course = self.get_object()
         form = form or CourseForm(initial={"name": course.name, "description": course.description,
                                            "validity_months": course.validity_months,
-                                           "required_for_tiers": list(course.required_for_tiers.all())})
-        return render(request, "partners/training/dashboard/course_edit.html", {"course": course, "form": form},
-                      status=status)
+                                           "required_for_tiers": list(course.required_for_tiers.all()),
+                                           "content": list(course.content.all())})
+        linked = course.content.order_by("title", "pk")
+        return render(request, "partners/training/dashboard/course_edit.html",
+                      {"course": course, "form": form, "linked": linked}, status=status)
 
     def post(self, request, pk):
         course = self.get_object()

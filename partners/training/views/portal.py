@@ -12,7 +12,7 @@ from .. import services
 from ..certificates import certificate_response
 from ..forms import ClaimForm
 from ..models import Completion
-from ..selectors import partner_people, partner_training
+from ..selectors import partner_people, partner_training, with_visible_content
 
 
 class PortalTrainingView(PortalViewMixin, View):
@@ -24,8 +24,10 @@ class PortalTrainingView(PortalViewMixin, View):
         return get_user_model().objects.filter(pk=self.request.user.pk)
 
     def get(self, request, form=None, status=200):
-        context = {"training": partner_training(self.partner, timezone.localdate()),
-                   "form": form or ClaimForm(people=self.people())}
+        training = partner_training(self.partner, timezone.localdate())
+        shown = [c.course for person in training.people for c in person.completions]
+        with_visible_content(self.partner, [*shown, *training.gaps, *training.next_gaps])
+        context = {"training": training, "form": form or ClaimForm(people=self.people())}
         return render(request, "partners/training/portal/training.html", context, status=status)
 
     def post(self, request):
