@@ -113,10 +113,15 @@ def _cancel(decisions: _Decisions, tenant: Tenant, partner: Partner, change: Tie
 def _decide(decisions: _Decisions, tenant: Tenant, ladder: Ladder, settings: TierSettings, assessment: Assessment,
             open: TierChange | None, evaluation_id: int | None, rejected: set, today: date, now: datetime) -> None:
     pid = assessment.partner_id
-    partner = Partner(pk=pid, tenant=tenant)  # only the audit row's target
     proposal, current, qualified = assessment.proposal, assessment.current_tier_id, assessment.qualified_tier_id
     if proposal == Proposal.HELD:
         return
+    if open is not None and open.from_tier_id == current and (
+            proposal == Proposal.DOWNGRADE and open.direction == ChangeDirection.DOWN and open.due_on is not None
+            and open.due_on > today
+            or proposal == Proposal.UPGRADE and open.direction == ChangeDirection.UP and open.to_tier_id == qualified):
+        return  # the night's usual case: a grace period running, an upgrade still waiting
+    partner = Partner(pk=pid, tenant=tenant)  # only the audit rows' target
     if open is not None and proposal != Proposal.DOWNGRADE and open.direction == ChangeDirection.DOWN:
         _cancel(decisions, tenant, partner, open, now, _("Qualifies for its tier again."))
         open = None
