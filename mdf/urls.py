@@ -19,6 +19,7 @@ urlpatterns = [
     path("manage/mdf/requests/<int:pk>/approve/", dashboard.RequestApproveView.as_view(), name="request_approve"),
     path("manage/mdf/requests/<int:pk>/reject/", dashboard.RequestRejectView.as_view(), name="request_reject"),
     path("manage/mdf/requests/<int:pk>/more-info/", dashboard.RequestMoreInfoView.as_view(), name="request_more_info"),
+    path("manage/mdf/requests/<int:pk>/cancel/", dashboard.RequestCancelView.as_view(), name="request_cancel"),
     path("portal/funds/", portal.PortalFundsView.as_view(), name="portal"),
     path("portal/funds/new/", portal.PortalNewRequestView.as_view(), name="portal_new"),
     path("portal/funds/<int:pk>/", portal.PortalRequestView.as_view(), name="portal_request"),

@@ -27,6 +27,7 @@ from ..forms import (
 from ..models import ActivityType, Budget, FundRequest
 from ..periods import fiscal_year_label, fiscal_year_of
 from ..selectors import activity_types, allocations_of, approval_limits, budget_tree, ledger_of, mdf_settings_for, review_queue
+from ..states import allowed_actions
 
 
 def _this_year(tenant) -> int:
@@ -158,9 +159,11 @@ class RequestView(DashboardViewMixin, View):
         fund_request = self.get_object()
         forms = forms or {}
         context = {"fund_request": fund_request, "events": audit_events_for(fund_request),
+                   "can_cancel": "cancel" in allowed_actions(fund_request.status),
                    "approve_form": forms.get("approve") or ApproveForm(fund_request=fund_request),
                    "reject_form": forms.get("reject") or ReasonForm(),
-                   "question_form": forms.get("question") or QuestionForm()}
+                   "question_form": forms.get("question") or QuestionForm(),
+                   "cancel_form": forms.get("cancel") or ReasonForm(auto_id="cancel_%s")}
         return render(request, "mdf/dashboard/request.html", context, status=status)
 
     def decide(self, request, pk, name, form, perform, message):
@@ -199,3 +202,15 @@ class RequestMoreInfoView(RequestView):
         return self.decide(request, pk, "question", form, lambda data: services.fund_request_more_info(
             request=fund_request, actor=request.user, key=form.key, question=data["text"]),
             _("Question sent to the partner."))
+
+
+class RequestCancelView(RequestView):
+    """The vendor withdraws a request (an approved one gives its encumbrance back to the allocation)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        fund_request = self.get_object()
+        form = ReasonForm(request.POST)
+        return self.decide(request, pk, "cancel", form, lambda data: services.fund_request_cancel(
+            request=fund_request, actor=request.user, key=form.key, reason=data["text"]), _("Request cancelled."))

@@ -151,3 +151,20 @@ def test_a_partner_never_sees_another_partners_request(world, client_as):
     rep = client_as(world.northwind_rep)
     assert rep.get(reverse("mdf:portal_request", kwargs={"pk": theirs.pk})).status_code == 404
     assert theirs.title not in rep.get(reverse("mdf:portal")).content.decode()
+
+
+def test_the_vendor_cancels_an_approved_request_and_the_allocation_gets_it_back(world, staff):
+    with tenant_context(world.acme):
+        budget = funded_budget(world.acme, world.acme_admin.user, "5000", year=this_year(world.acme))
+        allocation(budget, world.northwind, world.acme_admin.user, "1500")
+        request = submitted_request(world.northwind, world.northwind_rep.user)
+    staff.post(reverse("mdf:request_approve", kwargs={"pk": request.pk}), {"idempotency_key": "ap", "amount": "1000"})
+    page = staff.get(reverse("mdf:request", kwargs={"pk": request.pk}))
+    assert b"mdf/requests/%d/cancel/" % request.pk in page.content
+    url = reverse("mdf:request_cancel", kwargs={"pk": request.pk})
+    assert staff.post(url, {"idempotency_key": "c-1", "text": ""}).status_code == 400
+    assert staff.post(url, {"idempotency_key": "c-2", "text": "Event called off"}).status_code == 302
+    with tenant_context(world.acme):
+        request.refresh_from_db()
+        assert (request.status, request.reason) == ("cancelled", "Event called off")
+        assert Account.objects.get(allocation__partner=world.northwind).available == Decimal("1500.00")

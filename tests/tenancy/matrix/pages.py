@@ -590,6 +590,8 @@ PAGES = {
                                              data=keyed(text="matrix")),
     ("mdf:request_more_info", "post", ""): Page(STAFF, FundRequestOf("northwind"), (FundRequestOf("initech"),), ok=(302,),
                                                 data=keyed(text="matrix?")),
+    ("mdf:request_cancel", "post", ""): Page(STAFF, FundRequestOf("northwind"), (FundRequestOf("initech"),), ok=(302,),
+                                             data=keyed(text="matrix")),
     ("mdf:portal", "get", ""): Page(PARTNER),
     ("mdf:portal_new", "get", ""): Page(PARTNER),
     ("mdf:portal_new", "post", ""): Page(PARTNER, ok=(302,), creates=FundRequest, data=request_form_data),
