@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext, gettext_lazy as _
 
 from partners.tiers.requirements import Measure, RequirementKind, register
@@ -32,30 +32,54 @@ def _end_of(day: date) -> datetime:
 MANY = 200
 
 
-def _won(partner_ids: Iterable[int], as_of: date):
-    """The won deals in the window (of the partners asked, or of all when many are), and the ids to keep."""
+def _window(day: date) -> Q:
+    return Q(closed_at__gte=_end_of(day - WINDOW), closed_at__lt=_end_of(day))
+
+
+def _won_at(partner_ids: Iterable[int], days: tuple[date, ...], *, value: bool) -> dict[date, dict[int, Measure]]:
+    """One GROUP BY over the won deals of every day's window (of the partners asked, or of the whole
+    program when many are), a filtered aggregate per day: several days cost one scan."""
     ids = list(partner_ids)
-    deals = Deal.objects.filter(status=DealStatus.WON, closed_at__gte=_end_of(as_of - WINDOW),
-                                closed_at__lt=_end_of(as_of))
-    if len(ids) > MANY:
-        return deals, set(ids)
-    return deals.filter(partner_id__in=ids), None
+    deals = Deal.objects.filter(status=DealStatus.WON, closed_at__gte=_end_of(min(days) - WINDOW),
+                                closed_at__lt=_end_of(max(days)))
+    if value:
+        deals = deals.filter(currency=require_current_tenant().currency)
+    keep = set(ids) if len(ids) > MANY else None
+    if keep is None:
+        deals = deals.filter(partner_id__in=ids)
+    aggregates = {f"n{i}": Count("pk", filter=_window(day)) for i, day in enumerate(days)}
+    if value:
+        aggregates |= {f"v{i}": Sum("value", filter=_window(day)) for i, day in enumerate(days)}
+    rows = deals.order_by().values("partner_id").annotate(**aggregates).values("partner_id", *aggregates)
+    out: dict[date, dict[int, Measure]] = {day: {} for day in days}
+    for row in rows:
+        pid = row["partner_id"]
+        if keep is not None and pid not in keep:
+            continue
+        for i, day in enumerate(days):
+            n = row[f"n{i}"]
+            if n:
+                out[day][pid] = Measure(row[f"v{i}"] or Decimal("0"), n) if value else Measure(Decimal(n), n)
+    return out
+
+
+def won_value_at(partner_ids: Iterable[int], days: tuple[date, ...], requirement=None) -> dict[date, dict[int, Measure]]:
+    """Sum of won deals' value in the program's currency (deals in other currencies don't count); the
+    sample is the number of deals summed."""
+    return _won_at(partner_ids, days, value=True)
+
+
+def won_deals_at(partner_ids: Iterable[int], days: tuple[date, ...], requirement=None) -> dict[date, dict[int, Measure]]:
+    """Number of won deals (any currency)."""
+    return _won_at(partner_ids, days, value=False)
 
 
 def measure_won_value(partner_ids: Iterable[int], as_of: date, requirement=None) -> dict[int, Measure]:
-    """Sum of won deals' value in the program's currency (deals in other currencies don't count), one
-    GROUP BY for all partners; the sample is the number of deals summed."""
-    deals, keep = _won(partner_ids, as_of)
-    rows = (deals.filter(currency=require_current_tenant().currency).order_by().values("partner_id")
-            .annotate(total=Sum("value"), n=Count("*")).values_list("partner_id", "total", "n"))
-    return {pid: Measure(total or Decimal("0"), n) for pid, total, n in rows if keep is None or pid in keep}
+    return won_value_at(partner_ids, (as_of,))[as_of]
 
 
 def measure_won_deals(partner_ids: Iterable[int], as_of: date, requirement=None) -> dict[int, Measure]:
-    """Number of won deals (any currency), one GROUP BY for all partners."""
-    deals, keep = _won(partner_ids, as_of)
-    rows = deals.order_by().values("partner_id").annotate(n=Count("*")).values_list("partner_id", "n")
-    return {pid: Measure(Decimal(n), n) for pid, n in rows if keep is None or pid in keep}
+    return won_deals_at(partner_ids, (as_of,))[as_of]
 
 
 def _leaving(partner_ids, start: date, end: date, *, currency: str | None):
@@ -88,9 +112,9 @@ def lapses_won_deals(partner_ids, start: date, end: date, requirement=None) -> d
 
 
 WON_VALUE = RequirementKind("won_value", _("Won deal value, last 12 months"), measure_won_value, unit="money",
-                            lapses=lapses_won_value)
+                            lapses=lapses_won_value, measure_at=won_value_at)
 WON_DEALS = RequirementKind("won_deals", _("Won deals, last 12 months"), measure_won_deals, unit="count",
-                            lapses=lapses_won_deals)
+                            lapses=lapses_won_deals, measure_at=won_deals_at)
 
 
 def register_all() -> None:

@@ -34,7 +34,14 @@ def measure_nps(partner_ids: Iterable[int], as_of: date, requirement=None) -> di
     return {pid: found.get(pid, Measure(None, 0)) for pid in ids}
 
 
-NPS = RequirementKind("nps", _("End-customer NPS (adjusted for the number of answers)"), measure_nps, unit="score")
+def nps_at(partner_ids: Iterable[int], days: tuple[date, ...], requirement=None) -> dict[date, dict[int, Measure]]:
+    """The latest ranking stands on every day ahead: measured once."""
+    measured = measure_nps(partner_ids, days[0], requirement)
+    return dict.fromkeys(days, measured)
+
+
+NPS = RequirementKind("nps", _("End-customer NPS (adjusted for the number of answers)"), measure_nps, unit="score",
+                      measure_at=nps_at)
 
 
 def register_all() -> None:

@@ -3,11 +3,11 @@ qualifies for, the proposal against its current tier, and what puts its tier at 
 
 Reads only (services.evaluate_tenant stores and decides). Every kind a tier uses is measured once for
 all partners, not per tier or per partner: one measure per kind, or per requirement where the kind
-sets its own target from the requirement (e.g. the courses a tier needs). The foresight measures the
-kinds of the partners' current tiers once more at today + 60 days; only the partners that would fall
-short then are measured at + 7 and + 30 days and asked what lapses (a certification expiring, a won
-deal leaving the window), so "Gold at risk on 15 Jan: Certification “X” of Ann Lee expires"
-costs one more aggregate per kind and small queries for the few at risk."""
+sets its own target from the requirement (e.g. the courses a tier needs), for today and the foresight's
+last horizon (today + 60 days) in the same pass where the kind can (`measure_at`: one scan, a filtered
+aggregate per day). Only the partners that would fall short at + 60 days are measured at + 7 and + 30
+days and asked what lapses (a certification expiring, a won deal leaving the window), so "Gold at risk
+on 15 Jan: Certification “X” of Ann Lee expires" costs small queries for the few at risk."""
 
 import hashlib
 from collections.abc import Iterable
@@ -80,17 +80,19 @@ def _measure_key(requirement: TierRequirement):
 
 
 def measure_requirements(requirements: Iterable[TierRequirement], partner_ids: list[int],
-                         as_of: date) -> dict[int, dict[int, Measure]]:
-    """requirement id → partner id → Measure, each kind measured once (see the module's docstring)."""
-    by_key: dict[tuple, dict[int, Measure]] = {}
-    out = {}
-    if not partner_ids:
-        return {requirement.pk: {} for requirement in requirements}
+                         days: tuple[date, ...]) -> dict[date, dict[int, dict[int, Measure]]]:
+    """day → requirement id → partner id → Measure, each kind measured once for all the days (see the
+    module's docstring)."""
+    requirements = list(requirements)
+    by_key: dict[tuple, dict[date, dict[int, Measure]]] = {}
+    out: dict[date, dict[int, dict[int, Measure]]] = {day: {} for day in days}
     for requirement in requirements:
         key = _measure_key(requirement)
         if key not in by_key:
-            by_key[key] = requirement.kind_entry.measure(partner_ids, as_of, requirement)
-        out[requirement.pk] = by_key[key]
+            by_key[key] = (requirement.kind_entry.measure_days(partner_ids, days, requirement) if partner_ids
+                           else {day: {} for day in days})
+        for day in days:
+            out[day][requirement.pk] = by_key[key][day]
     return out
 
 
@@ -146,7 +148,9 @@ def assess(ladder: Ladder, current: dict[int, int | None], held: set[int], today
     """Every partner of `current` (partner id → its tier id) assessed as of `today`."""
     partner_ids = list(current)
     requirements = ladder.all_requirements
-    measures = measure_requirements(requirements, partner_ids, today)
+    horizon = today + timedelta(days=HORIZONS[-1])
+    measured = measure_requirements(requirements, partner_ids, (today, horizon))
+    measures = measured[today]
     columns = [(measures[r.pk], ladder.targets[r.pk]) for r in requirements]
     # each tier (best first) as the positions of its requirements in `requirements`
     position = {r.pk: i for i, r in enumerate(requirements)}
@@ -158,7 +162,7 @@ def assess(ladder: Ladder, current: dict[int, int | None], held: set[int], today
         qualified = next((tier_id for tier_id, positions in ladder_positions if all(met[i] for i in positions)), None)
         out[pid] = Assessment(pid, current[pid], qualified, row, met,
                               propose(ladder, current[pid], qualified, held=pid in held))
-    foresee(ladder, out, today)
+    foresee(ladder, out, today, measured[horizon])
     return out
 
 
@@ -167,9 +171,10 @@ def _short_of(ladder: Ladder, tier_id: int, measures: dict[int, dict[int, Measur
     return [r for r in ladder.requirements[tier_id] if not is_met(measures[r.pk].get(pid, ZERO), ladder.targets[r.pk])]
 
 
-def foresee(ladder: Ladder, assessments: dict[int, Assessment], today: date) -> None:
+def foresee(ladder: Ladder, assessments: dict[int, Assessment], today: date,
+            at_last: dict[int, dict[int, Measure]]) -> None:
     """Set at_risk_on and at_risk on partners that meet their current tier today and would not by the
-    last horizon if nothing new came in (see the module's docstring)."""
+    last horizon if nothing new came in (`at_last`: the measures then; see the module's docstring)."""
     holding = {a.partner_id: a.current_tier_id for a in assessments.values()
                if a.current_tier_id is not None and ladder.requirements.get(a.current_tier_id)
                and ladder.rank(a.qualified_tier_id) >= ladder.rank(a.current_tier_id)}
@@ -177,12 +182,12 @@ def foresee(ladder: Ladder, assessments: dict[int, Assessment], today: date) -> 
         return
     needed = {r.pk: r for tier_id in set(holding.values()) for r in ladder.requirements[tier_id]}
     last = HORIZONS[-1]
-    at_last = measure_requirements(needed.values(), list(holding), today + timedelta(days=last))
     risky = {pid: tier_id for pid, tier_id in holding.items() if _short_of(ladder, tier_id, at_last, pid)}
     if not risky:
         return
-    ahead = {days: measure_requirements(needed.values(), list(risky), today + timedelta(days=days))
-             for days in HORIZONS[:-1]}
+    earlier = tuple(today + timedelta(days=days) for days in HORIZONS[:-1])
+    measured = measure_requirements(needed.values(), list(risky), earlier)
+    ahead = {days: measured[day] for days, day in zip(HORIZONS[:-1], earlier, strict=True)}
     ahead[last] = at_last
     lapsing = _lapses(needed.values(), list(risky), today + timedelta(days=1), today + timedelta(days=last + 1))
     for pid, tier_id in risky.items():

@@ -35,6 +35,15 @@ class RequirementKind:
     # figure between the dates if nothing new comes in ("Certification “X” of Ann Lee expires"), for
     # the at-risk notice; None: the kind foresees nothing
     lapses: Callable[[Iterable[int], date, date, Any], dict[int, list[tuple[date, str]]]] | None = None
+    # measure_at(partner_ids, days, requirement) → {day: {partner_id: Measure}}: several days in one pass
+    # (the nightly evaluation asks for today and its foresight horizon); None: `measure` once per day
+    measure_at: Callable[[Iterable[int], tuple[date, ...], Any], dict[date, dict[int, Measure]]] | None = None
+
+    def measure_days(self, partner_ids: Iterable[int], days: tuple[date, ...], requirement) -> dict[date, dict[int, Measure]]:
+        if self.measure_at is not None:
+            return self.measure_at(partner_ids, days, requirement)
+        ids = list(partner_ids)
+        return {day: self.measure(ids, day, requirement) for day in days}
 
 
 _kinds: dict[str, RequirementKind] = {}

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
-from django.db.models.functions import Cast, Concat, Lower
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.managers import TenantOwnedModel
@@ -66,8 +66,10 @@ def active_on(day: date, prefix: str = "") -> Q:
 
 def certification_pair():
     """One certification per person and course, to count with distinct=True (a renewal taken before the
-    old one expires is the same certification)."""
-    return Concat(Cast("user_id", models.CharField()), Value(":"), Cast("course_id", models.CharField()))
+    old one expires is the same certification): the pair as one number (course ids stay below 2³¹), which
+    counts faster than a text made of both."""
+    return models.ExpressionWrapper(models.F("user_id") * Value(2 ** 31) + models.F("course_id"),
+                                    output_field=models.BigIntegerField())
 
 
 class Completion(TenantOwnedModel):

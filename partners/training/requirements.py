@@ -28,23 +28,37 @@ def _needed_courses(requirement):
     return Course.objects.filter(is_active=True, required_for_tiers=requirement.tier)
 
 
-def measure_certifications(partner_ids: Iterable[int], as_of: date, requirement=None) -> dict[int, Measure]:
+def _active_counts(partner_ids: Iterable[int], days: tuple[date, ...], counted, **narrower) -> dict[date, dict[int, Measure]]:
+    """One GROUP BY over the completions active on any of the days, a filtered distinct count per day."""
     ids = _ids(partner_ids)
-    counts = dict(Completion.objects.filter(active_on(as_of), partner_id__in=ids, course__is_active=True)
-                  .values("partner_id").annotate(n=Count(certification_pair(), distinct=True)).values_list("partner_id", "n"))
-    return {pk: Measure(Decimal(counts.get(pk, 0))) for pk in ids}
+    active_any = Q(status=CompletionStatus.APPROVED, completed_on__lte=max(days)) & (
+        Q(expires_on__isnull=True) | Q(expires_on__gt=min(days)))
+    counts = {f"n{i}": Count(counted, distinct=True, filter=active_on(day)) for i, day in enumerate(days)}
+    rows = (Completion.objects.filter(active_any, partner_id__in=ids, course__is_active=True, **narrower)
+            .values("partner_id").annotate(**counts).values("partner_id", *counts))
+    found = {row["partner_id"]: row for row in rows}
+    return {day: {pk: Measure(Decimal(found[pk][f"n{i}"] if pk in found else 0)) for pk in ids}
+            for i, day in enumerate(days)}
+
+
+def certifications_at(partner_ids: Iterable[int], days: tuple[date, ...], requirement=None) -> dict[date, dict[int, Measure]]:
+    return _active_counts(partner_ids, days, certification_pair())
+
+
+def measure_certifications(partner_ids: Iterable[int], as_of: date, requirement=None) -> dict[int, Measure]:
+    return certifications_at(partner_ids, (as_of,))[as_of]
 
 
 def target_required_courses(requirement) -> Decimal:
     return Decimal(_needed_courses(requirement).count())
 
 
+def required_courses_at(partner_ids: Iterable[int], days: tuple[date, ...], requirement) -> dict[date, dict[int, Measure]]:
+    return _active_counts(partner_ids, days, "course_id", course__required_for_tiers=requirement.tier)
+
+
 def measure_required_courses(partner_ids: Iterable[int], as_of: date, requirement) -> dict[int, Measure]:
-    ids = _ids(partner_ids)
-    counts = dict(Completion.objects.filter(active_on(as_of), partner_id__in=ids, course__is_active=True,
-                                            course__required_for_tiers=requirement.tier)
-                  .values("partner_id").annotate(n=Count("course_id", distinct=True)).values_list("partner_id", "n"))
-    return {pk: Measure(Decimal(counts.get(pk, 0))) for pk in ids}
+    return required_courses_at(partner_ids, (as_of,), requirement)[as_of]
 
 
 def _lapses(partner_ids: Iterable[int], start: date, end: date, courses: Q) -> dict[int, list[tuple[date, str]]]:
@@ -77,7 +91,8 @@ def person_name(user) -> str:
 
 CERTIFICATIONS = RequirementKind(
     key="certifications", label=gettext_lazy("Active certifications"), measure=measure_certifications,
-    unit="count", lapses=lapses_certifications)
+    unit="count", lapses=lapses_certifications, measure_at=certifications_at)
 REQUIRED_COURSES = RequirementKind(
     key="required_courses", label=gettext_lazy("Certifications the tier needs"), measure=measure_required_courses,
-    unit="count", target=target_required_courses, uses_threshold=False, lapses=lapses_required_courses)
+    unit="count", target=target_required_courses, uses_threshold=False, lapses=lapses_required_courses,
+    measure_at=required_courses_at)
