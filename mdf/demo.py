@@ -29,6 +29,7 @@ def load_mdf_demo() -> None:
             services.activity_type_create(tenant=tenant, actor=admin, name=name)
         if manager is not None:
             services.approval_limit_set(membership=manager, actor=admin, max_amount=Decimal("5000"))
+        # Both activities start in the budget's fiscal year (approval draws on the year the activity starts in).
         starts = services.earliest_start(tenant) + timedelta(days=7)
         year = fiscal_year_of(starts, mdf_settings_for(tenant).fiscal_year_start_month)
         total = services.budget_create(tenant=tenant, actor=admin, key="demo-budget", name=f"Acme MDF FY{year}",
@@ -56,6 +57,6 @@ def load_mdf_demo() -> None:
         services.fund_request_create(
             partner=contoso, actor=contoso_rep, key="demo-webinar",
             activity_type=ActivityType.objects.get(name="Webinar"), title="Contoso cloud migration webinar series",
-            description="Four webinars for mid-market IT leads.", starts_on=starts + timedelta(days=14),
-            ends_on=starts + timedelta(days=35), expected_leads=80, expected_attendees=400,
+            description="Four webinars for mid-market IT leads.", starts_on=starts + timedelta(days=1),
+            ends_on=starts + timedelta(days=22), expected_leads=80, expected_attendees=400,
             total_cost=Decimal("6000"), requested_amount=Decimal("3000"))

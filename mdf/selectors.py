@@ -66,6 +66,7 @@ class BudgetRow:
     account: Account
     depth: int
     children: list = field(default_factory=list)
+    held: Decimal = Decimal("0.00")  # encumbered by approved requests in its allocations and its sub-budgets'
 
     @property
     def indent(self) -> str:
@@ -73,7 +74,8 @@ class BudgetRow:
 
 
 def budget_tree(fiscal_year: int | None = None) -> dict[int, list[BudgetRow]]:
-    """Budgets by fiscal year (newest first), each top-level budget followed by its sub-budgets, depth-first."""
+    """Budgets by fiscal year (newest first), each top-level budget followed by its sub-budgets, depth-first;
+    `held` is what approved requests hold in the budget's allocations and those of its sub-budgets."""
     budgets = list(Budget.objects.select_related("account").order_by("name", "pk"))
     if fiscal_year is not None:
         budgets = [b for b in budgets if b.fiscal_year == fiscal_year]
@@ -81,11 +83,14 @@ def budget_tree(fiscal_year: int | None = None) -> dict[int, list[BudgetRow]]:
     for budget in budgets:
         children.setdefault(budget.parent_id, []).append(budget)
     by_year: dict[int, list[BudgetRow]] = {}
+    held_here = {row["allocation__budget"]: row["total"] for row in Account.objects.filter(kind="allocation")
+                 .values("allocation__budget").annotate(total=Sum("encumbered")).order_by()}
 
-    def walk(budget, depth):
-        by_year.setdefault(budget.fiscal_year, []).append(BudgetRow(budget, budget.account, depth))
-        for child in children.get(budget.pk, []):
-            walk(child, depth + 1)
+    def walk(budget, depth) -> Decimal:
+        row = BudgetRow(budget, budget.account, depth)
+        by_year.setdefault(budget.fiscal_year, []).append(row)
+        row.held = held_here.get(budget.pk, ZERO) + sum((walk(c, depth + 1) for c in children.get(budget.pk, [])), ZERO)
+        return row.held
 
     for top in children.get(None, []):
         walk(top, 0)

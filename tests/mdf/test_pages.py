@@ -168,3 +168,21 @@ def test_the_vendor_cancels_an_approved_request_and_the_allocation_gets_it_back(
         request.refresh_from_db()
         assert (request.status, request.reason) == ("cancelled", "Event called off")
         assert Account.objects.get(allocation__partner=world.northwind).available == Decimal("1500.00")
+
+
+def test_the_dashboard_shows_what_approved_requests_hold_at_every_level(world, staff):
+    from mdf import services
+    from mdf.selectors import budget_tree
+
+    with tenant_context(world.acme):
+        admin = world.acme_admin.user
+        top = funded_budget(world.acme, admin, "5000", year=this_year(world.acme))
+        east = services.budget_create(tenant=world.acme, actor=admin, key="east", name="East", fiscal_year=top.fiscal_year,
+                                      parent=top, amount=Decimal("2000"))
+        allocation(east, world.northwind, admin, "1500")
+        request = submitted_request(world.northwind, world.northwind_rep.user)
+        services.fund_request_approve(request=request, actor=admin, key="hold", amount=Decimal("700"))
+        rows = {row.budget.name: row for row in budget_tree()[top.fiscal_year]}
+    assert (rows["Global"].held, rows["East"].held) == (Decimal("700.00"), Decimal("700.00"))
+    assert [row.depth for row in rows.values()] == [0, 1]
+    assert staff.get(reverse("mdf:dashboard")).status_code == 200
