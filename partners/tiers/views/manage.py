@@ -14,6 +14,7 @@ from prm.tenancy.actions import ServiceActionView, error_text, form_submit
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import management
+from ..benefits import benefits_of
 from ..describe import benefit_texts, requirement_text
 from ..forms import MoveForm, TierForm, TierSettingsForm
 from ..models import Tier
@@ -22,8 +23,9 @@ from ..requirements import kinds
 
 def _ladder(tenant):
     """The tiers, highest first, each with its partner count (in the same query), requirements and benefits in words."""
-    tiers = Tier.objects.annotate(partner_count=Count("partners")).prefetch_related("requirements").order_by("-rank")
-    return [{"tier": tier, "benefits": benefit_texts(tier),
+    tiers = list(Tier.objects.annotate(partner_count=Count("partners")).prefetch_related("requirements").order_by("-rank"))
+    provided = benefits_of([tier.pk for tier in tiers])  # those other apps give (the content library's items)
+    return [{"tier": tier, "benefits": benefit_texts(tier), "provided": provided.get(tier.pk, []),
              "requirements": [requirement_text(r, tenant.currency) for r in tier.requirements.all()]}
             for tier in tiers]
 
