@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from partners.training import services
 from partners.training.models import Course
+from prm.accounts.models import User
 from prm.audit.models import AuditEvent
 
 from ..content.helpers import make_item
@@ -112,3 +113,14 @@ def test_the_api_writes_linked_content_for_staff_and_reads_partners_only_their_v
     listed = {row["name"]: row["content"] for row in partner.get("/api/v1/courses/").json()["results"]}
     assert listed["Sales"] == [items["deck"].pk] and listed["Firewall"] == []
     assert partner.patch(url, {"content": []}, format="json").status_code == 403
+
+
+def test_linked_content_in_german(world, client_as, in_tenant, courses, items):
+    with in_tenant(world.acme):
+        courses["sales"].content.set([items["deck"]])
+    User.objects.filter(pk__in=[world.northwind_rep.user_id, world.acme_manager.user_id]).update(language="de")
+    with translation.override("en"):  # the German pages leave no German behind for the tests after
+        page = client_as(world.acme_manager).get(f"/manage/training/courses/{courses['firewall'].pk}/").content.decode()
+        portal = client_as(world.northwind_rep).get("/portal/training/").content.decode()
+    assert "Verknüpfte Inhalte" in page and "Mit diesem Kurs sind noch keine Inhalte verknüpft." in page
+    assert "zur Vorbereitung:" in portal
