@@ -67,6 +67,8 @@ def parse_args(argv=None):
     p.add_argument("--profile", action="store_true", help="also print where the last night's job spends its time")
     p.add_argument("--db-name", default="prm_bench_tiers")
     p.add_argument("--keep", action="store_true", help="keep the database at the end")
+    p.add_argument("--reuse", action="store_true",
+                   help="measure a database kept by --keep again, without loading (its nights continue after the last)")
     p.add_argument("--seed", type=int, default=20261202)
     rlsmode.add_option(p)
     args = p.parse_args(argv)
@@ -246,6 +248,18 @@ def load(args, rng, now):
     return programs
 
 
+def kept_programs():
+    """The programs of a kept database, and the day after its last evaluation."""
+    from partners.models import Partner
+    from partners.tiers.models import TierEvaluationRun
+    from prm.tenancy.models import Tenant
+
+    programs = [SimpleNamespace(tenant=tenant, partners=list(Partner.unscoped.filter(tenant=tenant).values_list("pk", flat=True)))
+                for tenant in Tenant.objects.filter(slug__startswith="benchtier").order_by("pk")]
+    last = TierEvaluationRun.unscoped.order_by("-run_on").values_list("run_on", flat=True).first()
+    return programs, (last or datetime.now(UTC).date()) + timedelta(days=1)
+
+
 def rank(programs, day):
     from surveys import rankings
 
@@ -353,25 +367,33 @@ def main(argv=None):
     db = BenchDatabase(SimpleNamespace(small=True, db_name=args.db_name, rls=args.rls))
     if db.vendor != "postgresql":
         sys.exit("bench/tiers.py measures PostgreSQL (COPY, real plans): set DATABASE_URL=postgres://…")
+    if args.reuse and not db.exists():
+        sys.exit(f"--reuse: there is no {db.label}; run once with --keep first")
     rng = random.Random(args.seed)
     now = datetime.now(UTC).replace(microsecond=0)
     print(f"bench/tiers.py: {args.tenants} programs × {args.partners:,} partners, {args.deals:,} deals, "
           f"{args.completions:,} completions, {args.answers:,} answers, {args.nights} nights; {db.label}")
     print_load("at start")
-    db.create()
+    if not args.reuse:
+        db.create()
     setup_django(db)
     from django.core.management import call_command
     from django.db import connection
 
     try:
-        call_command("migrate", verbosity=0, interactive=False)
-        with rlsmode.as_owner():
-            programs = load(args, rng, now)
-        rlsmode.grant_app_role()
-        with rlsmode.bench_setup():
-            rank(programs, now.date())
+        if args.reuse:
+            with rlsmode.bench_setup():
+                programs, start = kept_programs()
+        else:
+            call_command("migrate", verbosity=0, interactive=False)
+            with rlsmode.as_owner():
+                programs = load(args, rng, now)
+            rlsmode.grant_app_role()
+            with rlsmode.bench_setup():
+                rank(programs, now.date())
+            start = now.date() + timedelta(days=1)
         print(f"row-level security: {args.rls} (measured as {connection.settings_dict['USER']})")
-        nights = measure(args, programs, now.date() + timedelta(days=1))
+        nights = measure(args, programs, start)
         print_load("after measuring")
         report(args, nights)
     finally:
