@@ -9,6 +9,7 @@ urlpatterns = [
     path("manage/mdf/budgets/<int:pk>/", dashboard.BudgetView.as_view(), name="budget"),
     path("manage/mdf/budgets/<int:pk>/fund/", dashboard.BudgetFundView.as_view(), name="budget_fund"),
     path("manage/mdf/budgets/<int:pk>/allocate/", dashboard.AllocateView.as_view(), name="allocate"),
+    path("manage/mdf/budgets/<int:pk>/accrue/", dashboard.AccrueView.as_view(), name="accrue"),
     path("manage/mdf/settings/", dashboard.MdfSettingsView.as_view(), name="settings"),
     path("manage/mdf/settings/activity-types/", dashboard.ActivityTypeAddView.as_view(), name="activity_type_add"),
     path("manage/mdf/settings/activity-types/<int:pk>/toggle/", dashboard.ActivityTypeToggleView.as_view(),

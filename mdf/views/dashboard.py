@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from prm.audit.selectors import audit_events_for
+from prm.i18n.formatting import money
 from prm.tenancy.actions import form_submit
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
@@ -214,3 +215,21 @@ class RequestCancelView(RequestView):
         form = ReasonForm(request.POST)
         return self.decide(request, pk, "cancel", form, lambda data: services.fund_request_cancel(
             request=fund_request, actor=request.user, key=form.key, reason=data["text"]), _("Request cancelled."))
+
+
+class AccrueView(DashboardViewMixin, View):
+    """Accrue the partners' tier share of their won deals of the budget's year so far, out of this budget
+    (again and again: only what new won deals add is accrued)."""
+
+    model = Budget
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        budget = self.get_object()
+        accrued = services.accrual_run(budget=budget, actor=request.user)
+        if accrued:
+            messages.success(request, _("Accrued %(amount)s to %(partners)s partners.") % {
+                "amount": money(sum(accrued.values()), self.tenant.currency), "partners": len(accrued)})
+        else:
+            messages.success(request, _("Nothing new to accrue: no won deals since the last run."))
+        return redirect("mdf:budget", pk=budget.pk)

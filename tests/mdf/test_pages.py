@@ -186,3 +186,27 @@ def test_the_dashboard_shows_what_approved_requests_hold_at_every_level(world, s
     assert (rows["Global"].held, rows["East"].held) == (Decimal("700.00"), Decimal("700.00"))
     assert [row.depth for row in rows.values()] == [0, 1]
     assert staff.get(reverse("mdf:dashboard")).status_code == 200
+
+
+def test_the_budget_page_runs_the_accrual_once_per_won_value(world, staff):
+    from django.utils import timezone
+
+    from dealreg.models import Deal
+    from tests.dealreg.helpers import make_deal
+    from tests.factories import tier_named
+
+    with tenant_context(world.acme):
+        gold = tier_named(world.acme, "Gold")
+        gold.mdf_accrual_percent = Decimal("10")
+        gold.save()
+        world.northwind.tier = gold
+        world.northwind.save()
+        budget = funded_budget(world.acme, world.acme_admin.user, "1000", year=this_year(world.acme))
+        deal = make_deal(world.northwind, by=world.northwind_rep.user, status="won", value=Decimal("3000"))
+        Deal.unscoped.filter(pk=deal.pk).update(closed_at=timezone.now(), currency=world.acme.currency)
+    url = reverse("mdf:accrue", kwargs={"pk": budget.pk})
+    assert staff.post(url, follow=True).status_code == 200
+    again = staff.post(url, follow=True)
+    assert "Nothing new to accrue" in again.content.decode()
+    with tenant_context(world.acme):
+        assert Account.objects.get(allocation__partner=world.northwind).funded == Decimal("300.00")

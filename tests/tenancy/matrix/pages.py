@@ -573,6 +573,8 @@ PAGES = {
     ("mdf:budget_fund", "post", ""): Page(STAFF, BudgetOf("acme"), (BudgetOf("globex"),), ok=(302,), data=keyed(amount="100")),
     ("mdf:allocate", "post", ""): Page(STAFF, BudgetOf("acme"), (BudgetOf("globex"),), ok=(302,),
                                        data=lambda w, obj: keyed(partner=w.contoso.pk, amount="10")(w, obj)),
+    # No partner of the world is on a tier with an accrual percentage: the run finds nothing to accrue.
+    ("mdf:accrue", "post", ""): Page(STAFF, BudgetOf("acme"), (BudgetOf("globex"),), ok=(302,), effect=False),
     ("mdf:settings", "get", ""): Page(frozenset({TA})),
     ("mdf:settings", "post", ""): Page(frozenset({TA}), ok=(302,), creates=MdfSettings,
                                        data=lambda w, obj: {"fiscal_year_start_month": "4", "notice_business_days": "10",
