@@ -19,6 +19,8 @@ from partners.tiers.requirements import Measure, RequirementKind
 
 from .models import Completion, CompletionStatus, Course, active_on, certification_pair
 
+MANY = 200  # partners asked for at once above which the program's completions are counted whole
+
 
 def _ids(partner_ids: Iterable[int]) -> list[int]:
     return list(partner_ids)
@@ -34,8 +36,10 @@ def _active_counts(partner_ids: Iterable[int], days: tuple[date, ...], counted, 
     active_any = Q(status=CompletionStatus.APPROVED, completed_on__lte=max(days)) & (
         Q(expires_on__isnull=True) | Q(expires_on__gt=min(days)))
     counts = {f"n{i}": Count(counted, distinct=True, filter=active_on(day)) for i, day in enumerate(days)}
-    rows = (Completion.objects.filter(active_any, partner_id__in=ids, course__is_active=True, **narrower)
-            .values("partner_id").annotate(**counts).values("partner_id", *counts))
+    completions = Completion.objects.filter(active_any, course__is_active=True, **narrower)
+    if len(ids) <= MANY:  # more (the nightly evaluation asks for all): the whole program, see dealreg/tiers.py
+        completions = completions.filter(partner_id__in=ids)
+    rows = completions.values("partner_id").annotate(**counts).values("partner_id", *counts)
     found = {row["partner_id"]: row for row in rows}
     return {day: {pk: Measure(Decimal(found[pk][f"n{i}"] if pk in found else 0)) for pk in ids}
             for i, day in enumerate(days)}
