@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
 from partners.models import Partner
+from partners.tiers.models import Tier
 from prm.accounts.models import User
 from prm.audit.services import Actor, audit_record
 from prm.business_hours import add_business_hours
@@ -291,7 +292,8 @@ def deals_bulk_approve(*, deals: Iterable[Deal], actor: Actor) -> tuple[list[Dea
 
 
 @transaction.atomic
-def rules_update(*, rules: RulesOfEngagement, actor: Actor, auto_approve_tiers=None, **fields: Any) -> RulesOfEngagement:
+def rules_update(*, rules: RulesOfEngagement, actor: Actor, auto_approve_tiers: Iterable[Tier] | None = None,
+                 **fields: Any) -> RulesOfEngagement:
     before = {name: getattr(rules, name) for name in fields}
     for name, value in fields.items():
         setattr(rules, name, value)

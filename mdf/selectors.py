@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
-from django.shortcuts import get_object_or_404
+from django.db.models import Model, QuerySet, Sum
 
 from partners.models import Partner
 from prm.tenancy.models import Tenant
@@ -41,23 +40,6 @@ def activity_types(*, offered_only: bool = False) -> QuerySet[ActivityType]:
 
 def approval_limits() -> QuerySet[ApprovalLimit]:
     return ApprovalLimit.objects.select_related("membership__user").order_by("membership__user__email")
-
-
-def access_budget(pk) -> Budget:
-    return get_object_or_404(Budget.objects.all(), pk=pk)
-
-
-def access_allocation(pk) -> Allocation:
-    return get_object_or_404(Allocation.objects.all(), pk=pk)
-
-
-def access_fund_request(pk) -> FundRequest:
-    return get_object_or_404(FundRequest.objects.select_related("partner", "activity_type", "allocation__budget"), pk=pk)
-
-
-def access_partner_fund_request(partner: Partner, pk) -> FundRequest:
-    return get_object_or_404(FundRequest.objects.select_related("activity_type", "allocation__budget")
-                             .filter(partner=partner), pk=pk)
 
 
 @dataclass
@@ -149,7 +131,7 @@ def partner_requests(partner: Partner) -> QuerySet[FundRequest]:
     return FundRequest.objects.filter(partner=partner).select_related("activity_type").order_by("-created_at", "-pk")
 
 
-def first_response(*, key: str, name: str, subject) -> Operation | None:
+def first_response(*, key: str, name: str, subject: Model) -> Operation | None:
     """The write with this key, if it was this same write and the API kept its first answer."""
     label = f"{subject._meta.label_lower}:{subject.pk}" if subject is not None else ""
     return Operation.objects.filter(key=key, name=name, subject=label, response__isnull=False).first()

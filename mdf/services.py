@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -52,7 +52,7 @@ def _today(tenant: Tenant) -> date:
     return timezone.localdate(timezone=ZoneInfo(tenant.time_zone))
 
 
-def _positive(amount, field: str = "amount") -> Decimal:
+def _positive(amount: Decimal | int | str, field: str = "amount") -> Decimal:
     try:
         value = ledger.money(amount)
     except (ArithmeticError, TypeError, ValueError):
@@ -66,7 +66,8 @@ def _shown(amount: Decimal, tenant: Tenant) -> str:
     return format_money(amount, tenant.currency)
 
 
-def _once(*, tenant: Tenant, key: str, name: str, subject, actor: Actor, model, act: Callable[[Any], Any]):
+def _once(*, tenant: Tenant, key: str, name: str, subject: Model | None, actor: Actor, model: type[Model],
+          act: Callable[[Any], Any]) -> Any:
     """Run `act(operation)` once per idempotency key; a replay returns the first result."""
     operation, replay = ledger.claim_key(tenant=tenant, key=key, name=name, subject=subject, actor=actor)
     if replay:
@@ -150,7 +151,7 @@ def _fund_moves(budget: Budget, amount: Decimal) -> list[Move]:
     return [Move(parent, EntryKind.ALLOCATED, Bucket.ALLOCATED, amount), Move(child, EntryKind.FUNDED, Bucket.FUNDED, amount)]
 
 
-def _fund(budget: Budget, amount: Decimal, operation, actor: Actor, memo: str = "") -> Budget:
+def _fund(budget: Budget, amount: Decimal, operation: Operation, actor: Actor, memo: str = "") -> Budget:
     ledger.post(operation=operation, moves=_fund_moves(budget, amount), actor=actor, source=ledger.label_of(budget),
                 memo=memo)
     audit_record(tenant=budget.tenant, actor=actor, verb=MdfVerb.BUDGET_FUNDED, target=budget,
@@ -190,7 +191,7 @@ def budget_fund(*, budget: Budget, actor: Actor, key: str, amount: Decimal, memo
                  act=lambda operation: _fund(budget, amount, operation, actor, memo))
 
 
-def _allocate(allocation: Allocation, amount: Decimal, operation, actor: Actor, kind: str = EntryKind.ALLOCATED,
+def _allocate(allocation: Allocation, amount: Decimal, operation: Operation, actor: Actor, kind: str = EntryKind.ALLOCATED,
               source: str = "", cap: bool = False) -> Decimal:
     """Move `amount` from the allocation's budget to it (refused beyond the budget's available, or with
     `cap` cut down to it). Returns what moved."""
@@ -287,7 +288,7 @@ def accrual_run(*, budget: Budget, actor: Actor, today: date | None = None) -> d
     return accrued
 
 
-def _accrued(allocation: Allocation, amount: Decimal, operation, actor: Actor, source: str) -> Allocation:
+def _accrued(allocation: Allocation, amount: Decimal, operation: Operation, actor: Actor, source: str) -> Allocation:
     allocation._accrued = _allocate(allocation, amount, operation, actor, kind=EntryKind.ACCRUED, source=source, cap=True)
     return allocation
 

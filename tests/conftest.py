@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from prm.api.services import api_key_create
@@ -41,6 +42,14 @@ def _isolate(settings, tmp_path):
     cache.clear()  # rate-limit counters must not leak between tests
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_of_its_own():
+    """A test that switches the language (a German page rendered in-process) does not leave it on for
+    the tests after it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

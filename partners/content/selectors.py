@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from partners.models import Partner
+from prm.accounts.models import User
 from prm.tenancy.access import get_in_scope_or_404
 
 from .models import ContentDownload, ContentItem, ContentPartner, ContentTier, ContentVersion, ContentVisit, Kind, Visibility
@@ -55,18 +56,9 @@ def visible_in(queryset: QuerySet[ContentItem], partner: Partner, now: datetime 
     return queryset.filter(live_q(now), servable, audience_q(partner))
 
 
-def access_partner_content_item(partner: Partner, pk, now: datetime | None = None) -> ContentItem:
+def access_partner_content_item(partner: Partner, pk: int | str, now: datetime | None = None) -> ContentItem:
     """An item `partner` may see, by id; hidden, expired, another tenant's or missing: the same 404."""
     return get_in_scope_or_404(visible_items(partner, now).select_related("current_version"), pk=pk)
-
-
-def access_content_item(pk) -> ContentItem:
-    """Any item of the tenant in force, for staff."""
-    return get_in_scope_or_404(ContentItem.objects.select_related("current_version"), pk=pk)
-
-
-def access_content_version(pk) -> ContentVersion:
-    return get_in_scope_or_404(ContentVersion.objects.select_related("item"), pk=pk)
 
 
 def content_search(queryset: QuerySet[ContentItem], *, query: str = "", category: str = "", language: str = "",
@@ -86,7 +78,7 @@ def content_search(queryset: QuerySet[ContentItem], *, query: str = "", category
     return queryset
 
 
-def previous_visit(user) -> datetime | None:
+def previous_visit(user: User) -> datetime | None:
     """The end of the user's visit before the current one (None: a first visit)."""
     row = ContentVisit.objects.filter(user=user).only("since").first()
     return row.since if row else None

@@ -1,10 +1,13 @@
 """Every write of the content library: items and their visibility, new versions, retiring, and the
 partner side's downloads and visits."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from partners.business_types import BusinessType
 from partners.models import Partner
 from partners.tiers.models import Tier
+from prm.accounts.models import User
 from prm.audit.services import Actor, audit_record
 from prm.tenancy.models import Tenant
 
@@ -28,11 +32,11 @@ METADATA = ("title", "description", "category", "language", "product_lines", "ki
             "business_types", "publish_at", "expires_at")
 
 
-def _user(actor: Actor):
+def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, get_user_model()) else None
 
 
-def _snapshot(item: ContentItem, tiers, partners) -> dict:
+def _snapshot(item: ContentItem, tiers: Iterable[Tier], partners: Iterable[Partner]) -> dict:
     data = {name: getattr(item, name) for name in METADATA}
     for name in ("publish_at", "expires_at"):
         data[name] = data[name].isoformat() if data[name] else None
@@ -78,7 +82,7 @@ def _news_at(item: ContentItem) -> datetime:
 def item_create(*, tenant: Tenant, actor: Actor, title: str, category: str, description: str = "", language: str = "",
                 product_lines: str = "", kind: str = Kind.FILE, url: str = "", visibility: str = Visibility.ALL,
                 tiers: list[Tier] = (), business_types: list[str] = (), partners: list[Partner] = (),
-                publish_at: datetime | None = None, expires_at: datetime | None = None, upload=None,
+                publish_at: datetime | None = None, expires_at: datetime | None = None, upload: UploadedFile | None = None,
                 note: str = "") -> ContentItem:
     """A new item; a file item may come with its first version (`upload`)."""
     tiers, partners = list(tiers), list(partners)
@@ -102,7 +106,7 @@ def item_create(*, tenant: Tenant, actor: Actor, title: str, category: str, desc
 
 @transaction.atomic
 def item_update(*, item: ContentItem, actor: Actor, tiers: list[Tier] | None = None, partners: list[Partner] | None = None,
-                **changes) -> ContentItem:
+                **changes: Any) -> ContentItem:
     """Change an item's metadata and visibility (only the fields given; tiers and partners replace the lists)."""
     unknown = set(changes) - set(METADATA)
     if unknown:
@@ -132,7 +136,7 @@ def item_update(*, item: ContentItem, actor: Actor, tiers: list[Tier] | None = N
 
 
 @transaction.atomic
-def version_upload(*, item: ContentItem, actor: Actor, upload, note: str = "",
+def version_upload(*, item: ContentItem, actor: Actor, upload: UploadedFile, note: str = "",
                    now: datetime | None = None) -> ContentVersion:
     """Store `upload` as the item's next version and make it the current one; earlier versions stay.
     A version after the first is news for partners ("new since your last visit")."""
@@ -175,14 +179,14 @@ def item_retire(*, item: ContentItem, actor: Actor, now: datetime | None = None)
     return item
 
 
-def download_record(*, item: ContentItem, partner: Partner, user, now: datetime | None = None) -> ContentDownload:
+def download_record(*, item: ContentItem, partner: Partner, user: User, now: datetime | None = None) -> ContentDownload:
     """A partner user downloaded the item's current file (or opened its link): counted per partner and user."""
     return ContentDownload.objects.create(tenant=item.tenant, item=item, version_id=item.current_version_id,
                                           partner=partner, user=user if getattr(user, "pk", None) else None,
                                           at=now or timezone.now())
 
 
-def visit_record(*, tenant: Tenant, user, now: datetime | None = None) -> datetime | None:
+def visit_record(*, tenant: Tenant, user: User, now: datetime | None = None) -> datetime | None:
     """Note a page view of the library; returns when the user's previous visit ended (None: the first).
     Page views less than an hour apart are one visit, so paging on keeps the same "new" badges. A view
     within a minute of the last one writes nothing (no write lock for every page of a browsing

@@ -7,8 +7,9 @@ from prm.tenancy.context import tenant_context
 from prm.tenancy.models import Membership, Role, Tenant
 
 from .management import requirement_add, tier_settings_update
-from .models import Tier, TierRequirement, TierSettings
+from .models import Tier, TierEvaluationRun, TierRequirement, TierSettings
 from .requirements import kind_of
+from .services import evaluate_tenant
 
 # tier → [(kind, threshold)]; Registered requires nothing (the entry level).
 REQUIREMENTS = {
@@ -42,3 +43,5 @@ def load_tier_demo() -> None:
             if not TierSettings.objects.exists():
                 upgrades, grace_days = SETTINGS[slug]
                 tier_settings_update(tenant=tenant, actor=admin.user, upgrades=upgrades, grace_days=grace_days)
+            if not TierEvaluationRun.objects.exists():  # a first evaluation, so the pages show figures
+                evaluate_tenant(tenant=tenant)

@@ -6,43 +6,19 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from partners.content.selectors import visible_items
 from partners.models import Partner
 from partners.tiers.models import Tier
-from prm.tenancy.access import get_in_scope_or_404
 from prm.tenancy.models import PARTNER_ROLES, Membership
 
-from .models import Completion, CompletionImport, CompletionStatus, Course, active_on, certification_pair
+from .models import Completion, CompletionStatus, Course, active_on, certification_pair
 
 EXPIRING_DAYS = 90  # "expiring soon" on the partner page, the portal and the coverage list
 
 
-def access_course(pk) -> Course:
-    return get_in_scope_or_404(Course.objects.all(), pk=pk)
-
-
-def access_completion(pk) -> Completion:
-    return get_in_scope_or_404(Completion.objects.select_related("course", "user", "partner"), pk=pk)
-
-
-def access_partner_completion(partner: Partner, pk) -> Completion:
-    if partner is None:
-        raise Http404
-    return get_in_scope_or_404(Completion.objects.filter(partner=partner).select_related("course", "user"), pk=pk)
-
-
-def access_completion_import(pk) -> CompletionImport:
-    return get_in_scope_or_404(CompletionImport.objects.all(), pk=pk)
-
-
 def courses() -> QuerySet[Course]:
     return Course.objects.prefetch_related("required_for_tiers").order_by("name", "pk")
-
-
-def active_courses() -> QuerySet[Course]:
-    return Course.objects.filter(is_active=True).order_by("name", "pk")
 
 
 def partner_people(partner: Partner) -> QuerySet:

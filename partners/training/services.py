@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.content.models import ContentItem
 from partners.tiers.models import Tier
+from prm.accounts.models import User
 from prm.audit.services import Actor, audit_record
 from prm.tenancy.models import Membership, Role, Tenant
 
@@ -23,7 +25,7 @@ from .signals import certification_completed
 from .validity import expiry_of
 
 
-def _user(actor: Actor):
+def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, get_user_model()) else None
 
 
@@ -118,12 +120,12 @@ def _check_new(course: Course, membership: Membership | None, completed_on: date
     return expires_on
 
 
-def _membership(tenant: Tenant, user) -> Membership | None:
+def _membership(tenant: Tenant, user: User) -> Membership | None:
     return Membership.objects.filter(user=user, tenant=tenant).select_related("partner").first()
 
 
 @transaction.atomic
-def completion_record(*, tenant: Tenant, actor: Actor, course: Course, user, completed_on: date,
+def completion_record(*, tenant: Tenant, actor: Actor, course: Course, user: User, completed_on: date,
                       expires_on: date | None = None) -> Completion:
     """A channel manager records a completion: approved at once. Without `expires_on`, the course's
     validity sets the expiry."""
@@ -142,8 +144,8 @@ def completion_record(*, tenant: Tenant, actor: Actor, course: Course, user, com
 
 
 @transaction.atomic
-def completion_claim(*, membership: Membership, course: Course, completed_on: date, certificate,
-                     user=None) -> Completion:
+def completion_claim(*, membership: Membership, course: Course, completed_on: date, certificate: UploadedFile,
+                     user: User | None = None) -> Completion:
     """A partner's person claims a completion with its certificate file; it waits for a manager.
     A partner admin may claim for a colleague (`user`); a partner user claims for themselves."""
     user = user or membership.user
@@ -201,7 +203,7 @@ def completion_reject(*, completion: Completion, actor: Actor, reason: str) -> C
 # Import -------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def completions_import_check(*, tenant: Tenant, actor: Actor, upload) -> CompletionImport:
+def completions_import_check(*, tenant: Tenant, actor: Actor, upload: UploadedFile) -> CompletionImport:
     """Read a learning system's CSV and check every row: the preview lists every bad row and why."""
     rows = importing.read_upload(upload)
     good, bad = importing.check_rows(rows)

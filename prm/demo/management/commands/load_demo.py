@@ -6,7 +6,6 @@ from mdf.demo import load_mdf_demo
 from partners.agreements.demo import load_agreement_demo
 from partners.checklist.demo import load_checklist_demo
 from partners.content.demo import load_content_demo
-from partners.content.demo import load_content_demo
 from partners.demo import DEMO_PASSWORD, load_demo
 from partners.tiers.demo import load_tier_demo
 from partners.training.demo import load_training_demo
@@ -23,7 +22,6 @@ class Command(BaseCommand):
         load_survey_demo(won_deals=load_deal_demo())
         load_agreement_demo()
         load_checklist_demo()
-        load_content_demo()
         load_training_demo()
         load_content_demo()
         load_tier_demo()
