@@ -56,7 +56,7 @@ def test_a_step_is_edited_and_removed_with_its_completions(world, onboarding, in
 @pytest.mark.parametrize(("kind", "title", "threshold", "field"), [
     ("manual", "", None, "title"),  # a manual step needs a name
     ("colleagues", "", None, "threshold"),  # how many colleagues
-    ("certification", "", None, "kind"),  # no such kind (yet)
+    ("spaceflight", "", None, "kind"),  # no such kind
 ])
 def test_a_bad_step_is_refused_on_its_field(world, in_tenant, kind, title, threshold, field):
     with in_tenant(world.acme), pytest.raises(ValidationError) as refused:
