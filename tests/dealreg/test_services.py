@@ -14,8 +14,8 @@ from dealreg.approval import approval_refusal, queue_approval_refusal
 from dealreg.models import Deal, DealStatus, ProductLine
 from dealreg.rules import rules_for
 from partners.models import PartnerStatus
-from partners.tiers.models import Tier
 from partners.services import partner_deactivate
+from partners.tiers.models import Tier
 from prm.audit.models import AuditEvent
 from prm.business_hours import add_business_hours, business_hours_between
 from prm.outbox.models import OutboundEmail

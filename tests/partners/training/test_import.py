@@ -34,10 +34,11 @@ def test_a_clean_file_is_previewed_then_imported_at_once(world, in_tenant, cours
         with pytest.raises(ValidationError):  # once
             services.completions_import_confirm(batch=batch, actor=world.acme_manager.user)
     assert len(created) == 3
+    ok = (Source.IMPORT, CompletionStatus.APPROVED)
     assert rows == {
-        ("rep@northwind.example", "Sales"): (world.northwind.pk, date(2026, 1, 15), date(2027, 1, 15), Source.IMPORT, CompletionStatus.APPROVED),
-        ("admin@northwind.example", "Cloud"): (world.northwind.pk, date(2026, 1, 15), date(2030, 12, 31), Source.IMPORT, CompletionStatus.APPROVED),
-        ("rep@contoso.example", "Firewall"): (world.contoso.pk, date(2025, 6, 30), date(2027, 6, 30), Source.IMPORT, CompletionStatus.APPROVED),
+        ("rep@northwind.example", "Sales"): (world.northwind.pk, date(2026, 1, 15), date(2027, 1, 15), *ok),
+        ("admin@northwind.example", "Cloud"): (world.northwind.pk, date(2026, 1, 15), date(2030, 12, 31), *ok),
+        ("rep@contoso.example", "Firewall"): (world.contoso.pk, date(2025, 6, 30), date(2027, 6, 30), *ok),
     }
 
 

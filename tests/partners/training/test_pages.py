@@ -67,7 +67,8 @@ def test_a_manager_records_and_decides_claims_and_lists_with_filters(world, clie
 
 def test_the_import_pages_preview_then_import(world, client_as, in_tenant, courses):
     client = client_as(world.acme_manager)
-    bad = SimpleUploadedFile("lms.csv", b"email,course,completed on\nrep@northwind.example,Sales,2026-01-15\nx@y.example,Sales,2026-01-15\n")
+    bad = SimpleUploadedFile("lms.csv", b"email,course,completed on\nrep@northwind.example,Sales,2026-01-15\n"
+                                        b"x@y.example,Sales,2026-01-15\n")
     response = client.post("/manage/training/imports/", {"file": bad})
     with in_tenant(world.acme):
         batch = CompletionImport.objects.get()

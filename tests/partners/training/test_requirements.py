@@ -83,8 +83,10 @@ def test_lapses_are_the_expiries_in_the_window_that_no_renewal_outlasts(world, c
 
 
 def test_a_person_is_named_by_name_or_else_by_email(world, courses, in_tenant):
-    person = MembershipFactory(tenant=world.acme, user=UserFactory(email="ann@northwind.example", full_name="Ann Lee"), role="partner_user", partner=world.northwind)
-    nameless = MembershipFactory(tenant=world.acme, user=UserFactory(email="bo@northwind.example", full_name=""), role="partner_user", partner=world.northwind)
+    person = MembershipFactory(tenant=world.acme, user=UserFactory(email="ann@northwind.example", full_name="Ann Lee"),
+                               role="partner_user", partner=world.northwind)
+    nameless = MembershipFactory(tenant=world.acme, user=UserFactory(email="bo@northwind.example", full_name=""),
+                                 role="partner_user", partner=world.northwind)
     completion(person, courses["sales"], date(2025, 4, 20), date(2026, 4, 20))
     completion(nameless, courses["cloud"], date(2025, 4, 21), date(2026, 4, 21))
     with in_tenant(world.acme):
