@@ -68,6 +68,10 @@ DOWNLOADS = {
     "portal:logo": "the partner's own logo, an image",
     "agreements:signature_pdf": "a signed agreement as a PDF file",
     "agreements:portal_signature_pdf": "the partner's signed agreement as a PDF file",
+    "content:version_download": "a content item's file, for staff",
+    "content:portal_download": "a content item's file, for the partner (counted)",
+    "training:certificate": "a completion's certificate file, for staff",
+    "training:portal_certificate": "a certificate file of the partner's own people",
     "favicon": "the site's icon (test_the_icon_is_served_wherever_a_browser_looks_for_it)",
 }
 
