@@ -63,11 +63,12 @@ class IdempotentWrites:
             raise exceptions.ValidationError({"detail": [_("The Idempotency-Key header is at most 200 characters.")]})
         first = first_response(key=key, name=name, subject=subject)
         if first is not None:
-            return Response(first.response["body"], status=first.response["status"])
+            return Response(json.loads(first.response["body"]), status=first.response["status"])
         result = run(key)
-        body = json.loads(JSONRenderer().render(serializer_class(type(result).objects.get(pk=result.pk)).data))
-        services.operation_respond(tenant=self.request._request.tenant, key=key, status=code, body=body)
-        return Response(body, status=code)
+        rendered = JSONRenderer().render(serializer_class(type(result).objects.get(pk=result.pk)).data).decode()
+        # Kept as the rendered text: PostgreSQL's jsonb would reorder the keys of a stored object.
+        services.operation_respond(tenant=self.request._request.tenant, key=key, status=code, body=rendered)
+        return Response(json.loads(rendered), status=code)
 
 
 class BudgetViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):

@@ -507,6 +507,6 @@ def fund_request_cancel(*, request: FundRequest, actor: Actor, key: str, reason:
                  model=FundRequest, act=act)
 
 
-def operation_respond(*, tenant: Tenant, key: str, status: int, body: Any) -> None:
+def operation_respond(*, tenant: Tenant, key: str, status: int, body: str) -> None:
     """Keep the API's first answer to a write with this key, for its replays (once; later answers are not kept)."""
     Operation.objects.filter(key=key, response__isnull=True).update(response={"status": status, "body": body})

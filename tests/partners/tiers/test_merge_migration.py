@@ -101,7 +101,7 @@ def _assert_merged(tenant_id, other_id):
     assert (elsewhere.tier.name, elsewhere.tier.tenant_id) == ("gold", other_id)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_the_merge_migrations_turn_labels_into_tiers_and_back():
     latest = _latest()
     try:
