@@ -43,3 +43,11 @@ def merge_labels(labels: Iterable[str]) -> list[MergedTier]:
         merged.append(MergedTier(name=name, rank=rank, colour=COLOURS.get(key, DEFAULT_COLOUR),
                                  spellings=frozenset(spellings)))
     return merged
+
+
+def settle_deferred_checks(schema_editor) -> None:
+    """PostgreSQL checks foreign keys written in a migration's transaction at its end, and will not
+    alter a table with checks pending: a data step that writes links runs them at once, so the
+    schema steps after it in the same migration can proceed."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
