@@ -24,9 +24,22 @@ class MdfVerb(TextChoices):
     REQUEST_MORE_INFO = "fund_request.more_info", _("More information asked for the fund request")
     REQUEST_ANSWERED = "fund_request.answered", _("Fund request answered and submitted again")
     REQUEST_CANCELLED = "fund_request.cancelled", _("Fund request cancelled")
+    REQUEST_CLOSED = "fund_request.closed", _("Fund request closed, the rest released")
+    CLAIM_SUBMITTED = "fund_claim.submitted", _("Fund claim submitted")
+    CLAIM_APPROVED = "fund_claim.approved", _("Fund claim approved")
+    CLAIM_REJECTED = "fund_claim.rejected", _("Fund claim rejected")
+    CLAIM_WITHDRAWN = "fund_claim.withdrawn", _("Fund claim withdrawn")
+    PAYMENT_RECORDED = "fund_claim.paid", _("Payment of a fund claim recorded")
 
     @classmethod
     def of_move(cls, action: str) -> "MdfVerb":
         """The verb of a fund request's lifecycle move (an action of states.TRANSITIONS)."""
         return {"submit": cls.REQUEST_SUBMITTED, "approve": cls.REQUEST_APPROVED, "reject": cls.REQUEST_REJECTED,
-                "more_info": cls.REQUEST_MORE_INFO, "answer": cls.REQUEST_ANSWERED, "cancel": cls.REQUEST_CANCELLED}[action]
+                "more_info": cls.REQUEST_MORE_INFO, "answer": cls.REQUEST_ANSWERED, "cancel": cls.REQUEST_CANCELLED,
+                "close": cls.REQUEST_CLOSED}[action]
+
+    @classmethod
+    def of_claim_move(cls, action: str) -> "MdfVerb":
+        """The verb of a claim's lifecycle move (an action of states.CLAIM_TRANSITIONS)."""
+        return {"approve": cls.CLAIM_APPROVED, "reject": cls.CLAIM_REJECTED, "withdraw": cls.CLAIM_WITHDRAWN,
+                "pay": cls.PAYMENT_RECORDED}[action]

@@ -34,6 +34,7 @@ from .models import (
     ApprovalLimit,
     Bucket,
     Budget,
+    ClaimStatus,
     EntryKind,
     FundRequest,
     LedgerEntry,
@@ -46,6 +47,7 @@ from .selectors import mdf_settings_for
 from .states import TRANSITIONS
 
 ZERO = Decimal("0.00")
+CLAIMS_THAT_TAKE_NOTHING = (ClaimStatus.REJECTED, ClaimStatus.WITHDRAWN)
 
 
 def _today(tenant: Tenant) -> date:
@@ -493,6 +495,8 @@ def fund_request_cancel(*, request: FundRequest, actor: Actor, key: str, reason:
         locked = _locked(request, "cancel")
         previous = locked.status
         released = ZERO
+        if previous == RequestStatus.APPROVED and locked.claims.exclude(status__in=CLAIMS_THAT_TAKE_NOTHING).exists():
+            raise ValidationError(_("Part of this request is claimed: close it instead, which releases the rest."))
         if previous == RequestStatus.APPROVED:
             pool, own = ledger.lock(ledger.account_for(locked.allocation), ledger.account_for(locked))
             released = own.available

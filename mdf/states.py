@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from .models import RequestStatus as S
+from .models import ClaimStatus as C, RequestStatus as S
 
 # action → (states it may start from, state it leads to, why it is refused from any other state)
 TRANSITIONS = {
@@ -13,9 +13,18 @@ TRANSITIONS = {
     "more_info": ((S.SUBMITTED,), S.MORE_INFO, gettext_lazy("Only a submitted request can be sent back with a question.")),
     "answer": ((S.MORE_INFO,), S.SUBMITTED, gettext_lazy("Only a request waiting for more information can be answered.")),
     "cancel": ((S.DRAFT, S.SUBMITTED, S.MORE_INFO, S.APPROVED), S.CANCELLED,
-               gettext_lazy("A rejected or cancelled request cannot be cancelled.")),
+               gettext_lazy("A rejected, cancelled or closed request cannot be cancelled.")),
+    "close": ((S.APPROVED,), S.CLOSED, gettext_lazy("Only an approved request can be closed.")),
+}
+
+# The claim lifecycle, the same way. Paying moves an approved claim to paid once it is paid in full.
+CLAIM_TRANSITIONS = {
+    "approve": ((C.SUBMITTED,), C.APPROVED, gettext_lazy("Only a submitted claim can be approved.")),
+    "reject": ((C.SUBMITTED,), C.REJECTED, gettext_lazy("Only a submitted claim can be rejected.")),
+    "withdraw": ((C.SUBMITTED,), C.WITHDRAWN, gettext_lazy("Only a claim still waiting for a decision can be withdrawn.")),
+    "pay": ((C.APPROVED,), C.PAID, gettext_lazy("Only an approved claim that is not paid in full can be paid.")),
 }
 
 
-def allowed_actions(status: str) -> list[str]:
-    return [action for action, (sources, _target, _refusal) in TRANSITIONS.items() if status in sources]
+def allowed_actions(status: str, transitions: dict = TRANSITIONS) -> list[str]:
+    return [action for action, (sources, _target, _refusal) in transitions.items() if status in sources]

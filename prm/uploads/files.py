@@ -8,6 +8,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from .kinds import EXTENSIONS, ZIP, ZIP_KINDS, kind_of_content, kind_of_name
+from .spreadsheet import check_archive
 
 CHUNK = 64 * 1024
 HEAD = 4096  # enough to tell every kind apart
@@ -64,13 +65,18 @@ def check_file(upload, *, allowed_types: Collection[str], max_bytes: int, field:
     """Check a stored upload (a PDF proof, a logo…): size under `max_bytes`, kind by content.
 
     Returns the kind ("pdf", "png", "jpeg", "xlsx", "csv", "docx", "pptx", "zip"); raises ValidationError on `field`.
-    The upload is rewound, ready to be saved through the storage API.
+    A workbook must also open as one and not inflate past the spreadsheet limits (a zip bomb is refused
+    before anyone downloads it). The upload is rewound, ready to be saved through the storage API.
     """
     try:
         head = b""
         for chunk in _chunks(upload, max_bytes):  # counted to the end, only the head kept
             if len(head) < HEAD:
                 head += chunk[:HEAD - len(head)]
-        return kind_checked(upload.name, head, allowed_types)
+        kind = kind_checked(upload.name, head, allowed_types)
+        if kind == "xlsx":
+            check_archive(upload)
+            upload.seek(0)
+        return kind
     except ValidationError as exc:
         raise ValidationError({field: exc.error_list}) from None

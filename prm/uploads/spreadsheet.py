@@ -13,6 +13,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
+from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -47,9 +48,10 @@ def _damaged():
                              "upload it again."), code="damaged")
 
 
-def _check_archive(data: bytes, max_unpacked: int) -> None:
+def check_archive(source: bytes | BinaryIO, max_unpacked: int = MAX_UNCOMPRESSED) -> None:
+    """Refuse a workbook (its bytes, or a seekable file) that is no workbook or would inflate too far."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         members = archive.infolist()
     except DAMAGED:
         raise _damaged() from None
@@ -76,7 +78,7 @@ def sheet_rows(data: bytes, *, max_rows: int, max_columns: int,
     dimension says so, or when the row past the limit arrives. `max_unpacked` caps all members
     inflated (a caller that takes more rows than the default allows may raise it).
     """
-    _check_archive(data, max_unpacked)
+    check_archive(data, max_unpacked)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except DAMAGED as exc:

@@ -62,3 +62,26 @@ def assert_balances_are_sums():
             total = sum((e.amount for e in LedgerEntry.objects.filter(account=account, bucket=bucket)), Decimal("0"))
             assert getattr(account, bucket) == total, (account, bucket, getattr(account, bucket), total)
         assert account.available >= 0, account
+
+
+def approved_request(partner, actor, amount=None, **changes):
+    """A submitted request approved for `amount` (default: what was requested) out of the partner's allocation."""
+    request = submitted_request(partner, actor, **changes)
+    return services.fund_request_approve(request=request, actor=actor, key=key("approve"),
+                                         amount=Decimal(amount) if amount is not None else None)
+
+
+def ended(request, days_ago=1):
+    """The request's activity moved into the past (it ended `days_ago` days ago), so it may be claimed."""
+    from mdf.models import FundRequest
+
+    ends = timezone.localdate() - timedelta(days=days_ago)
+    FundRequest.objects.filter(pk=request.pk).update(starts_on=ends - timedelta(days=2), ends_on=ends)
+    request.refresh_from_db()
+    return request
+
+
+def pdf(name="invoice.pdf", body=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, body, content_type="application/pdf")

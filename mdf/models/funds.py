@@ -127,6 +127,7 @@ class RequestStatus(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("fund request status", "Approved")
     REJECTED = "rejected", pgettext_lazy("fund request status", "Rejected")
     CANCELLED = "cancelled", pgettext_lazy("fund request status", "Cancelled")
+    CLOSED = "closed", pgettext_lazy("fund request status", "Closed")
 
 
 class FundRequest(TenantOwnedModel):
@@ -311,3 +312,4 @@ class LedgerEntry(TenantOwnedModel):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Ledger entries are append-only: post a correcting entry instead.")
+
