@@ -37,6 +37,11 @@ class MdfSettings(TenantOwnedModel):
         _("claim window (days)"), default=45, validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Claims are due this many days after the activity ends."))
     unspent = models.CharField(_("unspent allocations"), max_length=10, choices=Unspent.choices, default=Unspent.EXPIRE)
+    unspent_offset_days = models.SmallIntegerField(
+        _("unspent allocations close (days after the fiscal year)"), default=0,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("What is left of the partners' allocations expires, or rolls over, at the end of this day counted "
+                    "from the fiscal year's last day: 0 = its last day, -30 = a month before, 60 = two months after."))
 
     class Meta:
         verbose_name = _("MDF settings")
