@@ -1,10 +1,12 @@
-"""Market development funds over the API: budgets, allocations, fund requests and the ledger (read).
+"""Market development funds over the API: budgets, allocations, fund requests, claims with their proof,
+payments and the ledger (read).
 
 Every write needs an `Idempotency-Key` header (400 without). The first answer to a key is kept; a
 replay with the key gets that answer again, byte for byte, and changes nothing."""
 
 import json
 
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,9 +17,10 @@ from rest_framework.response import Response
 
 from partners.models import Partner
 from prm.api.viewsets import TenantScopedViewSet
+from prm.spreadsheets import XLSX
 
-from . import services
-from .models import Allocation, Budget, FundRequest, LedgerEntry
+from . import claims, services
+from .models import Allocation, Budget, Claim, ClaimProof, FundRequest, LedgerEntry, Payment
 from .selectors import activity_types, first_response
 from .serializers import (
     AllocationCreateSerializer,
@@ -26,6 +29,13 @@ from .serializers import (
     BudgetCreateSerializer,
     BudgetListFilters,
     BudgetSerializer,
+    ClaimApproveSerializer,
+    ClaimCreateSerializer,
+    ClaimListFilters,
+    ClaimProofListFilters,
+    ClaimProofSerializer,
+    ClaimSerializer,
+    ClaimWithdrawSerializer,
     FundApproveSerializer,
     FundCancelSerializer,
     FundRequestCreateSerializer,
@@ -35,6 +45,10 @@ from .serializers import (
     LedgerEntrySerializer,
     LedgerListFilters,
     MdfAmountSerializer,
+    PaymentCreateSerializer,
+    PaymentListFilters,
+    PaymentSerializer,
+    ReasonSerializer,
 )
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -234,6 +248,148 @@ class FundRequestViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retriev
         return self.idempotent("fund_request.cancel", fund_request, lambda key: services.fund_request_cancel(
             request=fund_request, actor=self.principal.actor, key=key, reason=reason), FundRequestSerializer)
 
+    @writes(ReasonSerializer, FundRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """No more claims against an approved request: what is left goes back to the allocation (staff only;
+        refused while a claim waits for a decision)."""
+        fund_request = self.get_object()
+        reason = self._body(ReasonSerializer)["reason"]
+        return self.idempotent("fund_request.close", fund_request, lambda key: claims.fund_request_close(
+            request=fund_request, actor=self.principal.actor, key=key, reason=reason), FundRequestSerializer)
+
+
+class ClaimViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+    """Fund claims against approved requests, with their proof of performance. Partner users claim (multipart,
+    one `proof` part per file) and withdraw their own; staff approve (maybe less, with a reason) and reject.
+    Illegal moves and ceilings answer 400 with the reason."""
+
+    model = Claim
+    partner_field = "partner"
+    partner_write_actions = frozenset({"create", "withdraw"})
+    serializer_class = ClaimSerializer
+    filter_serializer_class = ClaimListFilters
+
+    def narrow(self, queryset):
+        queryset = (queryset.select_related("partner", "fund_request").prefetch_related("proofs", "payments")
+                    .order_by("-created_at", "-pk"))
+        for name in ("status", "fund_request", "partner"):
+            if name in self.filters:
+                queryset = queryset.filter(**{name: self.filters[name]})
+        return queryset
+
+    def _partner_only(self):
+        if not self.principal.is_partner:
+            raise exceptions.PermissionDenied(_("Partner users claim funds for their partner."))
+
+    @writes({"multipart/form-data": ClaimCreateSerializer}, ClaimSerializer)
+    def create(self, request):
+        self._partner_only()
+        data = dict(self._body(ClaimCreateSerializer))
+        fund_request = FundRequest.objects.filter(pk=data.pop("fund_request"), partner_id=self.principal.partner_id).first()
+        if fund_request is None:
+            raise serializers.ValidationError({"fund_request": [_("No fund request of your partner has this id.")]})
+        amount, proofs = data.pop("amount"), data.pop("proof")
+        return self.idempotent("claim.submit", fund_request, lambda key: claims.claim_submit(
+            request=fund_request, actor=self.principal.actor, key=key, amount=amount, proofs=proofs, **data),
+            ClaimSerializer, status.HTTP_201_CREATED)
+
+    @writes(ClaimApproveSerializer, ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        claim = self.get_object()  # partner users were refused before (not one of their actions)
+        data = self._body(ClaimApproveSerializer)
+        return self.idempotent("claim.approve", claim, lambda key: claims.claim_approve(
+            claim=claim, actor=self.principal.actor, key=key, amount=data.get("amount"), reason=data["reason"]),
+            ClaimSerializer)
+
+    @writes(ReasonSerializer, ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        claim = self.get_object()
+        reason = self._body(ReasonSerializer)["reason"]
+        return self.idempotent("claim.reject", claim, lambda key: claims.claim_reject(
+            claim=claim, actor=self.principal.actor, key=key, reason=reason), ClaimSerializer)
+
+    @writes(ClaimWithdrawSerializer, ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        claim = self.get_object()  # a foreign id is the 404 of a missing one, whoever asks
+        self._partner_only()
+        reason = self._body(ClaimWithdrawSerializer)["reason"]
+        return self.idempotent("claim.withdraw", claim, lambda key: claims.claim_withdraw(
+            claim=claim, actor=self.principal.actor, key=key, reason=reason), ClaimSerializer)
+
+
+# What a proof of each kind (claims.PROOF_TYPES) is served as.
+PROOF_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "xlsx": XLSX,
+    "csv": "text/csv",
+}
+
+
+class ClaimProofViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+    """The files of claims' proof of performance (metadata), and each file's download: served only to
+    those who may see its claim (a partner user: their partner's claims); a hidden one is the 404 of a missing one."""
+
+    model = ClaimProof
+    partner_field = "claim__partner"
+    partner_write_actions = frozenset({"download"})  # reads a file
+    serializer_class = ClaimProofSerializer
+    filter_serializer_class = ClaimProofListFilters
+
+    def narrow(self, queryset):
+        queryset = queryset.select_related("claim").order_by("pk")
+        if "claim" in self.filters:
+            queryset = queryset.filter(claim=self.filters["claim"])
+        return queryset
+
+    @extend_schema(request=None, responses={(200, content_type): OpenApiTypes.BINARY
+                                            for content_type in PROOF_CONTENT_TYPES.values()})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        proof = self.get_object()
+        try:
+            handle = proof.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=proof.name,
+                                content_type=PROOF_CONTENT_TYPES.get(proof.kind, "application/octet-stream"))
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class PaymentViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+    """Payments of approved claims. Partner users read their own; staff record a payment (default: all of the
+    claim that is not paid yet; never more)."""
+
+    model = Payment
+    partner_field = "partner"
+    serializer_class = PaymentSerializer
+    filter_serializer_class = PaymentListFilters
+
+    def narrow(self, queryset):
+        queryset = queryset.select_related("partner", "claim").order_by("-paid_on", "-pk")
+        for name in ("claim", "partner", "method"):
+            if name in self.filters:
+                queryset = queryset.filter(**{name: self.filters[name]})
+        return queryset
+
+    @writes(PaymentCreateSerializer, PaymentSerializer)
+    def create(self, request):
+        data = dict(self._body(PaymentCreateSerializer))
+        claim = Claim.objects.filter(pk=data.pop("claim")).first()
+        if claim is None:
+            raise serializers.ValidationError({"claim": [_("No claim of this program has this id.")]})
+        amount = data.pop("amount", None)
+        return self.idempotent("claim.pay", claim, lambda key: claims.payment_record(
+            claim=claim, actor=self.principal.actor, key=key, amount=amount, **data),
+            PaymentSerializer, status.HTTP_201_CREATED)
+
 
 class LedgerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """The ledger's entries, newest first (read only). Partner users see the entries of their own
@@ -251,4 +407,6 @@ class LedgerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScop
         for name, lookup in lookups.items():
             if name in self.filters:
                 queryset = queryset.filter(**{lookup: self.filters[name]})
+        if "claim" in self.filters:  # a claim's approval and payments name it as their source
+            queryset = queryset.filter(source=f"{Claim._meta.label_lower}:{self.filters['claim']}")
         return queryset

@@ -1,9 +1,11 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from prm.api.filters import MAX_ID, ChoiceFilter, IdFilter
 
-from .models import AccountKind, EntryKind, FundRequest, LedgerEntry, RequestStatus
+from .claims import PROOF_MAX_FILES
+from .models import AccountKind, Claim, ClaimProof, ClaimStatus, EntryKind, FundRequest, LedgerEntry, Payment, PaymentMethod, RequestStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -137,3 +139,99 @@ class LedgerListFilters(serializers.Serializer):
     allocation = IdFilter()
     fund_request = IdFilter()
     partner = IdFilter()
+    claim = IdFilter(help_text=_("Only the entries a claim's approval or payments posted."))
+
+
+# Claims, their proof and payments ---------------------------------------------------------------------
+
+class ClaimProofSerializer(serializers.ModelSerializer):
+    partner = serializers.IntegerField(source="claim.partner_id", read_only=True)
+    download = serializers.SerializerMethodField(help_text=_("Where the file is served to those who may see the claim."))
+
+    class Meta:
+        model = ClaimProof
+        fields = ["id", "claim", "partner", "name", "kind", "size", "uploaded_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, proof) -> str:
+        return reverse("fund-claim-proof-download", args=[proof.pk])
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    fund_request_title = serializers.CharField(source="fund_request.title", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    unpaid = serializers.DecimalField(**MONEY, read_only=True)
+    proofs = ClaimProofSerializer(many=True, read_only=True)
+    payments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = ["id", "fund_request", "fund_request_title", "partner", "partner_name", "amount", "currency", "leads",
+                  "attendees", "results", "is_final", "status", "approved_amount", "paid_amount", "unpaid", "reason",
+                  "decided_at", "created_at", "updated_at", "proofs", "payments"]
+        read_only_fields = fields
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    fund_request = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                            help_text=_("The partner's approved fund request this claim is against."))
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+    proof = serializers.ListField(child=serializers.FileField(max_length=200, allow_empty_file=False),
+                                  allow_empty=False, max_length=PROOF_MAX_FILES,
+                                  help_text=_("The proof of performance: one or more files (PDF, PNG, JPEG, XLSX or "
+                                              "CSV), each under its own `proof` part."))
+    leads = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    attendees = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    results = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    is_final = serializers.BooleanField(default=False, help_text=_("No other claim follows: its approval closes the "
+                                                                   "request and releases the rest."))
+
+
+class ClaimApproveSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True,
+                                      help_text=_("Default: the amount claimed; less needs a reason."))
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, help_text=_("Why: the partner reads it."))
+
+
+class ClaimWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ClaimListFilters(serializers.Serializer):
+    status = ChoiceFilter(ClaimStatus.choices)
+    fund_request = IdFilter()
+    partner = IdFilter()
+
+
+class ClaimProofListFilters(serializers.Serializer):
+    claim = IdFilter()
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    fund_request = serializers.IntegerField(source="claim.fund_request_id", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "claim", "fund_request", "partner", "partner_name", "amount", "currency", "paid_on", "method",
+                  "reference", "created_at"]
+        read_only_fields = fields
+
+
+class PaymentCreateSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("The approved claim paid."))
+    amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True,
+                                      help_text=_("Default: all of the approved claim that is not paid yet."))
+    paid_on = serializers.DateField(required=False, allow_null=True, help_text=_("Default: today; never in the future."))
+    method = serializers.ChoiceField(PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class PaymentListFilters(serializers.Serializer):
+    claim = IdFilter()
+    partner = IdFilter()
+    method = ChoiceFilter(PaymentMethod.choices)

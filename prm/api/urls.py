@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from dealreg.api import DealViewSet
-from mdf.api import AllocationViewSet, BudgetViewSet, FundRequestViewSet, LedgerViewSet
+from mdf.api import AllocationViewSet, BudgetViewSet, ClaimProofViewSet, ClaimViewSet, FundRequestViewSet, LedgerViewSet, PaymentViewSet
 from partners.agreements.api import AgreementTemplateViewSet, SignatureViewSet
 from partners.api import MembershipViewSet, PartnerProfileViewSet, PartnerViewSet, ProfileChangeViewSet
 from partners.checklist.api import ChecklistViewSet
@@ -33,6 +33,9 @@ router.register("mdf-budgets", BudgetViewSet, basename="mdf-budget")
 router.register("mdf-allocations", AllocationViewSet, basename="mdf-allocation")
 router.register("fund-requests", FundRequestViewSet, basename="fund-request")
 router.register("mdf-ledger", LedgerViewSet, basename="mdf-ledger")
+router.register("fund-claims", ClaimViewSet, basename="fund-claim")
+router.register("fund-claim-proofs", ClaimProofViewSet, basename="fund-claim-proof")
+router.register("mdf-payments", PaymentViewSet, basename="mdf-payment")
 router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")
 router.register("agreement-signatures", SignatureViewSet, basename="agreement-signature")
 router.register("courses", CourseViewSet, basename="course")

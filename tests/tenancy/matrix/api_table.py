@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from drf_spectacular.generators import SchemaGenerator
 
 from dealreg.models import Deal
-from mdf.models import Allocation, Budget, FundRequest
+from mdf.models import Allocation, Budget, Claim, FundRequest, Payment
 from partners.agreements.models import Signature
 from partners.content.models import ContentItem
 from partners.models import Partner
@@ -26,6 +26,7 @@ from surveys.models import Survey
 
 from .agreement_refs import AgreementOf, SignatureOf, api_sign_body
 from .content_refs import ContentOf, ContosoContent, api_item_body
+from .mdf_claims_api_refs import ClaimedRequestOf, FundClaimOf, PaymentOf, ProofOf, claim_body, claim_headers, payment_body
 from .mdf_refs import AllocationOf, BudgetOf, EntryOf, FundRequestOf, request_body
 from .pages import ACME_APP, EVERYONE, GLOBEX_APP, PA, PARTNER, STAFF, TA, ManualStep, PendingChange, Ref, TierOf
 from .training_refs import ClaimOf, CourseOf, record_data
@@ -50,7 +51,9 @@ API_NAMES = {"tier-evaluation-list", "tier-evaluation-detail", "tier-evaluation-
              "mdf-budget-list", "mdf-budget-detail", "mdf-budget-fund", "mdf-allocation-list", "mdf-allocation-detail",
              "mdf-allocation-allocate", "fund-request-list", "fund-request-detail", "fund-request-approve",
              "fund-request-reject", "fund-request-more-info", "fund-request-answer", "fund-request-cancel",
-             "mdf-ledger-list", "mdf-ledger-detail"}
+             "mdf-ledger-list", "mdf-ledger-detail", "fund-request-close", "fund-claim-list", "fund-claim-detail",
+             "fund-claim-approve", "fund-claim-reject", "fund-claim-withdraw", "fund-claim-proof-list",
+             "fund-claim-proof-detail", "fund-claim-proof-download", "mdf-payment-list", "mdf-payment-detail"}
 
 
 class _AnswerRef(Ref):
@@ -266,6 +269,27 @@ API = {
                                                        [FundRequestOf("contoso")], extra=_idempotency_key),
     ("/api/v1/mdf-ledger/", "get"): Op(EVERYONE, EntryOf("northwind"), partner_sees_own_only=True),
     ("/api/v1/mdf-ledger/{id}/", "get"): Op(EVERYONE, EntryOf("northwind"), [EntryOf("initech")], [EntryOf("contoso")]),
+    # MDF claims: partners claim (multipart, with proof) and withdraw; staff decide, pay and close requests.
+    ("/api/v1/fund-requests/{id}/close/", "post"): Op(STAFF, ClaimedRequestOf("northwind"), [ClaimedRequestOf("initech")],
+                                                      extra=_idempotency_key, body=lambda w: {"reason": "matrix"}),
+    ("/api/v1/fund-claims/", "get"): Op(EVERYONE, FundClaimOf("northwind"), partner_sees_own_only=True),
+    ("/api/v1/fund-claims/", "post"): Op(PARTNER, ok=(201,), creates=Claim, key_ok=(403,), extra=claim_headers,
+                                         body=claim_body),
+    ("/api/v1/fund-claims/{id}/", "get"): Op(EVERYONE, FundClaimOf("northwind"), [FundClaimOf("initech")],
+                                             [FundClaimOf("contoso")]),
+    ("/api/v1/fund-claims/{id}/approve/", "post"): Op(STAFF, FundClaimOf("northwind"), [FundClaimOf("initech")],
+                                                      extra=_idempotency_key, body=lambda w: {"amount": "150", "reason": "matrix"}),
+    ("/api/v1/fund-claims/{id}/reject/", "post"): Op(STAFF, FundClaimOf("northwind"), [FundClaimOf("initech")],
+                                                     extra=_idempotency_key, body=lambda w: {"reason": "matrix"}),
+    ("/api/v1/fund-claims/{id}/withdraw/", "post"): Op(PARTNER, FundClaimOf("northwind"), [FundClaimOf("initech")],
+                                                       [FundClaimOf("contoso")], key_ok=(403,), extra=_idempotency_key),
+    ("/api/v1/fund-claim-proofs/", "get"): Op(EVERYONE, ProofOf("northwind"), partner_sees_own_only=True),
+    ("/api/v1/fund-claim-proofs/{id}/", "get"): Op(EVERYONE, ProofOf("northwind"), [ProofOf("initech")], [ProofOf("contoso")]),
+    ("/api/v1/fund-claim-proofs/{id}/download/", "get"): Op(EVERYONE, ProofOf("northwind"), [ProofOf("initech")],
+                                                            [ProofOf("contoso")]),
+    ("/api/v1/mdf-payments/", "get"): Op(EVERYONE, PaymentOf("northwind"), partner_sees_own_only=True),
+    ("/api/v1/mdf-payments/", "post"): Op(STAFF, ok=(201,), creates=Payment, extra=_idempotency_key, body=payment_body),
+    ("/api/v1/mdf-payments/{id}/", "get"): Op(EVERYONE, PaymentOf("northwind"), [PaymentOf("initech")], [PaymentOf("contoso")]),
 }
 
 
