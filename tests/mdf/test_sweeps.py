@@ -13,16 +13,7 @@ from mdf.models import Account, Allocation, ClaimStatus, FundRequest, Operation,
 from prm.audit.models import AuditEvent
 from prm.outbox.models import OutboundEmail
 
-from .helpers import (
-    allocation,
-    approved_request,
-    assert_balances_are_sums,
-    ended,
-    funded_budget,
-    key,
-    pdf,
-    this_year,
-)
+from .helpers import allocation, approved_request, assert_balances_are_sums, ended, funded_budget, key, pdf, this_year
 
 D = Decimal
 
