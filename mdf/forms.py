@@ -5,12 +5,12 @@ import uuid
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from partners.models import Partner, PartnerStatus
 from prm.tenancy.models import Membership, Role
 
-from .models import ActivityType, Allocation, Budget, MdfSettings
+from .models import ActivityType, Allocation, Budget, ClaimStatus, MdfSettings, PaymentMethod
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -132,3 +132,110 @@ class FundRequestForm(KeyedForm):
         self.fields["activity_type"].queryset = ActivityType.objects.filter(is_active=True).order_by("name")
         self.fields["starts_on"].help_text = notice_help
         self.fields["requested_amount"].help_text = share_help
+
+
+# Claims and payments ------------------------------------------------------------------------------
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files of one <input type=file multiple>: the field's value is their list. What a file
+    must be is checked by the service (mdf.claims.check_proofs), which names the file to fix."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+
+
+class ClaimForm(KeyedForm):
+    amount = forms.DecimalField(label=_("Amount to claim"), **MONEY, min_value=Decimal("0.01"))
+    leads = forms.IntegerField(label=_("Leads"), min_value=0, max_value=1_000_000, initial=0)
+    attendees = forms.IntegerField(label=_("Attendees"), min_value=0, max_value=1_000_000, initial=0)
+    results = forms.CharField(label=_("Results achieved"), max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("What the activity brought: meetings booked, deals opened, what you learned."))
+    is_final = forms.BooleanField(label=_("This is my last claim for this request"), required=False,
+                                  help_text=_("Once it is approved the request closes and what is left goes back to "
+                                              "your available funds."))
+    proof = MultipleFileField(label=_("Proof of performance"), required=False,
+                              help_text=_("Invoices, photos, attendee lists: PDF, PNG, JPEG, XLSX or CSV, up to 10 "
+                                          "files of at most 10 MB each. Select several files at once."))
+
+    def __init__(self, *args, left_help: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if left_help:
+            self.fields["amount"].help_text = left_help
+
+    def values(self) -> dict:
+        values = super().values()
+        values["proofs"] = values.pop("proof")
+        return values
+
+
+class ClaimApproveForm(KeyedForm):
+    amount = forms.DecimalField(label=_("Amount to approve"), **MONEY, min_value=Decimal("0.01"), required=False,
+                                help_text=_("Empty: all that was claimed. Less needs a reason."))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Why less than claimed is approved: the partner reads it."))
+
+    def __init__(self, *args, claim, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("amount", claim.amount)
+
+
+class ClaimRejectForm(KeyedForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("The partner reads it and may claim again, with better proof, by the deadline."))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "reject_%s")
+        super().__init__(*args, **kwargs)
+
+
+class PaymentForm(KeyedForm):
+    amount = forms.DecimalField(label=_("Amount paid"), **MONEY, min_value=Decimal("0.01"), required=False,
+                                help_text=_("Empty: all that is unpaid."))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=pgettext_lazy("payment", "Method"), choices=PaymentMethod.choices,
+                               initial=PaymentMethod.BANK_TRANSFER)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
+                                help_text=_("The transfer's or credit note's number, for finance."))
+
+    def __init__(self, *args, claim, today, **kwargs):
+        kwargs.setdefault("auto_id", "pay_%s")
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("amount", claim.unpaid)
+        self.initial.setdefault("paid_on", today)
+
+
+class ClaimFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Waiting for a decision")), *[
+                                   (value, label) for value, label in ClaimStatus.choices if value != ClaimStatus.SUBMITTED]])
+
+
+class PaymentFilterForm(forms.Form):
+    paid_from = forms.DateField(label=_("Paid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    paid_to = forms.DateField(label=_("Paid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.unscoped.none(), required=False,
+                                     empty_label=_("All partners"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("paid_from") and data.get("paid_to") and data["paid_from"] > data["paid_to"]:
+            self.add_error("paid_to", _("The end of the period comes after its start."))
+        return data

@@ -1,10 +1,10 @@
 """Reads of market development funds, scoped to the tenant in force (and the partner where named)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Model, QuerySet, Sum
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet, Sum
 
 from partners.models import Partner
 from prm.tenancy.models import Tenant
@@ -15,10 +15,14 @@ from .models import (
     Allocation,
     ApprovalLimit,
     Budget,
+    Claim,
+    ClaimProof,
+    ClaimStatus,
     FundRequest,
     LedgerEntry,
     MdfSettings,
     Operation,
+    Payment,
     RequestStatus,
     Unspent,
 )
@@ -135,3 +139,110 @@ def first_response(*, key: str, name: str, subject: Model) -> Operation | None:
     """The write with this key, if it was this same write and the API kept its first answer."""
     label = f"{subject._meta.label_lower}:{subject.pk}" if subject is not None else ""
     return Operation.objects.filter(key=key, name=name, subject=label, response__isnull=False).first()
+
+
+# Claims and payments -----------------------------------------------------------------------------
+
+WAITING = (ClaimStatus.SUBMITTED,)
+UNPAID = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)  # a claim still on its way to the partner's account
+NEAR_DAYS = 7  # a claim deadline this close counts as near in the dashboard's overdue list
+
+
+@dataclass
+class ClaimDeadline:
+    """When claims against an approved request are accepted: from the activity's end to `due`."""
+
+    opens_on: date
+    due: date
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.today).days
+
+    @property
+    def is_late(self) -> bool:
+        return self.today > self.due
+
+    @property
+    def not_yet(self) -> bool:
+        return self.today < self.opens_on
+
+    @property
+    def is_near(self) -> bool:
+        return 0 <= self.days_left <= NEAR_DAYS
+
+
+def claim_deadline(request: FundRequest, settings: MdfSettings, today: date) -> ClaimDeadline:
+    """The claim window of `request` (its end plus the program's claim days), as mdf.claims.claim_due_on counts it."""
+    return ClaimDeadline(opens_on=request.ends_on, due=request.ends_on + timedelta(days=settings.claim_days), today=today)
+
+
+def _with_proofs(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    return claims.prefetch_related(Prefetch("proofs", queryset=ClaimProof.objects.order_by("pk")))
+
+
+def request_claims(request: FundRequest) -> QuerySet[Claim]:
+    """The request's claims, newest first, with their proof files."""
+    return _with_proofs(request.claims.order_by("-created_at", "-pk"))
+
+
+@dataclass
+class ClaimRoom:
+    approved: Decimal  # what the request was approved for
+    claimed: Decimal  # approved claims so far (paid or not)
+    paid: Decimal
+    waiting: Decimal  # claims waiting for a decision
+    left: Decimal  # what a new claim may still ask for
+
+
+def claim_room(request: FundRequest) -> ClaimRoom:
+    """What is left to claim of an approved request: its account's available less the claims waiting."""
+    account = Account.objects.filter(fund_request=request).first()
+    waiting = request.claims.filter(status__in=WAITING).aggregate(total=Sum("amount"))["total"] or ZERO
+    if account is None:
+        return ClaimRoom(ZERO, ZERO, ZERO, waiting, ZERO)
+    left = max(account.available - waiting, ZERO) if request.status == RequestStatus.APPROVED else ZERO
+    return ClaimRoom(approved=request.approved_amount or ZERO, claimed=account.claimed + account.paid,
+                     paid=account.paid, waiting=waiting, left=left)
+
+
+def partner_open_claims(partner: Partner) -> QuerySet[Claim]:
+    """The partner's claims not yet paid in full (waiting for a decision, or approved and unpaid)."""
+    return (Claim.objects.filter(partner=partner, status__in=UNPAID).select_related("fund_request")
+            .order_by("created_at", "pk"))
+
+
+def partner_claimable(partner: Partner) -> QuerySet[FundRequest]:
+    """The partner's approved requests (the ones claims go against), the soonest activity end first."""
+    return FundRequest.objects.filter(partner=partner, status=RequestStatus.APPROVED).order_by("ends_on", "pk")
+
+
+def claims_queue(status: str = "") -> QuerySet[Claim]:
+    """Claims by age, oldest first; those waiting for a decision unless another status is asked for."""
+    claims = Claim.objects.select_related("partner", "fund_request")
+    claims = claims.filter(status=status) if status else claims.filter(status__in=WAITING)
+    return claims.order_by("created_at", "pk")
+
+
+def overdue_requests(settings: MdfSettings, today: date) -> QuerySet[FundRequest]:
+    """Approved requests whose activity has ended and whose claim deadline has passed or is near
+    (NEAR_DAYS), with nothing claimed: no claim that is waiting, approved or paid."""
+    latest_end = min(today - timedelta(days=1), today + timedelta(days=NEAR_DAYS - settings.claim_days))
+    claimed = Claim.objects.filter(fund_request=OuterRef("pk"),
+                                   status__in=(ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PAID))
+    return (FundRequest.objects.filter(status=RequestStatus.APPROVED, ends_on__lte=latest_end)
+            .exclude(Exists(claimed)).select_related("partner").order_by("ends_on", "pk"))
+
+
+def payments_list(*, paid_from: date | None = None, paid_to: date | None = None,
+                  partner: Partner | None = None) -> QuerySet[Payment]:
+    """Payments of claims, newest first, within the period and of the partner when given."""
+    payments = Payment.objects.select_related("partner", "claim__fund_request", "recorded_by")
+    if paid_from:
+        payments = payments.filter(paid_on__gte=paid_from)
+    if paid_to:
+        payments = payments.filter(paid_on__lte=paid_to)
+    if partner is not None:
+        payments = payments.filter(partner=partner)
+    return payments.order_by("-paid_on", "-pk")

@@ -1,8 +1,13 @@
 from django.urls import path
 
+from prm.tenancy.converters import register_choices
+
 from .views import dashboard, portal
 
 # Included by prm/urls.py under the "mdf" namespace.
+
+# Only the export's own formats: anything else is a 404 before a view runs.
+register_choices("mdf_export_format", dashboard.PaymentExportView.formats)
 
 urlpatterns = [
     path("manage/mdf/", dashboard.MdfDashboardView.as_view(), name="dashboard"),
@@ -21,9 +26,24 @@ urlpatterns = [
     path("manage/mdf/requests/<int:pk>/reject/", dashboard.RequestRejectView.as_view(), name="request_reject"),
     path("manage/mdf/requests/<int:pk>/more-info/", dashboard.RequestMoreInfoView.as_view(), name="request_more_info"),
     path("manage/mdf/requests/<int:pk>/cancel/", dashboard.RequestCancelView.as_view(), name="request_cancel"),
+    path("manage/mdf/requests/<int:pk>/close/", dashboard.RequestCloseView.as_view(), name="request_close"),
+    path("manage/mdf/claims/", dashboard.ClaimQueueView.as_view(), name="claims"),
+    path("manage/mdf/claims/<int:pk>/", dashboard.ClaimView.as_view(), name="claim"),
+    path("manage/mdf/claims/<int:pk>/approve/", dashboard.ClaimApproveView.as_view(), name="claim_approve"),
+    path("manage/mdf/claims/<int:pk>/reject/", dashboard.ClaimRejectView.as_view(), name="claim_reject"),
+    path("manage/mdf/claims/<int:pk>/pay/", dashboard.PaymentRecordView.as_view(), name="claim_pay"),
+    path("manage/mdf/proofs/<int:pk>/", dashboard.ProofView.as_view(), name="proof"),
+    path("manage/mdf/proofs/<int:pk>/image/", dashboard.ProofImageView.as_view(), name="proof_image"),
+    path("manage/mdf/payments/", dashboard.PaymentListView.as_view(), name="payments"),
+    path("manage/mdf/payments/export.<mdf_export_format:fmt>", dashboard.PaymentExportView.as_view(),
+         name="payments_export"),
     path("portal/funds/", portal.PortalFundsView.as_view(), name="portal"),
     path("portal/funds/new/", portal.PortalNewRequestView.as_view(), name="portal_new"),
     path("portal/funds/<int:pk>/", portal.PortalRequestView.as_view(), name="portal_request"),
     path("portal/funds/<int:pk>/answer/", portal.PortalAnswerView.as_view(), name="portal_answer"),
     path("portal/funds/<int:pk>/cancel/", portal.PortalCancelView.as_view(), name="portal_cancel"),
+    path("portal/funds/<int:pk>/claims/", portal.PortalClaimView.as_view(), name="portal_claim"),
+    path("portal/funds/claims/<int:pk>/withdraw/", portal.PortalClaimWithdrawView.as_view(),
+         name="portal_claim_withdraw"),
+    path("portal/funds/proofs/<int:pk>/", portal.PortalProofView.as_view(), name="portal_proof"),
 ]

@@ -1,7 +1,12 @@
 """MDF in the partner portal: the partner's balances and what expires when, its requests, a new request,
-answering a question, cancelling."""
+answering a question, cancelling; claims with their proof after the activity, withdrawing one, the
+proof files (the partner's own only)."""
 
-from django.shortcuts import render
+from itertools import chain
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,20 +15,35 @@ from django.views import View
 
 from prm.audit.selectors import audit_events_for
 from prm.i18n.formatting import money
-from prm.tenancy.actions import form_submit
+from prm.tenancy.actions import error_text, form_submit
 from prm.tenancy.views import PortalViewMixin
 
-from .. import services
-from ..forms import AnswerForm, CancelForm, FundRequestForm
-from ..models import FundRequest
-from ..selectors import mdf_settings_for, partner_funds, partner_requests
+from .. import claims, services
+from ..forms import AnswerForm, CancelForm, ClaimForm, FundRequestForm
+from ..models import Claim, ClaimProof, FundRequest, RequestStatus
+from ..selectors import (
+    claim_deadline,
+    claim_room,
+    mdf_settings_for,
+    partner_claimable,
+    partner_funds,
+    partner_open_claims,
+    partner_requests,
+    request_claims,
+)
 from ..states import allowed_actions
+from .files import proof_response
 
 
 class PortalFundsView(PortalViewMixin, View):
+    """Balances (available, held, claimed, paid, expiring), the requests to claim against with their
+    deadlines, the claims on their way, and every request."""
+
     def get(self, request):
-        settings = mdf_settings_for(self.tenant)
-        context = {"funds": partner_funds(self.partner, settings, timezone.localdate()),
+        settings, today = mdf_settings_for(self.tenant), timezone.localdate()
+        claimable = [(r, claim_deadline(r, settings, today)) for r in partner_claimable(self.partner)[:50]]
+        context = {"funds": partner_funds(self.partner, settings, today),
+                   "claimable": claimable, "open_claims": partner_open_claims(self.partner)[:50],
                    "requests": partner_requests(self.partner)[:100]}
         return render(request, "mdf/portal/funds.html", context)
 
@@ -53,13 +73,35 @@ class PortalNewRequestView(PortalViewMixin, View):
 class PortalRequestView(PortalViewMixin, View):
     model = FundRequest
 
-    def get(self, request, pk, answer_form=None, status=200):
+    def get(self, request, pk, answer_form=None, claim_form=None, status=200):
         fund_request = self.get_object()
-        context = {"fund_request": fund_request, "events": audit_events_for(fund_request),
-                   "actions": allowed_actions(fund_request.status), "answer_form": answer_form or AnswerForm(),
-                   "cancel_form": CancelForm(),
+        context = {"fund_request": fund_request, "actions": allowed_actions(fund_request.status),
+                   "answer_form": answer_form or AnswerForm(), "cancel_form": CancelForm(),
                    "approved": money(fund_request.approved_amount, fund_request.currency) if fund_request.approved_amount else ""}
+        context.update(claims_context(fund_request, claim_form, self.tenant))
         return render(request, "mdf/portal/request.html", context, status=status)
+
+
+def claims_context(fund_request: FundRequest, claim_form, tenant) -> dict:
+    """What the request page shows of claims: the deadline, what is left, the claims with their proof,
+    one timeline of the request and its claims, and the claim form while claims are accepted."""
+    claimed = fund_request.status in (RequestStatus.APPROVED, RequestStatus.CLOSED)
+    if not claimed:
+        return {"events": audit_events_for(fund_request)}
+    rows = list(request_claims(fund_request))
+    for claim in rows:
+        claim.withdraw_form = CancelForm()  # a key of its own per claim
+    room = claim_room(fund_request)
+    deadline = claim_deadline(fund_request, mdf_settings_for(tenant), timezone.localdate())
+    events = sorted(chain(audit_events_for(fund_request), *(audit_events_for(c) for c in rows)),
+                    key=lambda e: (e.created_at, e.pk), reverse=True)[:50]
+    open_for_claims = (fund_request.status == RequestStatus.APPROVED and not deadline.is_late
+                       and not deadline.not_yet and room.left > 0)
+    left = money(room.left, fund_request.currency)
+    return {"claims": rows, "room": room, "deadline": deadline, "events": events,
+            "claim_form": (claim_form or ClaimForm(initial={"amount": room.left}, left_help=_(
+                "At most %(left)s: what is left of the approved amount, less your claims waiting for a decision.")
+                % {"left": left})) if open_for_claims or claim_form else None}
 
 
 class PortalAnswerView(PortalRequestView):
@@ -85,3 +127,49 @@ class PortalCancelView(PortalRequestView):
                     request=fund_request, actor=request.user, key=form.key),
                     message=_("Request cancelled."), then=lambda r: reverse("mdf:portal_request", kwargs={"pk": r.pk}))
                 or self.get(request, pk, status=400))
+
+
+class PortalClaimView(PortalRequestView):
+    """A claim against the approved request, with its proof files; nothing is kept of a refused one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        fund_request = self.get_object()
+        form = ClaimForm(request.POST, request.FILES)
+        return (form_submit(request, form, lambda data: claims.claim_submit(
+                    request=fund_request, actor=request.user, key=form.key, **form.values()),
+                    message=_("Claim sent: your channel manager checks the proof."),
+                    then=lambda claim: reverse("mdf:portal_request", kwargs={"pk": claim.fund_request_id}))
+                or self.get(request, pk, claim_form=form, status=400))
+
+
+class PortalClaimWithdrawView(PortalViewMixin, View):
+    """The partner takes back a claim still waiting for a decision."""
+
+    model = Claim
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        claim = self.get_object()
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                claims.claim_withdraw(claim=claim, actor=request.user, key=form.key)
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("Claim withdrawn."))
+        else:
+            messages.error(request, _("The page was out of date: try again."))
+        return redirect("mdf:portal_request", pk=claim.fund_request_id)
+
+
+class PortalProofView(PortalViewMixin, View):
+    """A proof file of the partner's own claims, as a download; another partner's is the 404 of a missing one."""
+
+    model = ClaimProof
+    partner_field = "claim__partner"
+
+    def get(self, request, pk):
+        return proof_response(self.get_object())

@@ -72,6 +72,10 @@ DOWNLOADS = {
     "content:portal_download": "a content item's file, for the partner (counted)",
     "training:certificate": "a completion's certificate file, for staff",
     "training:portal_certificate": "a certificate file of the partner's own people",
+    "mdf:portal_proof": "a proof file of the partner's own fund claim",
+    "mdf:proof": "a fund claim's proof file, for staff",
+    "mdf:proof_image": "a fund claim's proof image, shown inside the claim's review page",
+    "mdf:payments_export": "the MDF payments as a CSV or XLSX file",
     "favicon": "the site's icon (test_the_icon_is_served_wherever_a_browser_looks_for_it)",
 }
 

@@ -17,7 +17,7 @@ from dealreg.forms import DealForm, RulesForm
 from dealreg.models import Deal, ProductLine
 from dealreg.rules import rules_for
 from dealreg.services import deal_approve, deal_submit
-from mdf.models import ActivityType, ApprovalLimit, Budget, FundRequest, MdfSettings
+from mdf.models import ActivityType, ApprovalLimit, Budget, Claim, FundRequest, MdfSettings
 from partners.agreements.models import AgreementSettings, AgreementTemplate, Signature
 from partners.checklist.models import ChecklistStep, PartnerChecklist
 from partners.checklist.selectors import checklist_settings_for
@@ -43,6 +43,7 @@ from surveys.services import settings_for
 
 from .agreement_refs import AgreementOf, DraftOf, SignatureOf, sign_data
 from .content_refs import ContentOf, ContentVersionOf, ContosoContent, item_form_data, version_upload_data
+from .mdf_claim_refs import ClaimableOf, FundClaimOf, ProofOf, claim_approved, claim_form_data, payment_form_data
 from .mdf_refs import ActivityTypeOf, BudgetOf, FundRequestOf, asked, keyed, request_form_data
 from .probe import fresh
 from .training_refs import ClaimOf, CompletionImportOf, CourseOf, claim_data, lms_upload, record_data
@@ -602,6 +603,27 @@ PAGES = {
                                             ok=(302,), prepare=asked, data=keyed(text="Leipzig")),
     ("mdf:portal_cancel", "post", ""): Page(PARTNER, FundRequestOf("northwind"), (FundRequestOf("contoso"), FundRequestOf("initech")),
                                             ok=(302,), data=keyed()),
+    # Claims and payments: a partner claims against its own approved, ended request only; staff decide and pay.
+    ("mdf:portal_claim", "post", ""): Page(PARTNER, ClaimableOf("northwind"), (ClaimableOf("contoso"), ClaimableOf("initech")),
+                                           ok=(302,), creates=Claim, data=claim_form_data),
+    ("mdf:portal_claim_withdraw", "post", ""): Page(PARTNER, FundClaimOf("northwind"),
+                                                    (FundClaimOf("contoso"), FundClaimOf("initech")), ok=(302,), data=keyed()),
+    ("mdf:portal_proof", "get", ""): Page(PARTNER, ProofOf("northwind"), (ProofOf("contoso"), ProofOf("initech"))),
+    ("mdf:claims", "get", ""): Page(STAFF),
+    ("mdf:claim", "get", ""): Page(STAFF, FundClaimOf("northwind"), (FundClaimOf("initech"),)),
+    ("mdf:claim_approve", "post", ""): Page(STAFF, FundClaimOf("northwind"), (FundClaimOf("initech"),), ok=(302,),
+                                            data=keyed(amount="", reason="")),
+    ("mdf:claim_reject", "post", ""): Page(STAFF, FundClaimOf("northwind"), (FundClaimOf("initech"),), ok=(302,),
+                                           data=keyed(reason="matrix")),
+    ("mdf:claim_pay", "post", ""): Page(STAFF, FundClaimOf("northwind"), (FundClaimOf("initech"),), ok=(302,),
+                                        prepare=claim_approved, data=payment_form_data),
+    ("mdf:proof", "get", ""): Page(STAFF, ProofOf("northwind"), (ProofOf("initech"),)),
+    ("mdf:proof_image", "get", ""): Page(STAFF, ProofOf("northwind"), (ProofOf("initech"),)),
+    ("mdf:request_close", "post", ""): Page(STAFF, ClaimableOf("northwind"), (ClaimableOf("initech"),), ok=(302,),
+                                            data=keyed(text="matrix")),
+    ("mdf:payments", "get", ""): Page(STAFF),
+    ("mdf:payments_export", "get", "csv"): Page(STAFF),
+    ("mdf:payments_export", "get", "xlsx"): Page(STAFF),
 }
 
 # Public pages: reachable without an account on a tenant host; 404 on unknown hosts. Every method
