@@ -6,7 +6,6 @@ replay with the key gets that answer again, byte for byte, and changes nothing."
 
 import json
 
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +16,6 @@ from rest_framework.response import Response
 
 from partners.models import Partner
 from prm.api.viewsets import TenantScopedViewSet
-from prm.spreadsheets import XLSX
 
 from . import claims, services
 from .models import Allocation, Budget, Claim, ClaimProof, FundRequest, LedgerEntry, Payment
@@ -50,6 +48,7 @@ from .serializers import (
     PaymentSerializer,
     ReasonSerializer,
 )
+from .views.files import CONTENT_TYPES as PROOF_CONTENT_TYPES, proof_response
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
@@ -162,7 +161,8 @@ class AllocationViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retrieve
 
 class FundRequestViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Fund requests. Partner users create, answer and cancel their own; staff approve (maybe a lower
-    amount), reject, ask for more information and cancel. Illegal moves answer 400 with the reason."""
+    amount), reject, ask for more information, cancel, and close an approved one (what is left goes
+    back to the allocation). Illegal moves answer 400 with the reason."""
 
     model = FundRequest
     partner_field = "partner"
@@ -321,16 +321,6 @@ class ClaimViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModel
             claim=claim, actor=self.principal.actor, key=key, reason=reason), ClaimSerializer)
 
 
-# What a proof of each kind (claims.PROOF_TYPES) is served as.
-PROOF_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpeg": "image/jpeg",
-    "xlsx": XLSX,
-    "csv": "text/csv",
-}
-
-
 class ClaimProofViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """The files of claims' proof of performance (metadata), and each file's download: served only to
     those who may see its claim (a partner user: their partner's claims); a hidden one is the 404 of a missing one."""
@@ -351,16 +341,8 @@ class ClaimProofViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
                                             for content_type in PROOF_CONTENT_TYPES.values()})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        proof = self.get_object()
-        try:
-            handle = proof.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=proof.name,
-                                content_type=PROOF_CONTENT_TYPES.get(proof.kind, "application/octet-stream"))
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        """The file, as an attachment (the same response as the portal's and the dashboard's downloads)."""
+        return proof_response(self.get_object())
 
 
 class PaymentViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
@@ -392,8 +374,9 @@ class PaymentViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveMod
 
 
 class LedgerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
-    """The ledger's entries, newest first (read only). Partner users see the entries of their own
-    allocations and requests; budgets' entries are the vendor's."""
+    """The ledger's entries, newest first (read only): funding, allocations, approvals, releases, approved
+    claims and payments. Partner users see the entries of their own allocations and requests; budgets'
+    entries are the vendor's."""
 
     model = LedgerEntry
     partner_field = "partner"
