@@ -135,7 +135,9 @@ def points_earn(*, partner: Partner, rule: str, source: Source, points: int, act
                      data={"points": points, "rule": rule, "source": f"{source_type}:{source_id}", "partner": partner.pk})
         return lot
 
-    return _once(tenant=tenant, key=key, name="points.earn", subject=partner, actor=actor, act=act)
+    # The key names the rule and the source, not the partner: asked again for whichever partner, the
+    # source has earned already and the first lot is the answer.
+    return _once(tenant=tenant, key=key, name="points.earn", subject=None, actor=actor, act=act)
 
 
 @transaction.atomic

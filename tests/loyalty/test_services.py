@@ -56,6 +56,7 @@ def test_a_source_earns_once_per_rule_a_second_award_returns_the_first_lot(world
     first = earn(world.northwind, 50, src=("dealreg.deal", 7))
     again = earn(world.northwind, 80, src=("dealreg.deal", 7))
     assert again.pk == first.pk and again.points == 50
+    assert earn(world.contoso, 80, src=("dealreg.deal", 7)).pk == first.pk  # asked for another partner: earned already
     other_rule = earn(world.northwind, 5, src=("dealreg.deal", 7), rule="survey.promoter")
     assert other_rule.pk != first.pk
     assert account(world.northwind).available == 55
