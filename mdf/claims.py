@@ -9,6 +9,7 @@ A request's account holds what was approved (funded); approving a claim moves th
 Ceilings: a claim ≤ what is left of the approved request less the claims waiting for a decision;
 an approved claim ≤ what was claimed and ≤ what is left; a payment ≤ the approved claim's unpaid part."""
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -179,12 +180,19 @@ def claim_approve(*, claim: Claim, actor: Actor, key: str, amount: Decimal | Non
         locked.decided_by, locked.decided_at = _user(actor), timezone.now()
         _claim_moved(locked, "approve", actor, ClaimStatus.SUBMITTED, data={"amount": str(approved)},
                      fields=("approved_amount", "reason", "decided_by", "decided_at"))
-        others_waiting = request.claims.filter(status=ClaimStatus.SUBMITTED).exclude(pk=locked.pk).exists()
-        if (locked.is_final or own.available == 0) and not others_waiting:
+        if _done(request, own):
             _close(request, operation.key, actor, _("The last claim was approved."))
         return locked
 
     return _once(tenant=claim.tenant, key=key, name="claim.approve", subject=claim, actor=actor, model=Claim, act=act)
+
+
+def _done(request: FundRequest, own) -> bool:
+    """No claim waits, and a final claim was approved or nothing is left: the request closes."""
+    if request.claims.filter(status=ClaimStatus.SUBMITTED).exists():
+        return False
+    final = request.claims.filter(is_final=True, status__in=(ClaimStatus.APPROVED, ClaimStatus.PAID)).exists()
+    return final or own.available == 0
 
 
 def _claim_decided(claim: Claim, action: str, actor: Actor, key: str, reason: str, required: str) -> Claim:
@@ -199,7 +207,15 @@ def _claim_decided(claim: Claim, action: str, actor: Actor, key: str, reason: st
         if action == "reject":
             locked.decided_by, locked.decided_at = _user(actor), timezone.now()
             fields += ("decided_by", "decided_at")
-        return _claim_moved(locked, action, actor, ClaimStatus.SUBMITTED, data={"reason": reason}, fields=fields)
+        _claim_moved(locked, action, actor, ClaimStatus.SUBMITTED, data={"reason": reason}, fields=fields)
+        # A final claim approved while this one waited left the request open; with this one decided it closes.
+        request = FundRequest.objects.select_for_update().get(pk=locked.fund_request_id)
+        if request.status == RequestStatus.APPROVED and request.claims.filter(
+                is_final=True, status__in=(ClaimStatus.APPROVED, ClaimStatus.PAID)).exists():
+            _pool, own = _accounts(request)
+            if _done(request, own):
+                _close(request, operation.key, actor, _("The last claim was decided."))
+        return locked
 
     return _once(tenant=claim.tenant, key=key, name=f"claim.{action}", subject=claim, actor=actor, model=Claim,
                  act=act)
@@ -259,10 +275,20 @@ def payment_record(*, claim: Claim, actor: Actor, key: str, amount: Decimal | No
 
 # Closing a request ------------------------------------------------------------------------------------
 
+RELEASE_KEY_ROOM = 200 - len("/release")  # an Operation key holds 200 characters
+
+
+def _release_key(key: str) -> str:
+    """The key of the release a write with `key` causes: "<key>/release", a digest of a key too long for it."""
+    if len(key) > RELEASE_KEY_ROOM:
+        key = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key}/release"
+
+
 def _close(request: FundRequest, key: str, actor: Actor, reason: str) -> Decimal:
     """Release what is left of `request` to its allocation and close it (call with the request locked).
     The release is an operation of its own, named after the write that caused it."""
-    operation, replay = ledger.claim_key(tenant=request.tenant, key=f"{key}/release", name="fund_request.release",
+    operation, replay = ledger.claim_key(tenant=request.tenant, key=_release_key(key), name="fund_request.release",
                                          subject=request, actor=actor)
     released = ZERO
     if not replay:
