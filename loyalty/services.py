@@ -11,7 +11,9 @@ the excess from the lots, oldest expiry first, and records the draws on the entr
 
 import calendar
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -56,7 +58,8 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
-def _once(*, tenant: Tenant, key: str, name: str, subject: Model | None, actor: Actor, act) -> PointsEntry | PointsLot:
+def _once(*, tenant: Tenant, key: str, name: str, subject: Model | None, actor: Actor,
+          act: Callable[[Operation], PointsEntry | PointsLot]) -> PointsEntry | PointsLot:
     """Run `act(operation)` once per idempotency key; a replay returns the first result."""
     operation, replay = ledger.claim_key(tenant=tenant, key=key, name=name, subject=subject, actor=actor)
     if replay:
@@ -291,7 +294,7 @@ def _move_columns(changes: dict[int, dict[str, int]]) -> None:
         for column in columns})
 
 
-def _locked_batch(tenant: Tenant, **due) -> tuple[dict[int, PointsAccount], list[PointsLot]]:
+def _locked_batch(**due: Any) -> tuple[dict[int, PointsAccount], list[PointsLot]]:
     """The next batch of due lots and their accounts, locked: the accounts first, then the lots, each in pk order."""
     account_ids = set(PointsLot.objects.filter(**due).order_by("pk").values_list("account_id", flat=True)[:BATCH])
     if not account_ids:
@@ -305,7 +308,7 @@ def _locked_batch(tenant: Tenant, **due) -> tuple[dict[int, PointsAccount], list
 def points_release_batch(*, tenant: Tenant) -> int:
     """Make the next batch of pending lots whose time has come available: one UPDATE of the lots, their
     entries inserted together, one UPDATE of the accounts. Returns how many lots (0: none are due)."""
-    accounts, lots = _locked_batch(tenant, state=LotState.PENDING, available_at__lte=timezone.now())
+    accounts, lots = _locked_batch(state=LotState.PENDING, available_at__lte=timezone.now())
     if not lots:
         return 0
     PointsLot.objects.filter(pk__in=[lot.pk for lot in lots]).update(state=LotState.AVAILABLE)
@@ -333,7 +336,7 @@ def points_release_batch(*, tenant: Tenant) -> int:
 def points_expire_batch(*, tenant: Tenant) -> int:
     """Expire the remainder of the next batch of available lots past their `expires_at`: one UPDATE of the
     lots (set-based), their entries inserted together, one UPDATE of the accounts. Returns how many lots."""
-    _accounts, lots = _locked_batch(tenant, state=LotState.AVAILABLE, expires_at__lte=timezone.now())
+    _accounts, lots = _locked_batch(state=LotState.AVAILABLE, expires_at__lte=timezone.now())
     if not lots:
         return 0
     PointsLot.objects.filter(pk__in=[lot.pk for lot in lots]).update(
