@@ -62,7 +62,8 @@ class AllocateForm(KeyedForm):
 class MdfSettingsForm(forms.ModelForm):
     class Meta:
         model = MdfSettings
-        fields = ["fiscal_year_start_month", "notice_business_days", "vendor_share_percent", "claim_days", "unspent"]
+        fields = ["fiscal_year_start_month", "notice_business_days", "vendor_share_percent", "claim_days", "unspent",
+                  "unspent_offset_days"]
         widgets = {"unspent": forms.RadioSelect}
 
 

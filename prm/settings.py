@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "ListedApplicationStatusEnum": "partners.onboarding.api_filters.LISTED_STATUSES",
         "ProfileChangeStatusEnum": "partners.profile_models.ChangeStatus",
         "ProfileFieldEnum": "partners.profile_models.SENSITIVE_CHOICES",
+        "PaymentMethodEnum": "mdf.models.PaymentMethod",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "prm.api.schema.add_error_answers"],
 }

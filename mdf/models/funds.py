@@ -16,8 +16,8 @@ POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
 
 class Unspent(models.TextChoices):
-    EXPIRE = "expire", _("They expire at the end of the fiscal year")
-    ROLL_OVER = "roll_over", _("They roll over into the next fiscal year")
+    EXPIRE = "expire", _("They expire on the close day")
+    ROLL_OVER = "roll_over", _("They roll over into the next fiscal year on the close day")
 
 
 class MdfSettings(TenantOwnedModel):

@@ -41,8 +41,9 @@ def server(tmp_path_factory):
                EMAIL_FILE_PATH=str(folder / "mail"), PRM_DOMAIN="localhost", DEBUG="false", PYTHONPATH=str(ROOT))
 
     def manage(*args, **kwargs):
+        # Generous: migrating a new database from every app's migrations takes minutes on a busy machine.
         return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=True,
-                              text=True, timeout=300, **kwargs)
+                              text=True, timeout=900, **kwargs)
 
     manage("manage.py", "migrate", "--noinput")
     world = json.loads(manage("-m", "tests.sqlite_server.world").stdout)
