@@ -28,7 +28,7 @@ Idempotent: each closing's key names the allocation and its expired total before
 the lock, so a second run (or a second worker, queued on the lock) finds nothing available and posts
 nothing, while money released to the allocation later is closed under a new key."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
@@ -43,7 +43,7 @@ from . import ledger
 from .audit_verbs import MdfVerb
 from .ledger import Move
 from .models import Allocation, Bucket, Budget, EntryKind, MdfSettings, Unspent
-from .periods import fiscal_year_bounds, fiscal_year_label
+from .periods import close_on, fiscal_year_label
 from .selectors import mdf_settings_for
 from .services import ZERO, _allocation_of
 
@@ -51,12 +51,6 @@ EXPIRE, ROLL_OVER = "allocation.expire", "allocation.roll_over"
 
 LEFT = (F("account__funded") - F("account__allocated") - F("account__encumbered") - F("account__claimed")
         - F("account__paid") - F("account__expired"))
-
-
-def close_on(fiscal_year: int, settings: MdfSettings) -> date:
-    """The last day the allocations of `fiscal_year` may be used; they close at the end of it."""
-    last = fiscal_year_bounds(fiscal_year, settings.fiscal_year_start_month)[1]
-    return last + timedelta(days=settings.unspent_offset_days)
 
 
 def budget_years() -> list[int]:

@@ -43,3 +43,10 @@ def add_business_days(day: date, days: int) -> date:
         if cursor.weekday() in WORKDAYS:
             days -= 1
     return cursor
+
+
+def close_on(fiscal_year: int, settings) -> date:
+    """The last day the allocations of `fiscal_year` may be used (MdfSettings: the fiscal year's last day
+    moved by its offset); they close at the end of it."""
+    last = fiscal_year_bounds(fiscal_year, settings.fiscal_year_start_month)[1]
+    return last + timedelta(days=settings.unspent_offset_days)

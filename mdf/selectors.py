@@ -26,7 +26,7 @@ from .models import (
     RequestStatus,
     Unspent,
 )
-from .periods import fiscal_year_bounds
+from .periods import close_on
 
 OPEN = (RequestStatus.SUBMITTED, RequestStatus.MORE_INFO)
 ZERO = Decimal("0.00")
@@ -115,8 +115,7 @@ def partner_funds(partner: Partner, settings: MdfSettings, today: date) -> Partn
     rows, expiring = [], {}
     for allocation in allocations:
         account = allocation.account
-        ends = fiscal_year_bounds(allocation.budget.fiscal_year, settings.fiscal_year_start_month)[1]
-        expires_on = ends if settings.unspent == Unspent.EXPIRE else None
+        expires_on = close_on(allocation.budget.fiscal_year, settings) if settings.unspent == Unspent.EXPIRE else None
         rows.append((allocation, account, expires_on))
         if expires_on is not None and expires_on >= today and account.available > 0:
             expiring[expires_on] = expiring.get(expires_on, ZERO) + account.available
