@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include(("partners.training.urls", "training"))),
     path("", include(("partners.content.urls", "content"))),
     path("", include(("mdf.urls", "mdf"))),
+    path("", include(("loyalty.urls", "loyalty"))),
     path("", include("dealreg.urls")),
     path("", include("surveys.urls")),
     path("", include(surveys_public)),

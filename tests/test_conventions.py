@@ -291,11 +291,12 @@ def audit_calls() -> list[tuple[str, int, ast.AST]]:
 def test_every_recorded_verb_is_a_member_of_a_declared_enumeration():
     declared, wrong = _declared(), []
     for name, line, expression in audit_calls():
-        # Enum.MEMBER, or Enum.of_move(action) for dealreg's lifecycle moves.
+        # Enum.MEMBER, or Enum.of_move(action) (of_claim_move…) for the lifecycle moves of a state table.
         target = expression.func if isinstance(expression, ast.Call) else expression
         owner = target.value.id if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) else None
         enum = declared.get(owner)
-        ok = enum is not None and (hasattr(enum, target.attr) if target is expression else target.attr == "of_move")
+        ok = enum is not None and (hasattr(enum, target.attr) if target is expression
+                                    else target.attr.startswith("of_") and target.attr.endswith("move"))
         if not ok:
             wrong.append(f"{name}:{line} verb={ast.unparse(expression)}")
     assert len(audit_calls()) > 20
@@ -515,3 +516,11 @@ def test_the_foreign_write_check_catches_a_direct_update():
                        "def partner_deactivate(*, partner):\n    Partner.objects.filter(pk=1).update(status='x')\n"
                        "    Invitation.objects.filter(partner=partner).update(revoked_at=1)\n")
     assert foreign_writes("partners.services", module) == ["partners.services:6 Invitation.….update()"]
+
+
+def test_every_fund_request_and_claim_move_has_a_verb():
+    from mdf.audit_verbs import MdfVerb
+    from mdf.states import CLAIM_TRANSITIONS, TRANSITIONS
+
+    assert all(MdfVerb.of_move(action).value.startswith("fund_request.") for action in TRANSITIONS)
+    assert all(MdfVerb.of_claim_move(action).value.startswith("fund_claim.") for action in CLAIM_TRANSITIONS)

@@ -333,6 +333,7 @@ PAGES = {
     ("tiers:evaluation_override", "post", ""): Page(STAFF, NORTHWIND, (INITECH,), ok=(302,),
                                                     data=lambda w, obj: {"tier": _tier_named(obj, "Gold").pk, "reason": "matrix"}),
     ("tiers:portal", "get", ""): Page(PARTNER),
+    ("loyalty:portal", "get", ""): Page(PARTNER),
     ("dashboard_home", "get", ""): Page(STAFF),
     ("partners:dashboard_list", "get", ""): Page(STAFF),
     ("partners:dashboard_create", "get", ""): Page(STAFF),
