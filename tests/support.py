@@ -53,3 +53,37 @@ def current_totp_code(secret):
 
 def fresh_client(host):
     return Client(HTTP_HOST=host)
+
+
+def race(tenant, calls, *, wait=60):
+    """Run each call in its own thread, connection and transaction inside `tenant`, released at the
+    same moment by a barrier (PostgreSQL concurrency tests).
+
+    Returns one ("ok", result) or ("error", exception) per call, in order."""
+    import threading
+
+    from django.db import connection
+
+    from prm.tenancy.context import tenant_context
+
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            connection.ensure_connection()  # connect first, so the barrier releases queries, not handshakes
+            with tenant_context(tenant):
+                barrier.wait(timeout=wait)
+                outcomes[index] = ("ok", call())
+        except Exception as exc:  # noqa: BLE001 — reported to the test
+            outcomes[index] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=2 * wait)
+    assert not any(thread.is_alive() for thread in threads), "a racing thread hung (deadlock?)"
+    return outcomes

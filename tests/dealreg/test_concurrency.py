@@ -4,16 +4,15 @@ Real transactions in real threads (one database connection each), released toget
 `serialized_rollback` puts back the rows that migrations made (the beat schedule) after the flush.
 """
 
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from dealreg import services
 from dealreg.models import Deal, DealStatus
 from dealreg.rules import rules_for
 from prm.tenancy.context import tenant_context
+from tests.support import race
 
 from .helpers import make_deal, postgres_only, set_rules
 
@@ -22,33 +21,6 @@ pytestmark = [
     postgres_only,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _race(tenant, *calls):
-    """Run each call in its own thread and transaction, released at the same moment.
-
-    Returns one ("ok", result) or ("error", exception) per call, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()  # connect first, so the barrier releases queries, not handshakes
-            with tenant_context(tenant):
-                barrier.wait(timeout=20)
-                outcomes[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 — reported to the test
-            outcomes[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung (deadlock?)"
-    return outcomes
 
 
 def _statuses(*deals):
@@ -66,11 +38,10 @@ def test_two_simultaneous_approvals_of_one_customer_approve_exactly_one(world, r
                            customer_name=customer, customer_website=f"www.fabrikam{round_}.example")
     staff = world.acme_manager.user
 
-    outcomes = _race(
-        world.acme,
+    outcomes = race(world.acme, [
         lambda: services.deal_approve(deal=Deal.objects.get(pk=first.pk), actor=staff),
         lambda: services.deal_approve(deal=Deal.objects.get(pk=second.pk), actor=staff),
-    )
+    ], wait=20)
 
     kinds = [kind for kind, _ in outcomes]
     assert sorted(kinds) == ["error", "ok"], outcomes
@@ -91,11 +62,10 @@ def test_two_simultaneous_automatic_approvals_approve_at_most_one(world, round_)
         second = make_deal(world.contoso, by=world.contoso_rep.user, customer_name=customer,
                            customer_website=f"tailspin{round_}.example")
 
-    outcomes = _race(
-        world.acme,
+    outcomes = race(world.acme, [
         lambda: services.deal_submit(deal=Deal.objects.get(pk=first.pk), actor=world.northwind_rep.user),
         lambda: services.deal_submit(deal=Deal.objects.get(pk=second.pk), actor=world.contoso_rep.user),
-    )
+    ], wait=20)
 
     statuses = _statuses(first, second)
     assert statuses.count(DealStatus.APPROVED) == 1, (statuses, outcomes)

@@ -2,16 +2,15 @@
 idempotency key at once. Real transactions in real threads (one connection each), released together
 by a barrier, as in tests/mdf/test_concurrency.py."""
 
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from loyalty import services
 from loyalty.models import EntryKind, LotDraw, Operation, PointsAccount, PointsEntry
 from prm.tenancy.context import tenant_context
 from tests.dealreg.helpers import postgres_only
+from tests.support import race
 
 from .helpers import assert_ledger_holds, earn, key
 
@@ -22,35 +21,11 @@ pytestmark = [
 ]
 
 
-def _race(tenant, calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()
-            with tenant_context(tenant):
-                barrier.wait(timeout=60)
-                outcomes[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 — reported to the test
-            outcomes[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung (deadlock?)"
-    return outcomes
-
-
 def test_fifty_redemptions_against_a_balance_that_covers_three_redeem_exactly_three(world):
     with tenant_context(world.acme):
         for points in (100, 120, 80):  # 300 over three lots: three redemptions of 100
             earn(world.northwind, points)
-    outcomes = _race(world.acme, [
+    outcomes = race(world.acme, [
         (lambda: services.points_redeem(partner=world.northwind, points=100, key=key("race"), actor="rep"))
         for _ in range(50)])
     errors = [value for kind, value in outcomes if kind == "error"]
@@ -67,7 +42,7 @@ def test_fifty_redemptions_against_a_balance_that_covers_three_redeem_exactly_th
 def test_fifty_replays_of_one_key_make_one_debit(world):
     with tenant_context(world.acme):
         earn(world.northwind, 1000)
-    outcomes = _race(world.acme, [
+    outcomes = race(world.acme, [
         (lambda: services.points_redeem(partner=world.northwind, points=10, key="one-key", actor="rep"))
         for _ in range(50)])
     assert all(kind == "ok" for kind, _ in outcomes), [v for k, v in outcomes if k == "error"]
@@ -80,7 +55,7 @@ def test_fifty_replays_of_one_key_make_one_debit(world):
 
 
 def test_one_source_earned_fifty_times_at_once_earns_once(world):
-    outcomes = _race(world.acme, [
+    outcomes = race(world.acme, [
         (lambda: services.points_earn(partner=world.northwind, rule="deal.won", source=("dealreg.deal", 1), points=40,
                                       actor="deal won rule")) for _ in range(50)])
     assert all(kind == "ok" for kind, _ in outcomes), [v for k, v in outcomes if k == "error"]

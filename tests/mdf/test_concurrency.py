@@ -4,17 +4,16 @@ approval covers 10, 50 claims submitted at once against it, and 50 replays of on
 Real transactions in real threads (one connection each), released together by a barrier, as in
 tests/dealreg/test_concurrency.py."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from mdf import claims, services
 from mdf.models import Account, Claim, ClaimStatus, EntryKind, FundRequest, LedgerEntry, Operation, Payment, RequestStatus
 from prm.tenancy.context import tenant_context
 from tests.dealreg.helpers import postgres_only
+from tests.support import race
 
 from .helpers import allocation, approved_request, assert_balances_are_sums, ended, funded_budget, key, pdf, submitted_request
 
@@ -25,30 +24,6 @@ pytestmark = [
 ]
 
 
-def _race(tenant, calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()
-            with tenant_context(tenant):
-                barrier.wait(timeout=60)
-                outcomes[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 — reported to the test
-            outcomes[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung (deadlock?)"
-    return outcomes
-
-
 def test_fifty_approvals_against_an_allocation_for_ten_approve_exactly_ten(world):
     manager = world.acme_manager.user
     with tenant_context(world.acme):
@@ -56,7 +31,7 @@ def test_fifty_approvals_against_an_allocation_for_ten_approve_exactly_ten(world
         pool = allocation(budget, world.northwind, world.acme_admin.user, "1000")  # ten approvals of 100
         requests = [submitted_request(world.northwind, world.northwind_rep.user, total_cost=Decimal("200"),
                                       requested_amount=Decimal("100")) for _ in range(50)]
-    outcomes = _race(world.acme, [
+    outcomes = race(world.acme, [
         (lambda r=r: services.fund_request_approve(request=FundRequest.objects.get(pk=r.pk), actor=manager, key=key("race")))
         for r in requests])
     errors = [value for kind, value in outcomes if kind == "error"]
@@ -74,7 +49,7 @@ def test_fifty_replays_of_one_key_make_one_entry(world):
     admin = world.acme_admin.user
     with tenant_context(world.acme):
         budget = funded_budget(world.acme, admin, "100000")
-    outcomes = _race(world.acme, [
+    outcomes = race(world.acme, [
         (lambda: services.budget_fund(budget=budget, actor=admin, key="one-key", amount=Decimal("250"))) for _ in range(50)])
     assert all(kind == "ok" for kind, _ in outcomes), [v for k, v in outcomes if k == "error"]
     with tenant_context(world.acme):
@@ -106,7 +81,7 @@ def test_fifty_claim_approvals_against_a_request_for_ten_approve_exactly_ten(wor
         # 1000 cannot come through claim_submit: they are made as rows, for the approval's own ceiling.
         waiting = [Claim.objects.create(tenant=world.acme, fund_request=request, partner=world.northwind,
                                         amount=Decimal("100"), currency=request.currency) for _ in range(50)]
-    outcomes = _race(world.acme, [
+    outcomes = race(world.acme, [
         (lambda c=c: claims.claim_approve(claim=Claim.objects.get(pk=c.pk), actor=manager, key=key("race")))
         for c in waiting])
     assert _only_refusals(outcomes) == 10
@@ -125,7 +100,7 @@ def test_fifty_claims_at_once_against_a_request_for_ten_accept_exactly_ten(world
     rep = world.northwind_rep.user
     with tenant_context(world.acme):
         request = _claimable(world, "1000")
-    outcomes = _race(world.acme, [
+    outcomes = race(world.acme, [
         (lambda: claims.claim_submit(request=FundRequest.objects.get(pk=request.pk), actor=rep, key=key("claim"),
                                      amount=Decimal("100"), proofs=[pdf()]))
         for _ in range(50)])
@@ -146,7 +121,7 @@ def test_fifty_replays_of_one_payment_key_make_one_payment(world):
         claim = claims.claim_submit(request=request, actor=world.northwind_rep.user, key=key("claim"),
                                     amount=Decimal("500"), proofs=[pdf()])
         claims.claim_approve(claim=claim, actor=manager, key=key())
-    outcomes = _race(world.acme, [
+    outcomes = race(world.acme, [
         (lambda: claims.payment_record(claim=Claim.objects.get(pk=claim.pk), actor=manager, key="pay-once",
                                        amount=Decimal("200"), reference="PAY-1"))
         for _ in range(50)])

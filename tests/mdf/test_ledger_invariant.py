@@ -259,6 +259,7 @@ def test_the_ledger_invariant_holds_under_random_interleavings(world):
     LedgerMachine.world, LedgerMachine.seen, LedgerMachine.refused = world, {}, {}
     run_state_machine_as_test(LedgerMachine, settings=settings(
         max_examples=40, stateful_step_count=25, deadline=None, database=None,
+        derandomize=True,  # the same examples every run: the reach check below never fails by chance
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
     # The examples reached the claim writes (else the invariants above proved nothing about them).
     for service in ("claim_submit", "claim_approve", "payment_record", "fund_request_close"):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from mdf.models import Account, ActivityType, ApprovalLimit, Budget, FundRequest, LedgerEntry, RequestStatus
+from mdf.models import Account, ActivityType, ApprovalLimit, Budget, FundRequest, LedgerEntry, MdfSettings, RequestStatus
 from prm.tenancy.context import tenant_context
 
 from .helpers import activity, allocation, funded_budget, request_fields, submitted_request, this_year
@@ -69,12 +69,14 @@ def test_settings_activity_types_and_approval_limits(world, staff, client_as):
                                                      "max_amount": "750"}).status_code == 302
     response = staff.post(reverse("mdf:settings"), {"fiscal_year_start_month": "4", "notice_business_days": "5",
                                                     "vendor_share_percent": "60", "claim_days": "30",
-                                                    "unspent": "roll_over"})
+                                                    "unspent": "roll_over", "unspent_offset_days": "-30"})
     assert response.status_code == 302
     with tenant_context(world.acme):
         kind = ActivityType.objects.get()
         assert kind.name == "Trade show"
         assert ApprovalLimit.objects.get().max_amount == Decimal("750.00")
+        saved = MdfSettings.objects.get()
+        assert (saved.claim_days, saved.unspent, saved.unspent_offset_days) == (30, "roll_over", -30)
     assert staff.post(reverse("mdf:activity_type_toggle", kwargs={"pk": kind.pk})).status_code == 302
     kind.refresh_from_db()
     assert not kind.is_active
