@@ -130,6 +130,8 @@ def claim_submit(*, request: FundRequest, actor: Actor, key: str, amount: Decima
         if today > due:
             raise ValidationError(_("Claims for this activity were due by %(date)s.") % {
                 "date": date_format(due, "DATE_FORMAT")})
+        if locked.claims.filter(status=ClaimStatus.SUBMITTED, is_final=True).exists():
+            raise ValidationError(_("The last claim for this request waits for a decision: no other claim may follow it."))
         _pool, own = _accounts(locked)
         room = own.available - pending_claims(locked)
         if amount > room:
@@ -309,6 +311,7 @@ def _close(request: FundRequest, key: str, actor: Actor, reason: str) -> Decimal
 def fund_request_close(*, request: FundRequest, actor: Actor, key: str, reason: str) -> FundRequest:
     """No more claims against `request`: what is left goes back to the partner's allocation. Refused while
     a claim waits for a decision. The claim-deadline sweep closes requests whose deadline has passed."""
+    _require_decider(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the request closes: the partner reads it.")})

@@ -13,6 +13,7 @@ from prm.tenancy.managers import TenantOwnedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
+HALF_CENT = Decimal("0.005")
 
 
 class Unspent(models.TextChoices):
@@ -243,9 +244,11 @@ class Account(TenantOwnedModel):
                            | Q(kind="request", budget__isnull=True, allocation__isnull=True, fund_request__isnull=False)),
                 name="mdf_account_one_owner"),
             # The database's own floor under "never overspend": no bucket drives available below zero.
+            # Half a cent of slack: SQLite adds decimals as floating point (150.80 - 849.20 + 849.20 may
+            # land a hair below 150.80); amounts are whole cents, so a real overspend still breaks it.
             models.CheckConstraint(
                 condition=Q(funded__gte=models.F("allocated") + models.F("encumbered") + models.F("claimed")
-                            + models.F("paid") + models.F("expired")),
+                            + models.F("paid") + models.F("expired") - models.Value(HALF_CENT)),
                 name="mdf_account_never_overspent"),
         ]
         indexes = [models.Index(fields=["tenant", "partner"])]

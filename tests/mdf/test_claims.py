@@ -213,8 +213,8 @@ def test_the_claim_that_uses_the_request_up_closes_it_with_nothing_to_release(cl
 ], ids=["approved", "rejected", "withdrawn"])
 def test_a_final_claim_approved_while_another_waits_closes_once_that_one_is_decided(
         claimable, manager, partner_user, decide, claimed):
-    final = _submit(claimable, partner_user, "300", is_final=True)
     other = _submit(claimable, partner_user, "100")
+    final = _submit(claimable, partner_user, "300", is_final=True)
     claims.claim_approve(claim=final, actor=manager, key=key())
     claimable.refresh_from_db()
     assert claimable.status == RequestStatus.APPROVED  # closing now would strand the waiting claim
@@ -457,3 +457,19 @@ def test_every_move_of_a_claim_is_audited(claimable, manager, partner_user):
     assert AuditEvent.objects.filter(target_type="mdf.fundrequest", target_id=str(claimable.pk),
                                      verb="fund_request.closed").count() == 1
     assert_balances_are_sums()
+
+
+def test_no_claim_follows_a_last_claim_waiting_for_a_decision(claimable, manager, partner_user):
+    _submit(claimable, partner_user, "300", is_final=True)
+    with pytest.raises(ValidationError) as refused:
+        _submit(claimable, partner_user, "100")
+    assert "waits for a decision" in str(refused.value)
+    assert claimable.claims.count() == 1
+
+
+def test_partner_users_cannot_close_a_request(world, claimable):
+    for user in (world.northwind_admin.user, world.northwind_rep.user):
+        with pytest.raises(ValidationError):
+            claims.fund_request_close(request=claimable, actor=user, key=key(), reason="Done")
+    claimable.refresh_from_db()
+    assert claimable.status == RequestStatus.APPROVED
