@@ -1,11 +1,11 @@
 """The partner's points in the portal: the balance and the history with the source of every entry."""
 
 from django.apps import apps
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.views import View
 
-from partners.content.paging import CappedPaginator
 from prm.tenancy.views import PortalViewMixin
 
 from .selectors import points_balance, points_history
@@ -24,7 +24,7 @@ def source_label(source_type: str, source_id: int | None) -> str:
 
 class PortalPointsView(PortalViewMixin, View):
     def get(self, request):
-        history = CappedPaginator(points_history(self.partner), PAGE_SIZE).get_page(request.GET.get("page"))
+        history = Paginator(points_history(self.partner), PAGE_SIZE).get_page(request.GET.get("page"))
         for entry in history:
             entry.source_label = source_label(entry.source_type, entry.source_id) if entry.source_type else ""
         return render(request, "loyalty/portal/points.html", {
