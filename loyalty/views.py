@@ -1,11 +1,11 @@
 """The partner's points in the portal: the balance and the history with the source of every entry."""
 
 from django.apps import apps
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.views import View
 
+from prm.tenancy.lists import paged
 from prm.tenancy.views import PortalViewMixin
 
 from .selectors import points_balance, points_history
@@ -24,9 +24,9 @@ def source_label(source_type: str, source_id: int | None) -> str:
 
 class PortalPointsView(PortalViewMixin, View):
     def get(self, request):
-        history = Paginator(points_history(self.partner), PAGE_SIZE).get_page(request.GET.get("page"))
+        listing = paged(request, points_history(self.partner), PAGE_SIZE)
+        history = listing["page_obj"]
         for entry in history:
             entry.source_label = source_label(entry.source_type, entry.source_id) if entry.source_type else ""
         return render(request, "loyalty/portal/points.html", {
-            "balance": points_balance(self.partner), "entries": history, "page_obj": history,
-            "paginator": history.paginator, "is_paginated": history.has_other_pages(), "querystring": ""})
+            **listing, "balance": points_balance(self.partner), "entries": history})

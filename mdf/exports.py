@@ -21,6 +21,7 @@ COLUMNS = {
     "recorded_by": gettext_lazy("Recorded by"), "recorded_at": gettext_lazy("Recorded"),
 }
 NUMBERS = ("amount", "claim")
+FORMATS = ("csv", "xlsx")  # what the exports offer; urls.py admits only these
 
 
 def _rows(payments: QuerySet[Payment], time_zone: str):
@@ -42,8 +43,29 @@ def payments_frame(payments: QuerySet[Payment], *, time_zone: str) -> pd.DataFra
     return frame.rename(columns={name: str(header) for name, header in COLUMNS.items()})
 
 
+def _stamp(tenant) -> str:
+    """Now in the program's time zone, to the minute, for a download's file name."""
+    return timezone.localtime(timezone=ZoneInfo(tenant.time_zone)).strftime("%Y%m%d-%H%M")
+
+
 def payments_export(payments: QuerySet[Payment], fmt: str, *, tenant) -> HttpResponse:
-    stamp = timezone.localtime(timezone=ZoneInfo(tenant.time_zone)).strftime("%Y%m%d-%H%M")
+    stamp = _stamp(tenant)
     return spreadsheet_response(payments_frame(payments, time_zone=tenant.time_zone), fmt,
                                 filename=f"{tenant.slug}-mdf-payments-{stamp}", sheet_name=_("Payments"),
                                 float_format="%.2f")
+
+
+def utilisation_export(report, fmt: str, *, tenant, grouping_label: str) -> HttpResponse:
+    """The utilisation table as shown (its rows, then the total), amounts as numbers."""
+    headers = {"label": grouping_label, "base": _("Approved") if report.by == "activity" else _("Allocated"),
+               "encumbered": _("Encumbered"), "claimed": _("Claimed, not yet paid"), "paid": _("Paid"),
+               "expired": _("Expired"), "available": _("Available"), "used_percent": _("Used (%)")}
+    rows = [{name: getattr(row, name) for name in headers} for row in [*report.rows, report.total]]
+    frame = neutralise_frame(pd.DataFrame(rows, columns=list(headers)), ["label"])
+    for column in list(headers)[1:]:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    stamp = _stamp(tenant)
+    year = f"-fy{report.fiscal_year}" if report.fiscal_year else ""
+    return spreadsheet_response(frame.rename(columns={name: str(h) for name, h in headers.items()}), fmt,
+                                filename=f"{tenant.slug}-mdf-utilisation-{report.by}{year}-{stamp}",
+                                sheet_name=_("Utilisation"), float_format="%.2f")

@@ -11,6 +11,7 @@ from partners.models import Partner, PartnerStatus
 from prm.tenancy.models import Membership, Role
 
 from .models import ActivityType, Allocation, Budget, ClaimStatus, MdfSettings, PaymentMethod
+from .periods import fiscal_year_label
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -240,3 +241,16 @@ class PaymentFilterForm(forms.Form):
         if data.get("paid_from") and data.get("paid_to") and data["paid_from"] > data["paid_to"]:
             self.add_error("paid_to", _("The end of the period comes after its start."))
         return data
+
+
+class UtilisationFilterForm(forms.Form):
+    """Which grouping and which fiscal year the utilisation page shows (a year only by partner or activity)."""
+
+    by = forms.ChoiceField(label=_("Group by"), required=False)
+    year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, years: list[int], groupings: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["by"].choices = list(groupings.items())
+        self.fields["year"].choices = [("", _("All years"))] + [(year, fiscal_year_label(year)) for year in years]
+

@@ -2,12 +2,13 @@ from django.urls import path
 
 from prm.tenancy.converters import register_choices
 
-from .views import dashboard, portal
+from .exports import FORMATS
+from .views import dashboard, portal, utilisation
 
 # Included by prm/urls.py under the "mdf" namespace.
 
 # Only the export's own formats: anything else is a 404 before a view runs.
-register_choices("mdf_export_format", dashboard.PaymentExportView.formats)
+register_choices("mdf_export_format", FORMATS)
 
 urlpatterns = [
     path("manage/mdf/", dashboard.MdfDashboardView.as_view(), name="dashboard"),
@@ -37,6 +38,9 @@ urlpatterns = [
     path("manage/mdf/payments/", dashboard.PaymentListView.as_view(), name="payments"),
     path("manage/mdf/payments/export.<mdf_export_format:fmt>", dashboard.PaymentExportView.as_view(),
          name="payments_export"),
+    path("manage/mdf/utilisation/", utilisation.UtilisationView.as_view(), name="utilisation"),
+    path("manage/mdf/utilisation/export.<mdf_export_format:fmt>", utilisation.UtilisationExportView.as_view(),
+         name="utilisation_export"),
     path("portal/funds/", portal.PortalFundsView.as_view(), name="portal"),
     path("portal/funds/new/", portal.PortalNewRequestView.as_view(), name="portal_new"),
     path("portal/funds/<int:pk>/", portal.PortalRequestView.as_view(), name="portal_request"),

@@ -40,6 +40,17 @@ def number(value, decimals: int | None = None) -> str:
     return format_decimal(rounded, format="#,##0." + "0" * decimals if decimals else "#,##0", locale=_locale())
 
 
+def percent(value, decimals: int = 0) -> str:
+    """A percentage given as its number of hundredths (62.5 → '62.5%' in English, '62,5 %' in German)."""
+    if value in (None, ""):
+        return ""
+    locale = _locale()
+    pattern = parse_pattern(locale.percent_formats[None].pattern)
+    pattern.frac_prec = (decimals, decimals)
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return pattern.apply(rounded / 100, locale)
+
+
 def when(moment, fmt: str = "DATETIME_FORMAT") -> str:
     """A moment in the program's time zone, for the active language, with the zone's abbreviation:
     "2 December 2026 14:05 CET" — a reader elsewhere knows which clock it means."""

@@ -2,7 +2,6 @@
 versions and downloaders, a new version, retiring, and what nobody opens. Staff may download any
 version (not counted: the figures are about partners)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views import View
 
 from prm.audit.selectors import audit_events_for
 from prm.tenancy.actions import ServiceActionView, form_submit
+from prm.tenancy.lists import paged
 from prm.tenancy.views import DashboardViewMixin
 
 from .. import services
@@ -28,11 +28,7 @@ def _item_page(item):
 
 
 def _paged(request, queryset, size=PAGE_SIZE):
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages(),
-            "querystring": query.urlencode()}
+    return paged(request, queryset, size)
 
 
 def _item_fields(data: dict) -> dict:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
+from prm.tenancy.lists import page_context
 from prm.tenancy.views import PortalViewMixin
 
 from .. import services
@@ -36,10 +37,7 @@ class PortalContentListView(PortalViewMixin, View):
             request.GET.get("page"))
         for item in page:
             item.is_new = since is None or item.news_at > since
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"items": page, "page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages(),
-                   "filter_form": form, "querystring": query.urlencode(), "since": since,
+        context = {**page_context(request, page), "items": page, "filter_form": form, "since": since,
                    "filtered": any(data.get(name) for name in ("q", "category", "language", "product_line", "new"))}
         return render(request, "partners/content/portal/list.html", context)
 

@@ -3,7 +3,6 @@ coverage by partner."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views import View
 
 from partners.models import Partner
 from prm.tenancy.actions import ServiceActionView, add_service_errors, error_text, form_submit
+from prm.tenancy.lists import paged
 from prm.tenancy.views import DashboardViewMixin
 
 from .. import services
@@ -83,11 +83,8 @@ class CompletionsView(DashboardViewMixin, View):
         rows = completions(status=data.get("status", ""), q=data.get("q", ""),
                            course=data["course"].pk if data.get("course") else None,
                            partner=data["partner"].pk if data.get("partner") else None)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages(),
-                   "completions": page.object_list, "filter_form": filter_form, "querystring": query.urlencode(),
+        listing = paged(request, rows, PAGE_SIZE)
+        context = {**listing, "completions": listing["page_obj"].object_list, "filter_form": filter_form,
                    "pending": pending_claims()[:50], "form": form or RecordForm(), "import_form": ImportForm(),
                    "reject_form": RejectForm(), "imports": CompletionImport.objects.all()[:5],
                    "today": timezone.localdate()}
@@ -190,8 +187,6 @@ class CoverageView(DashboardViewMixin, View):
     """Per partner: people certified, active certifications, expiring ones, and gaps against its tier."""
 
     def get(self, request):
-        page = Paginator(Partner.objects.select_related("tier").order_by("name", "pk"), PAGE_SIZE).get_page(
-            request.GET.get("page"))
-        rows = coverage(list(page.object_list), timezone.localdate())
-        context = {"rows": rows, "page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+        listing = paged(request, Partner.objects.select_related("tier").order_by("name", "pk"), PAGE_SIZE)
+        context = {**listing, "rows": coverage(list(listing["page_obj"].object_list), timezone.localdate())}
         return render(request, "partners/training/dashboard/coverage.html", context)

@@ -21,5 +21,10 @@ def number(value, decimals=None):
 
 
 @register.filter
+def percent(value, decimals=0):
+    return formatting.percent(value, int(decimals))
+
+
+@register.filter
 def when(moment, fmt="DATETIME_FORMAT"):
     return formatting.when(moment, fmt)

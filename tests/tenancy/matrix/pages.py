@@ -626,6 +626,9 @@ PAGES = {
     ("mdf:payments", "get", ""): Page(STAFF),
     ("mdf:payments_export", "get", "csv"): Page(STAFF),
     ("mdf:payments_export", "get", "xlsx"): Page(STAFF),
+    ("mdf:utilisation", "get", ""): Page(STAFF),
+    ("mdf:utilisation_export", "get", "csv"): Page(STAFF),
+    ("mdf:utilisation_export", "get", "xlsx"): Page(STAFF),
 }
 
 # Public pages: reachable without an account on a tenant host; 404 on unknown hosts. Every method
