@@ -20,7 +20,7 @@ from prm.tenancy.views import PortalViewMixin
 
 from .. import claims, services
 from ..forms import AnswerForm, CancelForm, ClaimForm, FundRequestForm
-from ..models import Claim, ClaimProof, FundRequest, RequestStatus
+from ..models import Claim, ClaimProof, ClaimStatus, FundRequest, RequestStatus
 from ..selectors import (
     claim_deadline,
     claim_room,
@@ -95,8 +95,10 @@ def claims_context(fund_request: FundRequest, claim_form, tenant) -> dict:
     deadline = claim_deadline(fund_request, mdf_settings_for(tenant), timezone.localdate())
     events = sorted(chain(audit_events_for(fund_request), *(audit_events_for(c) for c in rows)),
                     key=lambda e: (e.created_at, e.pk), reverse=True)[:50]
+    # A last claim waiting for a decision admits no other claim (mdf.claims.claim_submit refuses one).
+    last_waits = any(c.status == ClaimStatus.SUBMITTED and c.is_final for c in rows)
     open_for_claims = (fund_request.status == RequestStatus.APPROVED and not deadline.is_late
-                       and not deadline.not_yet and room.left > 0)
+                       and not deadline.not_yet and room.left > 0 and not last_waits)
     left = money(room.left, fund_request.currency)
     return {"claims": rows, "room": room, "deadline": deadline, "events": events,
             "claim_form": (claim_form or ClaimForm(initial={"amount": room.left}, left_help=_(
