@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from partners.tiers.models import Tier
 
+from . import deal_fields
 from .models import Deal, DealStatus, ProductLine, RulesOfEngagement
 from .selectors import EXPIRY_WARNING_DAYS
 
@@ -30,12 +31,21 @@ class DealForm(forms.ModelForm):
         }
         help_texts = {"customer_website": _("e.g. example.com — the surest way to recognise the customer.")}
 
-    def __init__(self, *args, tenant, **kwargs):
+    def __init__(self, *args, tenant, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["products"].queryset = ProductLine.objects.filter(is_active=True)
         currencies = [tenant.currency] + [c for c in CURRENCIES if c != tenant.currency]
         self.fields["currency"].choices = [(c, c) for c in currencies]
         self.fields["currency"].initial = tenant.currency
+        # Questions other apps add (deal_fields), for the registering partner or the edited deal's.
+        deal = self.instance if self.instance.pk else None
+        partner = partner or (deal.partner if deal else None)
+        self.extra_names = []
+        for name, field in (deal_fields.form_fields(partner, deal) if partner else {}).items():
+            if name in self.fields:
+                raise ValueError(f"A deal field named {name!r} is already on the form.")
+            self.fields[name] = field
+            self.extra_names.append(name)
 
     def clean_expected_close_date(self):
         value = self.cleaned_data["expected_close_date"]
@@ -44,9 +54,11 @@ class DealForm(forms.ModelForm):
         return value
 
     def service_fields(self):
+        """(the deal's fields, its products, the added questions' answers {name: value})."""
         data = dict(self.cleaned_data)
         products = data.pop("products", [])
-        return data, products
+        extra = {name: data.pop(name) for name in self.extra_names if name in data}
+        return data, products, extra
 
 
 class AnswerForm(forms.Form):

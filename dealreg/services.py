@@ -2,7 +2,7 @@
 clear message, takes the row with a conditional update (so two clicks cannot both win), and writes
 an audit row naming the person or the rule that decided."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from prm.business_hours import add_business_hours
 from prm.i18n.formatting import money_whole
 from prm.tenancy.models import Tenant
 
-from . import matching, notifications, snapshots
+from . import deal_fields, matching, notifications, snapshots
 from .approval import approval_refusal
 from .audit_verbs import DealregVerb
 from .conflicts import Conflict, find_conflicts, key_of
@@ -89,21 +89,24 @@ def _move(deal: Deal, action: str, actor: Actor, *, note: str = "", rule: str = 
 
 @transaction.atomic
 def deal_create(*, partner: Partner, actor: Actor, products: Iterable[ProductLine] = (), submit: bool = False,
-                **fields: Any) -> Deal:
+                extra: Mapping[str, Any] | None = None, **fields: Any) -> Deal:
     """A draft registration for `partner`. Nothing is checked against other deals until submit.
-    With `submit`, it is submitted too, all or nothing: a refused submit leaves no draft behind."""
+    With `submit`, it is submitted too, all or nothing: a refused submit leaves no draft behind.
+    `extra` holds the answers to the questions other apps add to the form (deal_fields), saved by them."""
     if not partner.is_active:
         raise ValidationError(_("This partner is deactivated and cannot register deals."))
     deal = Deal(tenant=partner.tenant, partner=partner, registered_by=_user_or_none(actor))
     _apply_fields(deal, fields, list(products))
     audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_CREATED, target=deal, to_state=DealStatus.DRAFT)
+    deal_fields.save_all(deal=deal, values=extra or {}, actor=actor)
     return deal_submit(deal=deal, actor=actor) if submit else deal
 
 
 @transaction.atomic
 def deal_update(*, deal: Deal, actor: Actor, products: Iterable[ProductLine] | None = None, submit: bool = False,
-                answer: str | None = None, **fields: Any) -> Deal:
-    """Edit a deal that is still editable; with `submit`, submit it too, all or nothing.
+                answer: str | None = None, extra: Mapping[str, Any] | None = None, **fields: Any) -> Deal:
+    """Edit a deal that is still editable; with `submit`, submit it too, all or nothing (`extra`: as
+    deal_create's).
 
     `answer` is the partner's answer to the vendor's question (only a deal sent back for more
     information takes one); it is kept with the deal and goes to the vendor when the deal is submitted."""
@@ -119,6 +122,7 @@ def deal_update(*, deal: Deal, actor: Actor, products: Iterable[ProductLine] | N
     _apply_fields(deal, fields, None if products is None else list(products))
     audit_record(tenant=deal.tenant, actor=actor, verb=DealregVerb.DEAL_UPDATED, target=deal,
                  from_state=deal.status, to_state=deal.status, data={"fields": changed})
+    deal_fields.save_all(deal=deal, values=extra or {}, actor=actor)
     return deal_submit(deal=deal, actor=actor) if submit else deal
 
 

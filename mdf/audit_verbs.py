@@ -30,6 +30,8 @@ class MdfVerb(TextChoices):
     CLAIM_REJECTED = "fund_claim.rejected", _("Fund claim rejected")
     CLAIM_WITHDRAWN = "fund_claim.withdrawn", _("Fund claim withdrawn")
     PAYMENT_RECORDED = "fund_claim.paid", _("Payment of a fund claim recorded")
+    DEAL_ATTRIBUTED = "fund_request.deal_attributed", _("A registered deal named as produced by the activity")
+    DEAL_UNATTRIBUTED = "fund_request.deal_unattributed", _("A registered deal no longer named as produced by the activity")
 
     @classmethod
     def of_move(cls, action: str) -> "MdfVerb":

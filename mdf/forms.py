@@ -254,3 +254,12 @@ class UtilisationFilterForm(forms.Form):
         self.fields["by"].choices = list(groupings.items())
         self.fields["year"].choices = [("", _("All years"))] + [(year, fiscal_year_label(year)) for year in years]
 
+
+class RoiFilterForm(forms.Form):
+    """The fiscal year of the activities the ROI page shows (by when they started)."""
+
+    year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years"))] + [(year, fiscal_year_label(year)) for year in years]

@@ -3,7 +3,7 @@ from django.urls import path
 from prm.tenancy.converters import register_choices
 
 from .exports import FORMATS
-from .views import dashboard, portal, utilisation
+from .views import dashboard, portal, roi, utilisation
 
 # Included by prm/urls.py under the "mdf" namespace.
 
@@ -41,6 +41,8 @@ urlpatterns = [
     path("manage/mdf/utilisation/", utilisation.UtilisationView.as_view(), name="utilisation"),
     path("manage/mdf/utilisation/export.<mdf_export_format:fmt>", utilisation.UtilisationExportView.as_view(),
          name="utilisation_export"),
+    path("manage/mdf/roi/", roi.RoiView.as_view(), name="roi"),
+    path("manage/mdf/roi/export.<mdf_export_format:fmt>", roi.RoiExportView.as_view(), name="roi_export"),
     path("portal/funds/", portal.PortalFundsView.as_view(), name="portal"),
     path("portal/funds/new/", portal.PortalNewRequestView.as_view(), name="portal_new"),
     path("portal/funds/<int:pk>/", portal.PortalRequestView.as_view(), name="portal_request"),

@@ -34,9 +34,10 @@ MAY_IMPORT = {
 }
 # What one app may import of another: its public read and write surface (services, selectors, models
 # to read and to point foreign keys at, its audit verbs), the signals it owns, the forms it lends (the
-# invitation form), partners' registry of portal tiles and its company name/domain normalisation (names).
+# invitation form), partners' registry of portal tiles and its company name/domain normalisation (names),
+# dealreg's registry of questions higher apps add to the deal form (deal_fields: mdf's "which activity?").
 PUBLIC_MODULES = {"services", "selectors", "models", "audit_verbs", "signals", "forms", "portal_tiles", "overview", "names",
-                  "kinds", "requirements"}
+                  "kinds", "requirements", "deal_fields"}
 # prm's apps; tenancy, audit, api and accounts are the framework every app builds on (base views,
 # scoped managers, the API base classes), so any of their modules may be imported.
 PRM_APPS = ("prm.accounts", "prm.tenancy", "prm.audit", "prm.outbox", "prm.invitations", "prm.api")

@@ -13,7 +13,7 @@ from prm.audit.selectors import audit_events_for
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
-from .. import services
+from .. import deal_fields, services
 from ..approval import approval_refusal, queue_approval_refusal
 from ..conflicts import find_conflicts, key_of
 from ..export import export_response
@@ -99,6 +99,7 @@ class DealDetailView(DealObjectMixin, View):
             "reason_form": reason_form or ReasonForm(),
             "question_form": question_form or QuestionForm(),
             "events": audit_events_for(deal),
+            "extra_facts": deal_fields.described(deal),
         }
         return render(request, "dealreg/dashboard/detail.html", context, status=status)
 

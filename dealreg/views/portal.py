@@ -17,7 +17,7 @@ from prm.i18n.formatting import when
 from prm.tenancy.actions import ServiceActionView, add_service_errors
 from prm.tenancy.views import PortalViewMixin
 
-from .. import services
+from .. import deal_fields, services
 from ..conflicts import find_conflicts, key_for, verdict_for
 from ..forms import AnswerForm, ConflictCheckForm, DealFilterForm, DealForm
 from ..models import Deal, DealStatus
@@ -87,16 +87,16 @@ def _submitted_message(deal):
 
 class PortalDealCreateView(PortalViewMixin, DealFormMixin, View):
     def get(self, request):
-        return self.render_form(DealForm(tenant=self.tenant))
+        return self.render_form(DealForm(tenant=self.tenant, partner=self.partner))
 
     def post(self, request):
-        form = DealForm(request.POST, tenant=self.tenant)
+        form = DealForm(request.POST, tenant=self.tenant, partner=self.partner)
         if not form.is_valid():
             return self.render_form(form, status=400)
-        fields, products = form.service_fields()
+        fields, products, extra = form.service_fields()
         return self.save_and_maybe_submit(
             form, lambda submit: services.deal_create(partner=self.partner, actor=request.user, products=products, submit=submit,
-                                                      **fields)
+                                                      extra=extra, **fields)
         )
 
 
@@ -127,11 +127,11 @@ class PortalDealEditView(PortalDealObjectMixin, DealFormMixin, View):
         answer_form = self._answer_form(deal, request.POST)
         if not (form.is_valid() and (answer_form is None or answer_form.is_valid())):
             return self.render_form(form, deal, status=400, answer_form=answer_form)
-        fields, products = form.service_fields()
+        fields, products, extra = form.service_fields()
         answer = None if answer_form is None else answer_form.cleaned_data["info_answer"]
         return self.save_and_maybe_submit(
             form, lambda submit: services.deal_update(deal=deal, actor=request.user, products=products, submit=submit,
-                                                      answer=answer, **fields),
+                                                      answer=answer, extra=extra, **fields),
             deal, answer_form,
         )
 
@@ -153,6 +153,7 @@ class PortalDealDetailView(PortalDealObjectMixin, View):
             "extensions_left": rules.max_extensions - deal.extensions_used,
             "rules": rules,
             "events": audit_events_for(deal),
+            "extra_facts": deal_fields.described(deal),
         }
         return render(request, "dealreg/portal/detail.html", context)
 
