@@ -20,6 +20,8 @@ from .periods import fiscal_year_label
 ZERO = Decimal("0.00")
 BY_PARTNER, BY_ACTIVITY, BY_YEAR = "partner", "activity", "year"
 GROUPINGS = {BY_PARTNER: _("Partner"), BY_ACTIVITY: _("Activity type"), BY_YEAR: _("Fiscal year")}
+CAPTIONS = {BY_PARTNER: _("Utilisation by partner"), BY_ACTIVITY: _("Utilisation by activity type"),
+            BY_YEAR: _("Utilisation by fiscal year")}
 BUCKETS = ("encumbered", "claimed", "paid", "expired")
 # The chart's segments, in the order they are stacked from the left, with the legend's words.
 SEGMENTS = (("paid", _("Paid")), ("claimed", _("Claimed, not yet paid")), ("encumbered", _("Encumbered")),

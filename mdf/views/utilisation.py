@@ -12,14 +12,14 @@ from ..exports import utilisation_export
 from ..forms import UtilisationFilterForm
 from ..periods import fiscal_year_of
 from ..selectors import mdf_settings_for
-from ..utilisation import BY_ACTIVITY, BY_PARTNER, BY_YEAR, GROUPINGS, SEGMENTS, budget_years, utilisation
+from ..utilisation import BY_ACTIVITY, BY_PARTNER, BY_YEAR, CAPTIONS, GROUPINGS, SEGMENTS, budget_years, utilisation
 
 ROWS_PER_PAGE = 50  # partners on one page (and in its chart); the export has them all
 
 
 def _selection(request, tenant):
     """The grouping and the fiscal year asked for; by default by partner in this fiscal year (or the
-    newest one with budgets). An unknown grouping or year falls back to the default."""
+    newest one with budgets); an empty year is every year. An unknown grouping or year falls back to the default."""
     years = budget_years()
     this_year = fiscal_year_of(timezone.localdate(), mdf_settings_for(tenant).fiscal_year_start_month)
     default_year = this_year if this_year in years or not years else years[0]
@@ -28,7 +28,7 @@ def _selection(request, tenant):
     by, year = BY_PARTNER, default_year
     if form.is_bound and form.is_valid():
         by = form.cleaned_data["by"] or BY_PARTNER
-        year = form.cleaned_data["year"]
+        year = form.cleaned_data["year"] if "year" in request.GET else default_year
     elif form.is_bound:
         form = UtilisationFilterForm(years=years, groupings=GROUPINGS, initial={"by": BY_PARTNER, "year": default_year})
     return form, by, (None if by == BY_YEAR else year)
@@ -40,7 +40,7 @@ class UtilisationView(DashboardViewMixin, View):
         report = utilisation(by, year)
         listing = paged(request, report.rows, ROWS_PER_PAGE)
         context = {**listing, "filter_form": form, "report": report, "rows": listing["page_obj"].object_list,
-                   "grouping": GROUPINGS[by], "by_activity": by == BY_ACTIVITY, "segments": SEGMENTS,
+                   "grouping": GROUPINGS[by], "caption": CAPTIONS[by], "by_activity": by == BY_ACTIVITY, "segments": SEGMENTS,
                    "currency": self.tenant.currency}
         return render(request, "mdf/dashboard/utilisation.html", context)
 

@@ -114,3 +114,11 @@ def test_the_export_has_the_rows_and_the_total_as_numbers(world, client_as, prog
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Activity type", "Approved") and rows[1][:2] == ("Event", 1600)
     assert rows[-1][0] == "Total"
+
+
+def test_a_grouping_without_a_year_shows_this_fiscal_year_and_an_empty_year_every_year(world, client_as, program):
+    staff = client_as(world.acme_manager)
+    this_year = staff.get(reverse("mdf:utilisation"), {"by": BY_PARTNER}).content.decode()
+    assert "$8,000.00" in this_year and "$9,000.00" not in this_year
+    every_year = staff.get(reverse("mdf:utilisation"), {"by": BY_PARTNER, "year": ""}).content.decode()
+    assert "$9,000.00" in every_year  # the total: 8,000 this year and 1,000 last year
