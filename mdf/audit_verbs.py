@@ -17,6 +17,8 @@ class MdfVerb(TextChoices):
     ALLOCATION_CREATED = "mdf_allocation.created", _("MDF allocation created")
     ALLOCATED = "mdf_allocation.allocated", _("Funds allocated to the partner")
     ACCRUED = "mdf_allocation.accrued", _("Funds accrued from won deals")
+    EXPIRED = "mdf_allocation.expired", _("Unspent funds expired at the fiscal year's close")
+    ROLLED_OVER = "mdf_allocation.rolled_over", _("Unspent funds rolled over into the next fiscal year")
     REQUEST_CREATED = "fund_request.created", _("Fund request created")
     REQUEST_SUBMITTED = "fund_request.submitted", _("Fund request submitted")
     REQUEST_APPROVED = "fund_request.approved", _("Fund request approved")

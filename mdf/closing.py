@@ -117,6 +117,8 @@ def allocation_close(*, allocation: Allocation, actor: Actor, settings: MdfSetti
         ledger.post(operation=operation, actor=actor, source=ledger.label_of(allocation),
                     memo=_("Unspent at the close of %(year)s") % {"year": year},
                     moves=[Move(account, EntryKind.EXPIRED, Bucket.EXPIRED, amount)])
+        audit_record(tenant=tenant, actor=actor, verb=MdfVerb.EXPIRED, target=allocation,
+                     data={"amount": str(amount), "partner": allocation.partner_id, "fiscal_year": allocation.budget.fiscal_year})
         ledger.finish(operation, allocation)
         return amount
 
@@ -132,7 +134,7 @@ def allocation_close(*, allocation: Allocation, actor: Actor, settings: MdfSetti
     source = ledger.label_of(allocation)
     ledger.post(operation=operation, actor=actor, source=source,
                 memo=_("Rolled over into %(year)s") % {"year": fiscal_year_label(target.budget.fiscal_year)},
-                moves=[Move(account, EntryKind.EXPIRED, Bucket.EXPIRED, amount)])
+                moves=[Move(account, EntryKind.ROLLED_OVER, Bucket.EXPIRED, amount)])
     moves = [Move(budgets[0], EntryKind.FUNDED, Bucket.FUNDED, amount)]
     for parent, child in pairwise(budgets):
         moves += [Move(parent, EntryKind.ALLOCATED, Bucket.ALLOCATED, amount),
@@ -143,6 +145,9 @@ def allocation_close(*, allocation: Allocation, actor: Actor, settings: MdfSetti
                 memo=_("Rolled over from %(year)s") % {"year": year})
     audit_record(tenant=tenant, actor=actor, verb=MdfVerb.ALLOCATED, target=target,
                  data={"amount": str(amount), "partner": target.partner_id, "rolled_over_from": allocation.pk})
+    audit_record(tenant=tenant, actor=actor, verb=MdfVerb.ROLLED_OVER, target=allocation,
+                 data={"amount": str(amount), "partner": allocation.partner_id, "into": target.pk,
+                       "fiscal_year": target.budget.fiscal_year})
     ledger.finish(operation, allocation)
     return amount
 

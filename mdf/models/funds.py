@@ -270,6 +270,7 @@ class EntryKind(models.TextChoices):
     CLAIM_APPROVED = "claim_approved", _("Claim approved")
     PAID = "paid", _("Paid")
     EXPIRED = "expired", _("Expired")
+    ROLLED_OVER = "rolled_over", _("Rolled over into the next fiscal year")
     CORRECTED = "corrected", _("Corrected")
 
 

@@ -10,6 +10,7 @@ from prm.tenancy.views import DashboardViewMixin
 
 from ..exports import utilisation_export
 from ..forms import UtilisationFilterForm
+from ..models import Unspent
 from ..periods import fiscal_year_of
 from ..selectors import mdf_settings_for
 from ..utilisation import BY_ACTIVITY, BY_PARTNER, BY_YEAR, CAPTIONS, GROUPINGS, SEGMENTS, budget_years, utilisation
@@ -41,7 +42,8 @@ class UtilisationView(DashboardViewMixin, View):
         listing = paged(request, report.rows, ROWS_PER_PAGE)
         context = {**listing, "filter_form": form, "report": report, "rows": listing["page_obj"].object_list,
                    "grouping": GROUPINGS[by], "caption": CAPTIONS[by], "by_activity": by == BY_ACTIVITY, "segments": SEGMENTS,
-                   "currency": self.tenant.currency}
+                   "currency": self.tenant.currency,
+                   "rolls_over": mdf_settings_for(self.tenant).unspent == Unspent.ROLL_OVER}
         return render(request, "mdf/dashboard/utilisation.html", context)
 
 

@@ -12,6 +12,7 @@ from mdf import closing, services, sweeps
 from mdf.models import Account, Bucket, Budget, EntryKind, LedgerEntry, MdfSettings, Operation, Unspent
 from mdf.periods import fiscal_year_bounds
 from mdf.selectors import mdf_settings_for
+from prm.audit.models import AuditEvent
 from prm.outbox.models import OutboundEmail
 
 from .helpers import allocation, approved_request, assert_balances_are_sums, funded_budget, key, this_year
@@ -84,6 +85,8 @@ def test_unspent_allocations_expire_after_the_close_day_and_only_their_available
     entry = LedgerEntry.objects.get(account=mine, kind=EntryKind.EXPIRED)
     assert (entry.bucket, entry.amount, entry.operation.name) == (Bucket.EXPIRED, D("2200.00"), closing.EXPIRE)
     assert entry.memo == f"Unspent at the close of FY{budget.fiscal_year}"
+    event = AuditEvent.objects.get(verb="mdf_allocation.expired", target_id=str(mine.allocation_id))
+    assert event.data == {"amount": "2200.00", "partner": northwind.partner_id, "fiscal_year": budget.fiscal_year}
     assert_balances_are_sums()
 
     after = _snapshot()
@@ -139,10 +142,13 @@ def test_roll_over_moves_the_available_into_next_years_budget_of_the_same_name(a
     assert (result["rolled_over"], result["expired"], result["allocations"], result["warned"]) == ("900.00", "0.00", 1, 0)
     gone = _account(old)
     assert (gone.expired, gone.encumbered, gone.available) == (D("900.00"), D("600.00"), D("0.00"))
+    assert LedgerEntry.objects.get(account=gone, bucket=Bucket.EXPIRED).kind == EntryKind.ROLLED_OVER
     next_top = Budget.objects.get(fiscal_year=year + 1, name="Global", parent=None)
     next_emea = Budget.objects.get(fiscal_year=year + 1, name="EMEA", parent=next_top)
     new = next_emea.allocations.get(partner=world.northwind)
     assert (_account(new).funded, _account(new).available) == (D("900.00"), D("900.00"))
+    moved = AuditEvent.objects.get(verb="mdf_allocation.rolled_over", target_id=str(old.pk))
+    assert moved.data == {"amount": "900.00", "partner": world.northwind.pk, "into": new.pk, "fiscal_year": year + 1}
     for budget in (next_top, next_emea):  # handed down like any sub-budget's funds, nothing left unallocated
         assert (_account(budget).funded, _account(budget).allocated, _account(budget).available) == (
             D("900.00"), D("900.00"), D("0.00"))
