@@ -3,7 +3,8 @@ allocations to Northwind (EMEA) and Contoso (Americas), an approved request of N
 submitted one of Contoso's waiting in the review queue; and activities that took place, with their
 claims: Northwind's summit claimed twice (one claim paid, one waiting with its proof), Contoso's
 cloud day approved for less than claimed and not paid yet, and Northwind's trade fair with nothing
-claimed past its deadline (the dashboard's overdue list)."""
+claimed past its deadline (the dashboard's overdue list). The partners named the summit and the cloud
+day on some of their demo deals (won, approved, lost), so the ROI page has figures."""
 
 import struct
 import zlib
@@ -13,12 +14,14 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dealreg.models import Deal, DealStatus
 from partners.models import Partner
 from prm.tenancy.context import tenant_context
 from prm.tenancy.models import Membership, Role, Tenant
 
 from . import claims, services
-from .models import ActivityType, Budget, Claim, FundRequest, PaymentMethod
+from .attribution import activity_deal_set
+from .models import ActivityDeal, ActivityType, Budget, Claim, FundRequest, PaymentMethod
 from .periods import fiscal_year_of
 from .selectors import mdf_settings_for
 
@@ -34,6 +37,8 @@ def load_mdf_demo() -> None:
             _funds(tenant)
         if not Claim.objects.exists():
             _claims(tenant)
+        if not ActivityDeal.objects.exists():
+            _attributed()
 
 
 def _funds(tenant: Tenant) -> None:
@@ -149,3 +154,18 @@ def _claims(tenant: Tenant) -> None:
 
     # Nothing claimed and the deadline passed two days ago: the dashboard's overdue list shows it.
     _approved("demo-trade-fair", northwind, northwind_rep, decider, "Northwind trade fair booth", "1000", claim_days + 2)
+
+
+def _attributed() -> None:
+    """Northwind's won and approved deals came from its summit, Contoso's approved and lost ones from its
+    cloud day (the deal demo's first deal of each partner in each state)."""
+    plan = (("Northwind partner summit", (DealStatus.WON, DealStatus.APPROVED)),
+            ("Contoso cloud day", (DealStatus.APPROVED, DealStatus.LOST)))
+    for title, states in plan:
+        request = FundRequest.objects.filter(title=title).first()
+        if request is None:
+            continue
+        for state in states:
+            deal = Deal.objects.filter(partner=request.partner, status=state).order_by("pk").first()
+            if deal is not None:
+                activity_deal_set(deal=deal, fund_request=request, actor=deal.registered_by)
