@@ -25,7 +25,7 @@ from mdf.models import Claim, ClaimProof, ClaimStatus, FundRequest, Payment, Pay
 from mdf.periods import fiscal_year_of
 from mdf.selectors import mdf_settings_for
 from partners.content.demo import simple_pdf
-from prm.i18n.formatting import money
+from prm.i18n.formatting import money, money_whole, percent
 from prm.tenancy.context import tenant_context
 from tests.factories import PASSWORD
 
@@ -44,6 +44,17 @@ def usd(amount):
     """An amount as the pages write it (English, the program's currency)."""
     with translation.override("en"):
         return money(Decimal(amount), "USD")
+
+
+def usd_whole(amount):
+    with translation.override("en"):
+        return money_whole(Decimal(amount), "USD")
+
+
+def share(hundredths):
+    """A percentage as the utilisation page writes it (one decimal)."""
+    with translation.override("en"):
+        return percent(Decimal(hundredths), 1)
 
 
 def day(value, fmt="DATE_FORMAT"):
@@ -310,3 +321,34 @@ def test_northwind_requests_funds_claims_with_an_invoice_and_is_paid(world, site
     expect(partner.locator("main")).to_contain_text("No claims waiting for a decision or a payment.")
     listed = partner.locator("tbody tr", has=partner.get_by_role("link", name=TITLE))
     expect(listed).to_contain_text("Closed")
+
+    # The dashboard's utilisation by partner agrees with the portal: Northwind's row and its bar in the chart.
+    portal_figures = {label: stat(partner, label).inner_text()
+                      for label in ("Available", "Held by approved requests", "Claimed, not paid yet", "Paid")}
+    manager.get_by_role("navigation", name="Main").get_by_role("link", name="MDF", exact=True).click()
+    manager.get_by_role("link", name="Utilisation").click()
+    expect(manager).to_have_url(site.url(world.acme, "/manage/mdf/utilisation/"))
+    expect(manager.get_by_role("heading", level=1)).to_have_text("MDF utilisation")
+    filters = manager.get_by_role("search")
+    filters.get_by_label("Group by").select_option(label="Partner")
+    filters.get_by_role("button", name="Filter").click()
+    expect(manager).to_have_url(re.compile(r"/manage/mdf/utilisation/\?(.*&)?by=partner(&|$)"))
+    table = manager.locator('table[data-table="utilisation"]')
+    expect(table.locator("tbody tr[data-row]")).to_have_count(1)  # only Northwind has an allocation
+    row = table.locator('tbody tr[data-row="Northwind Traders"]')
+    figures = [usd("5000"), usd("0"), usd("0"), usd("2400"), usd("0"), usd("2600"), share("48.0")]
+    expect(row.locator("td")).to_have_text(["Northwind Traders", *figures])
+    expect(table.locator("tr.total-row td")).to_have_text(figures)  # the program's total is Northwind's
+    cells = row.locator("td")
+    assert portal_figures == {"Available": cells.nth(6).inner_text(), "Held by approved requests": cells.nth(2).inner_text(),
+                              "Claimed, not paid yet": cells.nth(3).inner_text(), "Paid": cells.nth(4).inner_text()}
+    bar = manager.locator('[data-chart="utilisation"] .stack-chart__row[data-row="Northwind Traders"]')
+    expect(bar.get_by_role("img")).to_have_accessible_name(
+        f"Northwind Traders: {usd_whole('2400')} claimed or paid of {usd_whole('5000')}")
+    expect(bar.locator(".stack-chart__value")).to_have_text(share("48.0"))
+    segments = bar.locator("[data-segment]")
+    expect(segments).to_have_count(2)  # paid, then available: nothing held, waiting or expired
+    drawn = [(s.get_attribute("data-segment"), float(s.get_attribute("x")), float(s.get_attribute("width")))
+             for s in segments.all()]
+    assert [name for name, _x, _width in drawn] == ["paid", "available"]
+    assert [(x, width) for _name, x, width in drawn] == [pytest.approx((0, 48)), pytest.approx((48, 52))]
