@@ -28,7 +28,7 @@ from prm.audit.services import Actor, audit_record
 from prm.tenancy.models import Membership, Role
 from prm.uploads import check_file
 
-from . import ledger
+from . import emails, ledger
 from .audit_verbs import MdfVerb
 from .ledger import Move
 from .models import Bucket, Claim, ClaimProof, ClaimStatus, EntryKind, FundRequest, Payment, RequestStatus
@@ -95,6 +95,8 @@ def _claim_moved(claim: Claim, action: str, actor: Actor, previous: str, data: d
     claim.save(update_fields=["status", "updated_at", *fields])
     audit_record(tenant=claim.tenant, actor=actor, verb=MdfVerb.of_claim_move(action), target=claim,
                  from_state=previous, to_state=claim.status, data=data)
+    if action in ("approve", "reject"):
+        emails.send_claim_decided(claim)
     return claim
 
 
@@ -147,6 +149,7 @@ def claim_submit(*, request: FundRequest, actor: Actor, key: str, amount: Decima
                                       size=upload.size or 0, uploaded_by=_user(actor))
         audit_record(tenant=claim.tenant, actor=actor, verb=MdfVerb.CLAIM_SUBMITTED, target=claim,
                      to_state=claim.status, data={"amount": str(amount), "request": locked.pk, "files": len(kinds)})
+        emails.send_claim_submitted(claim)
         transaction.on_commit(lambda: claim_submitted.send(sender=Claim, claim=claim, on_time=True), robust=True)
         return claim
 
@@ -270,6 +273,7 @@ def payment_record(*, claim: Claim, actor: Actor, key: str, amount: Decimal | No
         status = ClaimStatus.PAID if locked.paid_amount == locked.approved_amount else ClaimStatus.APPROVED
         _claim_moved(locked, "pay", actor, ClaimStatus.APPROVED, status=status, fields=("paid_amount",),
                      data={"amount": str(paid), "payment": payment.pk, "method": payment.method})
+        emails.send_payment_recorded(payment)
         return payment
 
     return _once(tenant=claim.tenant, key=key, name="claim.pay", subject=claim, actor=actor, model=Payment, act=act)

@@ -25,7 +25,7 @@ from prm.audit.services import Actor, audit_record
 from prm.i18n.formatting import money as format_money
 from prm.tenancy.models import Membership, Role, Tenant
 
-from . import ledger
+from . import emails, ledger
 from .audit_verbs import MdfVerb
 from .ledger import Move
 from .models import (
@@ -347,6 +347,7 @@ def _moved(request: FundRequest, action: str, actor: Actor, previous: str, data:
     request.save(update_fields=["status", "updated_at", *fields])
     audit_record(tenant=request.tenant, actor=actor, verb=MdfVerb.of_move(action), target=request, from_state=previous,
                  to_state=request.status, data=data)
+    emails.send_request_moved(request, action)
     return request
 
 

@@ -204,7 +204,7 @@ def test_partners_are_warned_30_and_7_days_before_with_the_amount_and_the_day(ac
         if first:
             warned_on.append(day)
     assert warned_on == [30, 7]
-    mails = list(OutboundEmail.objects.order_by("pk"))
+    mails = list(OutboundEmail.objects.filter(kind="mdf/email/unspent_warning").order_by("pk"))
     assert [m.to for m in mails] == [["admin@northwind.example"]] * 2  # Contoso has no partner admin
     with translation.override("en"):
         day = date_format(close, "DATE_FORMAT")
@@ -224,4 +224,4 @@ def test_no_warning_when_funds_roll_over_or_nothing_is_left(acme, world, manager
     approved_request(world.northwind, manager, amount="1000", total_cost=D("2200"))
     approved_request(world.northwind, manager, amount="200", total_cost=D("400"), requested_amount=D("200"))
     assert sweeps.warn_unspent(tenant=acme, today=close - timedelta(days=7)) == 0  # all of Northwind's is held
-    assert OutboundEmail.objects.count() == 0
+    assert OutboundEmail.objects.filter(kind="mdf/email/unspent_warning").count() == 0

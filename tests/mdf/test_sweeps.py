@@ -32,6 +32,11 @@ def ended_request(acme, world, manager):
     return ended(approved_request(world.northwind, manager, amount="800"))
 
 
+def reminders():
+    """The claim reminders written (the requests and claims of the setup write emails of their own)."""
+    return OutboundEmail.objects.filter(kind="mdf/email/claim_reminder")
+
+
 def _claim(request, user, amount, **fields):
     return claims.claim_submit(request=request, actor=user, key=key("claim"), amount=D(amount), proofs=[pdf()], **fields)
 
@@ -54,7 +59,7 @@ def test_each_reminder_goes_to_the_partner_admins_once_on_its_day(acme, world, e
         if first:
             sent_on.append((due - on).days)
     assert sent_on == [15, 5, 1]
-    mails = list(OutboundEmail.objects.order_by("pk"))
+    mails = list(reminders().order_by("pk"))
     assert [m.to for m in mails] == [["admin@northwind.example"]] * 3  # the partner's admin, not its rep
     assert "Claim your funds for “Spring roadshow” by" in mails[0].subject
     assert "due in 15 days" in mails[0].body_text and "due in 5 days" in mails[1].body_text
@@ -70,7 +75,7 @@ def test_a_run_that_missed_days_sends_the_latest_stage_with_the_days_really_left
     assert sweeps.remind_claims(tenant=acme, today=due - timedelta(days=6)) == 0
     assert sweeps.remind_claims(tenant=acme, today=due) == 1  # the 1-day stage on the last day
     assert sweeps.remind_claims(tenant=acme, today=due) == 0
-    bodies = [m.body_text for m in OutboundEmail.objects.order_by("pk")]
+    bodies = [m.body_text for m in reminders().order_by("pk")]
     assert "due in 9 days" in bodies[0] and "Today is the last day" in bodies[1]
 
 
@@ -80,10 +85,10 @@ def test_the_reminder_names_what_is_left_and_none_goes_when_nothing_is(acme, wor
     claims.claim_approve(claim=claim, actor=manager, key=key())
     _claim(ended_request, world.northwind_admin.user, "200")  # waits for a decision
     assert sweeps.remind_claims(tenant=acme, today=due - timedelta(days=15)) == 1
-    assert "$300.00 are still to claim" in OutboundEmail.objects.get().body_text  # 800 − 300 approved − 200 waiting
+    assert "$300.00 are still to claim" in reminders().get().body_text  # 800 − 300 approved − 200 waiting
     _claim(ended_request, world.northwind_admin.user, "300")  # the rest waits too
     assert sweeps.remind_claims(tenant=acme, today=due - timedelta(days=5)) == 0
-    assert OutboundEmail.objects.count() == 1
+    assert reminders().count() == 1
 
 
 def test_requests_not_approved_or_not_ended_are_not_reminded(acme, world, manager):
@@ -94,7 +99,7 @@ def test_requests_not_approved_or_not_ended_are_not_reminded(acme, world, manage
     services.fund_request_cancel(request=cancelled, actor=manager, key=key())
     for day in range(0, 60):
         assert sweeps.remind_claims(tenant=acme, today=running.ends_on - timedelta(days=30) + timedelta(days=day)) == 0
-    assert OutboundEmail.objects.count() == 0
+    assert reminders().count() == 0
 
 
 # Closing after the deadline ---------------------------------------------------------------------------
@@ -211,7 +216,7 @@ def test_the_tasks_run_every_tenant_and_a_second_run_changes_nothing(world, mana
     assert set(tasks.accrue()) == {"acme", "globex"}
     assert FundRequest.unscoped.get(pk=overdue.pk).status == RequestStatus.CLOSED
     assert FundRequest.unscoped.get(pk=soon.pk).status == RequestStatus.APPROVED
-    assert OutboundEmail.objects.filter(kind="mdf/email/claim_reminder").count() == 1
+    assert reminders().count() == 1
 
 
 def test_beat_runs_the_deadlines_before_the_period_close_and_the_tasks_exist(db):
