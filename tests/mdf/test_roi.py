@@ -21,7 +21,7 @@ from mdf.periods import fiscal_year_label, fiscal_year_of
 from mdf.roi import activity_roi
 from prm.audit.models import AuditEvent
 from prm.tenancy.context import tenant_context
-from tests.dealreg.helpers import deal_fields, make_deal
+from tests.dealreg.helpers import deal_fields, make_deal, set_rules
 
 from .helpers import activity, allocation, approved_request, ended, funded_budget, key, pdf, submitted_request
 
@@ -91,6 +91,16 @@ def test_a_deal_registered_with_an_activity_is_linked_to_it_and_its_page_says_so
     assert "MDF activity" in page and "Spring roadshow" in page
     staff_page = client_as(world.acme_manager).get(reverse("dealreg:dashboard_detail", args=[deal.pk])).content.decode()
     assert "Spring roadshow" in staff_page
+
+
+def test_a_refused_submit_leaves_neither_the_deal_nor_its_link(world, client_as, activities):
+    with tenant_context(world.acme):
+        set_rules(world.acme, minimum_value=D("100000"))
+    response = client_as(world.northwind_rep).post(NEW, _form(mdf_activity=activities["roadshow"].pk, submit="1"))
+    assert response.status_code == 400
+    with tenant_context(world.acme):
+        assert not Deal.objects.exists() and not ActivityDeal.objects.exists()
+    assert not AuditEvent.unscoped.filter(verb="fund_request.deal_attributed").exists()
 
 
 def test_a_deal_without_an_activity_has_no_link(world, client_as, activities):
