@@ -16,6 +16,7 @@ from django.views import View
 from prm.audit.selectors import audit_events_for
 from prm.i18n.formatting import money
 from prm.tenancy.actions import error_text, form_submit
+from prm.tenancy.lists import paged
 from prm.tenancy.views import PortalViewMixin
 
 from .. import claims, services
@@ -34,6 +35,8 @@ from ..selectors import (
 from ..states import allowed_actions
 from .files import proof_response
 
+REQUESTS_PER_PAGE = 25
+
 
 class PortalFundsView(PortalViewMixin, View):
     """Balances (available, held, claimed, paid, expiring), the requests to claim against with their
@@ -42,9 +45,10 @@ class PortalFundsView(PortalViewMixin, View):
     def get(self, request):
         settings, today = mdf_settings_for(self.tenant), timezone.localdate()
         claimable = [(r, claim_deadline(r, settings, today)) for r in partner_claimable(self.partner)[:50]]
-        context = {"funds": partner_funds(self.partner, settings, today),
+        listing = paged(request, partner_requests(self.partner), REQUESTS_PER_PAGE)
+        context = {**listing, "funds": partner_funds(self.partner, settings, today),
                    "claimable": claimable, "open_claims": partner_open_claims(self.partner)[:50],
-                   "requests": partner_requests(self.partner)[:100]}
+                   "requests": listing["page_obj"].object_list}
         return render(request, "mdf/portal/funds.html", context)
 
 

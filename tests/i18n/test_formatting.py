@@ -45,3 +45,24 @@ def test_a_moment_is_shown_in_the_programs_zone_with_its_abbreviation():
     with timezone.override("America/New_York"), translation.override("en"):
         assert when(moment, "SHORT_DATETIME_FORMAT") == "12/02/2026 8:05 a.m. EST"
     assert when(None) == ""
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "nl", "hi"])
+def test_money_writes_every_amount_exactly_as_babel_does(language):
+    """The shape of a currency is plain string formatting; it must agree with Babel to the character,
+    sign of a rounded-away cent and rounding included (Hindi's grouping falls back to Babel itself)."""
+    import random
+
+    from babel.numbers import format_currency
+
+    from prm.i18n.formatting import _babel_whole, _locale
+
+    rng = random.Random(language)
+    amounts = [Decimal(rng.randint(-10**10, 10**10)) / rng.choice([1, 8, 100, 1000]) for _ in range(300)]
+    amounts += [Decimal(x) for x in ("0", "-0.004", "0.005", "0.015", "999.995", "-1234.5", "38200.50")]
+    with translation.override(language):
+        locale = _locale()
+        for currency in ("USD", "EUR", "JPY", "KWD", "CHF"):
+            for amount in amounts:
+                assert money(amount, currency) == format_currency(amount, currency, locale=locale), (currency, amount)
+                assert money_whole(amount, currency) == _babel_whole(amount, currency, locale), (currency, amount)

@@ -212,3 +212,14 @@ def test_the_budget_page_runs_the_accrual_once_per_won_value(world, staff):
     assert "Nothing new to accrue" in again.content.decode()
     with tenant_context(world.acme):
         assert Account.objects.get(allocation__partner=world.northwind).funded == Decimal("300.00")
+
+
+def test_the_portal_lists_the_requests_25_to_a_page_newest_first(world, rep):
+    with tenant_context(world.acme):
+        for number in range(27):
+            submitted_request(world.northwind, world.northwind_rep.user, title=f"Activity {number:02d}")
+    first = rep.get(reverse("mdf:portal")).content.decode()
+    assert "Activity 26" in first and "Activity 02" in first and "Activity 01" not in first
+    assert "Page 1 of 2" in first
+    second = rep.get(reverse("mdf:portal"), {"page": 2}).content.decode()
+    assert "Activity 01" in second and "Activity 00" in second and "Activity 02" not in second
