@@ -23,24 +23,25 @@ def _selection(request, tenant):
     default = this_year if this_year in years or not years else years[0]
     form = RoiFilterForm(request.GET or None, years=years, initial={"year": default})
     if form.is_bound and form.is_valid():
-        return form, form.cleaned_data["year"]
+        return form, form.cleaned_data["year"], this_year
     if form.is_bound:
         form = RoiFilterForm(years=years, initial={"year": default})
-    return form, default if years else None
+    return form, default if years else None, this_year
 
 
 class RoiView(DashboardViewMixin, View):
     def get(self, request):
-        form, year = _selection(request, self.tenant)
+        form, year, this_year = _selection(request, self.tenant)
         report = activity_roi(self.tenant, fiscal_year=year)
         context = {"filter_form": form, "report": report, "currency": report.currency,
                    "activities": report.activities[:LIST_LIMIT], "cut": len(report.activities) > LIST_LIMIT,
                    "limit": LIST_LIMIT, "year_label": fiscal_year_label(year) if year else "",
+                   "so_far": year is None or year >= this_year,  # the year is still running: its figures grow
                    "query": request.GET.urlencode()}
         return render(request, "mdf/dashboard/roi.html", context)
 
 
 class RoiExportView(DashboardViewMixin, View):
     def get(self, request, fmt):
-        _form, year = _selection(request, self.tenant)
+        _form, year, _this_year = _selection(request, self.tenant)
         return roi_export(activity_roi(self.tenant, fiscal_year=year), fmt, tenant=self.tenant)
