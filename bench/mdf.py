@@ -23,15 +23,17 @@ Measured, as the app role under row-level security (--rls on, the default), thro
 django.test.Client and the whole middleware stack (DEBUG=False):
 - `bench/ok/` (bench/bench_urls.py): the fixed cost of any request, the minimal view;
 - the portal's funds page (mdf:portal) as a partner admin of the partner with the most entries;
-- the dashboard's utilisation page (mdf:utilisation, ?by=partner|activity|period&year=…) and the
-  payments page (mdf:payments) as the program's channel manager;
+- the dashboard's utilisation page (mdf:utilisation, ?by= each of mdf.utilisation.GROUPINGS: partner,
+  activity, year; &year=this year) and, for information, the payments page (mdf:payments) as the
+  program's channel manager;
 - each page's SQL query count in the big program and in the light one (goal: the same);
 - claim approvals through mdf.claims.claim_approve from --workers processes, one connection each:
   paced at --rate approvals a second for --seconds over distinct waiting claims of every program,
-  then as fast as they go; and contended: many approvals at once against requests whose room covers
-  only some of them. Afterwards: no account overspent, every cached balance the sum of its entries,
-  no request's approved claims above its approval, the contended requests approved exactly to
-  their ceiling.
+  then as fast as they go for --seconds; and contended: --contenders approvals at once against each
+  of --contended requests whose room covers --room of them. Each process reads its own CPU time and
+  its database backend's, so the report says what one approval costs. Afterwards: no account
+  overspent, every cached balance the sum of its entries, no request's approved claims above its
+  approval, the contended requests approved exactly to their ceiling.
 Goals: pages p95 < 150 ms with a flat query count; 200 approvals a second sustained, 0 overspend.
 Figures are printed with PASS/MISS; nothing is asserted.
 """
