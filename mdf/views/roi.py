@@ -33,7 +33,9 @@ class RoiView(DashboardViewMixin, View):
     def get(self, request):
         form, year, this_year = _selection(request, self.tenant)
         report = activity_roi(self.tenant, fiscal_year=year)
+        ratios = [kind.won_per_unit for kind in report.types if kind.won_per_unit is not None]
         context = {"filter_form": form, "report": report, "currency": report.currency,
+                   "chart_max": max(ratios) if any(ratios) else None,  # the chart's longest bar: the best type
                    "activities": report.activities[:LIST_LIMIT], "cut": len(report.activities) > LIST_LIMIT,
                    "limit": LIST_LIMIT, "year_label": fiscal_year_label(year) if year else "",
                    "so_far": year is None or year >= this_year,  # the year is still running: its figures grow

@@ -250,6 +250,8 @@ def test_the_page_shows_each_ratio_with_what_it_is_made_of_and_filters_by_year(w
     assert "4.57 per 1 USD spent" in html and "($16,000 won of $3,500 spent)" in html
     assert "35 of 40 expected" in html and "$26,000 in 3 deals" in html and "$71.43 spent per lead" in html
     assert "Nothing spent yet" in html and "1 deal registered in another currency than USD" in html
+    # The chart beside the table: each activity type's bar against the best one (Event's 4.57).
+    assert '<meter min="0" max="4.57" value="4.57"' in html
     # This fiscal year is still running: its figures are "so far" (the activities' year is this one but
     # on the first days of a fiscal year).
     assert ("data-so-far" in html) == (results["year"] == fiscal_year_of(timezone.localdate(), 1))
