@@ -96,8 +96,8 @@ def roi_years(tenant: Tenant) -> list[int]:
     return list(range(last, first - 1, -1))
 
 
-def _by_request(rows, key: str = "fund_request") -> dict[int, dict]:
-    return {row[key]: row for row in rows}
+def _by_request(rows) -> dict[int, dict]:
+    return {row["fund_request"]: row for row in rows}
 
 
 def activity_roi(tenant: Tenant, *, fiscal_year: int | None = None) -> RoiReport:
