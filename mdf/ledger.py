@@ -98,17 +98,22 @@ def lock(*accounts: Account) -> list[Account]:
 
 def post(*, operation: Operation, moves: list[Move], actor, source: str = "", memo: str = "") -> list[LedgerEntry]:
     """Append the entries and move the cached balances with them (call with the accounts locked)."""
-    entries = []
+    entries, changes = [], {}
     for move in moves:
         if move.bucket not in Bucket.values:
             raise ValueError(f"Unknown bucket {move.bucket!r}")
         amount = money(move.amount)
-        entry = LedgerEntry(tenant=operation.tenant, operation=operation, account=move.account,
-                            partner_id=move.account.partner_id, kind=move.kind, bucket=move.bucket, amount=amount,
-                            currency=move.account.currency, source=source[:80], memo=memo[:200],
-                            created_by=_user_or_none(actor))
-        entry.save(force_insert=True)
-        Account.objects.filter(pk=move.account.pk).update(**{move.bucket: F(move.bucket) + amount})
-        setattr(move.account, move.bucket, getattr(move.account, move.bucket) + amount)
-        entries.append(entry)
+        entries.append(LedgerEntry(tenant=operation.tenant, operation=operation, account=move.account,
+                                   partner_id=move.account.partner_id, kind=move.kind, bucket=move.bucket,
+                                   amount=amount, currency=move.account.currency, source=source[:80], memo=memo[:200],
+                                   created_by=_user_or_none(actor)))
+        buckets = changes.setdefault(move.account.pk, (move.account, {}))[1]
+        buckets[move.bucket] = buckets.get(move.bucket, Decimal("0")) + amount
+    # One INSERT for the entries and one UPDATE per account (all its buckets at once, so the database's
+    # overspend check sees the write's end state, never a half-posted one).
+    LedgerEntry.objects.bulk_create(entries)
+    for pk, (account, buckets) in changes.items():
+        Account.objects.filter(pk=pk).update(**{bucket: F(bucket) + delta for bucket, delta in buckets.items()})
+        for bucket, delta in buckets.items():
+            setattr(account, bucket, getattr(account, bucket) + delta)
     return entries
