@@ -26,10 +26,11 @@ from mdf.periods import fiscal_year_of
 from mdf.selectors import mdf_settings_for
 from partners.content.demo import simple_pdf
 from prm.i18n.formatting import money, money_whole, percent
+from prm.outbox.models import OutboundEmail
 from prm.tenancy.context import tenant_context
 from tests.factories import PASSWORD
 
-from .helpers import sign_in
+from .helpers import sign_in, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +39,7 @@ INVOICE = "summit-venue-invoice.pdf"
 INVOICE_PDF = simple_pdf(["Harbour Conference Centre", "Invoice 2026-118 for Northwind Traders",
                           "Hall B, two days, catering for 150      USD 4,800.00"])
 TRANSFER = "ACME-MDF-000118"
+MANAGER, NORTHWIND_ADMIN = "manager@acme.example", "admin@northwind.example"
 
 
 def usd(amount):
@@ -106,7 +108,9 @@ def the_summit_happens(world, fund_request):
     return request
 
 
-def test_northwind_requests_funds_claims_with_an_invoice_and_is_paid(world, site, new_page, tmp_path):
+def test_northwind_requests_funds_claims_with_an_invoice_and_is_paid(world, site, new_page, tmp_path, mailoutbox,
+                                                                      settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with tenant_context(world.acme):
         earliest = services.earliest_start(world.acme)
     starts_on = earliest + timedelta(days=7)
@@ -249,6 +253,7 @@ def test_northwind_requests_funds_claims_with_an_invoice_and_is_paid(world, site
     expect(queued.locator("td.num")).to_have_text(usd("2400"))
     queued.get_by_role("link", name=TITLE).click()
     expect(manager).to_have_url(site.url(world.acme, f"/manage/mdf/claims/{claim.pk}/"))
+    claim_url = manager.url
     expect(manager.get_by_role("heading", level=1)).to_have_text(f"Claim of {usd('2400')} Northwind Traders")
     the_claim = manager.locator("section.card", has=manager.get_by_role("heading", name="The claim", exact=True))
     evidence = manager.get_by_role("region", name="Proof of performance")
@@ -352,3 +357,34 @@ def test_northwind_requests_funds_claims_with_an_invoice_and_is_paid(world, site
              for s in segments.all()]
     assert [name for name, _x, _width in drawn] == ["paid", "available"]
     assert [(x, width) for _name, x, width in drawn] == [pytest.approx((0, 48)), pytest.approx((48, 52))]
+
+    # Every step told the one who acts next, one message each, linking to the page to act on: the manager
+    # heard of the request and the claim, Northwind's admin (who wrote both) of the approval, the claim's
+    # approval for what was claimed, and the payment with its reference.
+    expected = [
+        ("mdf/email/request_submitted", MANAGER, f"Fund request to decide: Northwind Traders, “{TITLE}”",
+         site.url(world.acme, f"/manage/mdf/requests/{fund_request.pk}/")),
+        ("mdf/email/request_approved", NORTHWIND_ADMIN, f"Approved: {usd('2500')} for “{TITLE}”", request_url),
+        ("mdf/email/claim_submitted", MANAGER, f"Fund claim to review: Northwind Traders, {usd('2400')}", claim_url),
+        ("mdf/email/claim_approved", NORTHWIND_ADMIN, f"Claim approved: {usd('2400')} for “{TITLE}”", request_url),
+        ("mdf/email/payment_recorded", NORTHWIND_ADMIN, f"Paid: {usd('2400')} for “{TITLE}”", request_url),
+    ]
+    subjects = {subject for _kind, _to, subject, _link in expected}
+
+    def mdf_emails():
+        found = [m for m in mailoutbox if m.subject in subjects]
+        return found if len(found) >= len(expected) else None
+
+    sent = wait_for(mdf_emails, message="the MDF emails")
+    assert sorted((m.to, m.subject) for m in sent) == sorted(([to], subject) for _kind, to, subject, _link in expected)
+    by_subject = {m.subject: m for m in sent}
+    for _kind, _to, subject, link in expected:
+        assert link in by_subject[subject].body, (subject, by_subject[subject].body)
+    assert f"You asked for {usd('3000')}." in by_subject[expected[1][2]].body
+    assert "They say it is their last claim for this request." in by_subject[expected[2][2]].body
+    paid = by_subject[expected[4][2]].body
+    assert f"on {day(paid_on)} (Bank transfer)" in paid and f"Reference: {TRANSFER}" in paid
+    outbound = OutboundEmail.objects.filter(kind__startswith="mdf/")
+    assert sorted((email.kind, email.to, email.subject) for email in outbound) == sorted(
+        (kind, [to], subject) for kind, to, subject, _link in expected)
+    assert {email.status for email in outbound} == {"sent"}
