@@ -98,6 +98,15 @@ def test_a_late_request_says_when_claims_were_due_and_offers_no_form(world, rep,
     assert reverse("mdf:portal_claim", kwargs={"pk": late.pk}) not in html
 
 
+
+def test_no_claim_form_while_a_last_claim_waits_and_it_is_back_once_that_claim_is_rejected(world, rep, staff, claimable):
+    form_action = reverse("mdf:portal_claim", kwargs={"pk": claimable.pk})
+    last = _claim(world, claimable, amount="300", is_final=True)  # 500 of the 800 still unclaimed
+    assert form_action not in rep.get(reverse("mdf:portal_request", kwargs={"pk": claimable.pk})).content.decode()
+    with tenant_context(world.acme):
+        claims.claim_reject(claim=last, actor=world.acme_manager.user, key=key(), reason="No invoice")
+    assert form_action in rep.get(reverse("mdf:portal_request", kwargs={"pk": claimable.pk})).content.decode()
+
 def test_the_partner_claims_with_several_files_once_however_often_it_is_sent(world, rep, claimable):
     url = reverse("mdf:portal_claim", kwargs={"pk": claimable.pk})
     page = rep.get(reverse("mdf:portal_request", kwargs={"pk": claimable.pk}))
