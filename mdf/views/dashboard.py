@@ -13,6 +13,7 @@ from django.views import View
 from prm.audit.selectors import audit_events_for
 from prm.i18n.formatting import money
 from prm.tenancy.actions import form_submit
+from prm.tenancy.lists import paged
 from prm.tenancy.views import DashboardViewMixin, TenantAdminViewMixin
 
 from .. import claims, services
@@ -374,7 +375,7 @@ class ProofImageView(ProofView):
         return proof_response(self.get_object(), inline=True)
 
 
-LIST_LIMIT = 500  # payments listed on the page; the export has them all
+PAYMENTS_PER_PAGE = 50  # the export has them all
 
 
 def _payments(request):
@@ -393,10 +394,9 @@ class PaymentListView(DashboardViewMixin, View):
 
     def get(self, request):
         form, payments = _payments(request)
-        rows = list(payments[:LIST_LIMIT])
+        listing = paged(request, payments, PAYMENTS_PER_PAGE)
         totals = payments.order_by().values("currency").annotate(total=Sum("amount"), count=Count("pk")).order_by("currency")
-        context = {"form": form, "payments": rows, "totals": list(totals), "query": request.GET.urlencode(),
-                   "limit": LIST_LIMIT, "cut": len(rows) == LIST_LIMIT}
+        context = {**listing, "form": form, "payments": listing["page_obj"].object_list, "totals": list(totals)}
         return render(request, "mdf/dashboard/payments.html", context)
 
 

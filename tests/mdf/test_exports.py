@@ -92,3 +92,17 @@ def test_another_tenant_exports_none_of_these_payments(world, client_as, payment
     response = client_as(world.globex_admin).get(reverse("mdf:payments_export", kwargs={"fmt": "csv"}))
     assert response.status_code == 200
     assert b"PAY-C" not in response.content and b"Northwind" not in response.content
+
+
+def test_the_list_shows_50_payments_a_page_and_the_totals_count_them_all(world, staff):
+    with tenant_context(world.acme):
+        budget = funded_budget(world.acme, world.acme_admin.user, "100000")
+        allocation(budget, world.northwind, world.acme_admin.user, "60000")
+        for number in range(51):
+            _paid(world, world.northwind, world.northwind_rep.user, "10", timezone.localdate(), f"PAY-{number:03d}",
+                  f"Activity {number}")
+    first = staff.get(reverse("mdf:payments")).content.decode()
+    assert "in 51 payments" in first and "$510.00" in first and "Page 1 of 2" in first
+    assert first.count("PAY-0") == 50
+    second = staff.get(reverse("mdf:payments"), {"page": "2"}).content.decode()
+    assert second.count("PAY-0") == 1 and "PAY-000" in second  # the oldest, on its own page
