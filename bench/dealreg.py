@@ -325,11 +325,26 @@ def contact(rng, domain):
     return f"{first} {last}", email
 
 
+COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value) -> str:
+    """One value as COPY's text format writes it (the benches that load by COPY share it)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(COPY_ESCAPE)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
 class Writer:
     """Streams rows into a table: PostgreSQL COPY (text format) in chunks, or executemany on SQLite."""
 
     CHUNK = 50_000
-    _escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
     def __init__(self, model_or_table, columns=None):
         from django.db import connection
@@ -351,24 +366,13 @@ class Writer:
         if len(self.rows) >= self.CHUNK:
             self.flush()
 
-    def _value(self, value):
-        if value is None:
-            return "\\N"
-        if isinstance(value, str):
-            return value.translate(self._escape)
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if isinstance(value, datetime):
-            return value.isoformat()
-        return str(value)
-
     def flush(self):
         if not self.rows:
             return
         defaults, cols = self.defaults, self.columns
         if self.connection.vendor == "postgresql":
             buf = io.StringIO()
-            val = self._value
+            val = copy_text
             for row in self.rows:
                 buf.write("\t".join([val(row[c] if c in row else defaults.get(c)) for c in cols]))
                 buf.write("\n")

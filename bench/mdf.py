@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.dealreg import BenchDatabase, Stat, client_for, print_load, setup_django  # noqa: E402
+from bench.dealreg import BenchDatabase, Stat, client_for, copy_text, print_load, setup_django  # noqa: E402
 
 PAGE_GOAL_MS = 150.0
 RATE_GOAL = 200
@@ -114,7 +114,6 @@ class Copier:
     """Rows (tuples in `columns` order) into a table with COPY, in chunks."""
 
     CHUNK = 50_000
-    _escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
     def __init__(self, cursor, table, columns):
         self.cursor, self.table, self.columns = cursor, table, columns
@@ -125,21 +124,10 @@ class Copier:
         if len(self.rows) >= self.CHUNK:
             self.flush()
 
-    def _value(self, value):
-        if value is None:
-            return "\\N"
-        if isinstance(value, str):
-            return value.translate(self._escape)
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if isinstance(value, datetime):
-            return value.isoformat()
-        return str(value)
-
     def flush(self):
         if not self.rows:
             return
-        val = self._value
+        val = copy_text
         buf = io.StringIO()
         buf.writelines("\t".join([val(v) for v in row]) + "\n" for row in self.rows)
         buf.seek(0)
