@@ -76,6 +76,8 @@ DOWNLOADS = {
     "mdf:proof": "a fund claim's proof file, for staff",
     "mdf:proof_image": "a fund claim's proof image, shown inside the claim's review page",
     "mdf:payments_export": "the MDF payments as a CSV or XLSX file",
+    "mdf:utilisation_export": "the MDF utilisation table as a CSV or XLSX file",
+    "mdf:roi_export": "the MDF return on investment per activity as a CSV or XLSX file",
     "favicon": "the site's icon (test_the_icon_is_served_wherever_a_browser_looks_for_it)",
 }
 
