@@ -289,6 +289,7 @@ SPECTACULAR_SETTINGS = {
         "ProfileChangeStatusEnum": "partners.profile_models.ChangeStatus",
         "ProfileFieldEnum": "partners.profile_models.SENSITIVE_CHOICES",
         "PaymentMethodEnum": "mdf.models.PaymentMethod",
+        "ContentKindEnum": "partners.content.models.Kind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "prm.api.schema.add_error_answers"],
 }

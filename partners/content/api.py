@@ -5,7 +5,7 @@ streams the current file (a link item: redirects to its address) and counts it f
 
 from django.shortcuts import redirect
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,7 +14,7 @@ from partners.models import Partner
 from prm.api.viewsets import TenantScopedViewSet
 
 from . import services
-from .files import download_response
+from .files import CONTENT_TYPES, download_response
 from .models import ContentItem, Kind
 from .selectors import content_search, visible_in
 from .serializers import ContentItemSerializer, ContentListFilters, StaffContentItemSerializer
@@ -27,6 +27,10 @@ def _partner_scope(queryset, partner_id):
     return visible_in(queryset, Partner.objects.get(pk=partner_id))
 
 
+# Reads answer with what every reader gets (a partner's view); staff and API keys also get the
+# visibility, versions and times of StaffContentItem, which its writes document.
+@extend_schema_view(list=extend_schema(responses=ContentItemSerializer(many=True)),
+                    retrieve=extend_schema(responses=ContentItemSerializer))
 class ContentItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          mixins.UpdateModelMixin, TenantScopedViewSet):
     """Content library items (metadata; files are uploaded on the dashboard)."""
@@ -78,7 +82,8 @@ class ContentItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         item = services.item_retire(item=self.get_object(), actor=self.principal.actor)
         return Response(StaffContentItemSerializer(self._fresh(item)).data)
 
-    @extend_schema(request=None, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+    @extend_schema(request=None, responses={**{(200, content_type): OpenApiTypes.BINARY
+                                               for content_type in sorted(set(CONTENT_TYPES.values()))},
                                             302: OpenApiResponse(description="A link item: its address.")})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
