@@ -33,6 +33,9 @@ class ContentItemSerializer(serializers.ModelSerializer):
     """An item as partners read it: no word of whom else it is shown to."""
 
     current_version = ContentVersionSerializer(read_only=True, allow_null=True)
+    # Read-only model fields lose their blank choice in the schema: both may be empty.
+    url = serializers.CharField(read_only=True)
+    language = serializers.CharField(read_only=True)
     download_url = serializers.SerializerMethodField(help_text=_("Where the current file (or the link) is fetched; "
                                                                  "each fetch by a partner user is counted."))
 
@@ -59,6 +62,8 @@ class StaffContentItemSerializer(ContentItemSerializer):
                                            help_text=_("Business types (visibility types): %(values)s.")
                                            % {"values": ", ".join(BusinessType.values)})
     versions = ContentVersionSerializer(many=True, read_only=True)
+    url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True)
 
     class Meta(ContentItemSerializer.Meta):
         fields = [*ContentItemSerializer.Meta.fields, "visibility", "tiers", "business_types", "partners", "versions",
